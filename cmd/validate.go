@@ -1,0 +1,179 @@
+package cmd
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hookmock/hookmock/spec"
+)
+
+func newValidateCmd(a *app) *cobra.Command {
+	var (
+		strict    bool
+		eventName string
+	)
+	c := &cobra.Command{
+		Use:   "validate [FILE|-]...",
+		Short: "Validate event JSON (object, array or NDJSON) against the contract",
+		Long: `Validate events against the contract. Each input is a JSON object, a JSON
+array of events, or NDJSON. The event is found by its "type" value, or
+named with --event. Prints one line per violation: file, index, JSON
+pointer, message. Reads stdin when no file (or "-") is given.
+
+Exit codes: 0 all valid, 1 some invalid or malformed, 2 usage or load error.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.loadSpec()
+			if err != nil {
+				return err
+			}
+			var fixed *spec.Event
+			if eventName != "" {
+				e, ok := s.Lookup(eventName)
+				if !ok {
+					return usageErr("--event %q: no such event in %s (have %v)", eventName, s.Source, s.EventNames())
+				}
+				fixed = e
+			}
+			if len(args) == 0 {
+				args = []string{"-"}
+			}
+			var opts []spec.ValidateOption
+			if strict {
+				opts = append(opts, spec.Strict())
+			}
+			total, bad := 0, 0
+			for _, name := range args {
+				data, err := readInput(cmd.InOrStdin(), name)
+				if err != nil {
+					return usageErr("%v", err)
+				}
+				n, b := a.validateInput(s, fixed, name, data, opts)
+				total += n
+				bad += b
+			}
+			fmt.Fprintf(a.stderr, "%d events, %d invalid\n", total, bad)
+			if bad > 0 {
+				return errFailed
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&strict, "strict", false, "also report properties the contract does not declare")
+	c.Flags().StringVar(&eventName, "event", "", "validate every input as this event (name or type)")
+	return c
+}
+
+func readInput(stdin io.Reader, name string) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(stdin)
+	}
+	return os.ReadFile(name)
+}
+
+// validateInput validates every event of one input and prints violations.
+func (a *app) validateInput(s *spec.Spec, fixed *spec.Event, name string, data []byte, opts []spec.ValidateOption) (total, bad int) {
+	if name == "-" {
+		name = "<stdin>"
+	}
+	values, err := splitEvents(data)
+	for i, v := range values {
+		total++
+		where := fmt.Sprintf("%s[%d] (line %d)", name, i, v.line)
+		e := fixed
+		if e == nil {
+			e = eventFor(s, v.value)
+			if e == nil {
+				bad++
+				fmt.Fprintf(a.stdout, "%s %s: cannot tell which event this is: no known \"type\" value; use --event\n", where, "/type")
+				continue
+			}
+		}
+		vs := e.ValidateValue(v.value, opts...)
+		if len(vs) > 0 {
+			bad++
+		}
+		for _, vi := range vs {
+			p := vi.Pointer
+			if p == "" {
+				p = "/"
+			}
+			fmt.Fprintf(a.stdout, "%s %s: %s\n", where, p, vi.Message)
+		}
+	}
+	if err != nil {
+		total++
+		bad++
+		fmt.Fprintf(a.stdout, "%s[%d]: %v\n", name, len(values), err)
+	}
+	return total, bad
+}
+
+func eventFor(s *spec.Spec, v any) *spec.Event {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	t, _ := obj["type"].(string)
+	e, _ := s.EventByType(t)
+	return e
+}
+
+type inputValue struct {
+	value any
+	line  int
+}
+
+// splitEvents reads a JSON object, a JSON array of events, or a stream of
+// JSON values (NDJSON). On malformed input it returns the values read so far
+// and an error naming line and column.
+func splitEvents(data []byte) ([]inputValue, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var out []inputValue
+	for {
+		start := dec.InputOffset()
+		var v any
+		err := dec.Decode(&v)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return out, malformedAt(data, dec.InputOffset(), err)
+		}
+		line, _ := spec.LineCol(data, start+leadingSpace(data[start:]))
+		if arr, ok := v.([]any); ok && len(out) == 0 && dec.More() == false {
+			for _, x := range arr {
+				out = append(out, inputValue{x, line})
+			}
+			continue
+		}
+		out = append(out, inputValue{v, line})
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no JSON value in input")
+	}
+	return out, nil
+}
+
+func leadingSpace(b []byte) int64 {
+	n := len(b) - len(bytes.TrimLeft(b, " \t\r\n"))
+	return int64(n)
+}
+
+func malformedAt(data []byte, off int64, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		off = se.Offset
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		off = int64(len(data))
+	}
+	line, col := spec.LineCol(data, off)
+	return fmt.Errorf("malformed JSON at line %d, column %d: %v", line, col, err)
+}

@@ -1,0 +1,338 @@
+package spec
+
+import (
+	"net/url"
+	"bytes"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// docURL is where the document lives inside the schema compiler. Nothing is
+// ever fetched from it: the compiler's loader refuses every URL.
+const docURL = "file:///hookmock/contract.json"
+
+// Violation is one way a message breaks its schema.
+type Violation struct {
+	// Pointer locates the offending value in the message (RFC 6901; "" is the root).
+	Pointer string `json:"pointer"`
+	// Keyword is the schema keyword that failed, e.g. "required" or "format".
+	Keyword string `json:"keyword"`
+	// SchemaPointer locates the failing keyword in the contract document.
+	SchemaPointer string `json:"schemaPointer"`
+	Message       string `json:"message"`
+}
+
+func (v Violation) String() string {
+	p := v.Pointer
+	if p == "" {
+		p = "/"
+	}
+	return fmt.Sprintf("%s: %s", p, v.Message)
+}
+
+type refusingLoader struct{}
+
+func (refusingLoader) Load(url string) (any, error) {
+	return nil, fmt.Errorf("refusing to fetch %s: contracts must be self-contained", url)
+}
+
+// Compile builds one validator per body and response schema, once.
+//
+// The compiler sees a rewritten copy of the document in which every schema
+// location we compile, and every $ref target, sits directly under `$defs`.
+// Handing it the OpenAPI document as-is makes each out-of-keyword subschema
+// (all of components/schemas) clone the compiler's bookkeeping, which is
+// quadratic: GitHub's spec took 15 s to compile that way.
+func (s *Spec) Compile() error {
+	s.compileOnce.Do(func() { s.compileErr = s.compile() })
+	return s.compileErr
+}
+
+func (s *Spec) compile() error {
+	doc, err := s.compilerDocument()
+	if err != nil {
+		return err
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	c.UseLoader(refusingLoader{})
+	if err := c.AddResource(docURL, doc); err != nil {
+		return fmt.Errorf("%s: %w", s.Source, err)
+	}
+	compileAt := func(ptr string) (*jsonschema.Schema, error) {
+		sch, err := c.Compile(docURL + "#" + escapeFragment(defsPointer(ptr)))
+		if err != nil {
+			return nil, fmt.Errorf("%s: schema does not compile: %s", s.Where(ptr), s.unmapMessage(err.Error()))
+		}
+		return sch, nil
+	}
+	for _, e := range s.Events {
+		sch, err := compileAt(e.Body.Ptr)
+		if err != nil {
+			return err
+		}
+		e.compiled = sch
+		for i := range e.Responses {
+			if r := &e.Responses[i]; r.Body != nil {
+				if r.compiled, err = compileAt(r.Body.Ptr); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// defsPointer is where a document location lives in the compiler's copy.
+func defsPointer(ptr string) string { return "/$defs/" + Escape(ptr) }
+
+// documentPointer maps a location in the compiler's copy back to the document.
+func documentPointer(p string) string {
+	rest, ok := strings.CutPrefix(p, "/$defs/")
+	if !ok {
+		return p
+	}
+	tok, tail, _ := strings.Cut(rest, "/")
+	if tail != "" {
+		tail = "/" + tail
+	}
+	return Unescape(tok) + tail
+}
+
+// unmapMessage rewrites compiler locations in a message to document pointers.
+func (s *Spec) unmapMessage(msg string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(msg, docURL+"#")
+		if i < 0 {
+			b.WriteString(msg)
+			return b.String()
+		}
+		b.WriteString(msg[:i])
+		msg = msg[i+len(docURL)+1:]
+		end := strings.IndexAny(msg, " '\"")
+		if end < 0 {
+			end = len(msg)
+		}
+		frag, _ := url.PathUnescape(msg[:end])
+		b.WriteString(documentPointer(frag))
+		msg = msg[end:]
+	}
+}
+
+// compilerDocument copies the schemas the compiler needs under `$defs`,
+// rewriting local $refs to match.
+func (s *Spec) compilerDocument() (map[string]any, error) {
+	defs := map[string]any{}
+	var pending []string
+	queued := map[string]bool{}
+	enqueue := func(ptr string) {
+		if !queued[ptr] {
+			queued[ptr] = true
+			pending = append(pending, ptr)
+		}
+	}
+	var cp func(v any) (any, error)
+	cp = func(v any) (any, error) {
+		switch t := v.(type) {
+		case map[string]any:
+			out := make(map[string]any, len(t))
+			for k, x := range t {
+				if ref, ok := x.(string); ok && k == "$ref" {
+					target, err := refPointer(ref)
+					if err != nil {
+						return nil, err
+					}
+					enqueue(target)
+					out[k] = "#" + escapeFragment(defsPointer(target))
+					continue
+				}
+				c, err := cp(x)
+				if err != nil {
+					return nil, err
+				}
+				out[k] = c
+			}
+			return out, nil
+		case []any:
+			out := make([]any, len(t))
+			for i, x := range t {
+				c, err := cp(x)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = c
+			}
+			return out, nil
+		}
+		return v, nil
+	}
+	for _, e := range s.Events {
+		enqueue(e.Body.Ptr)
+		for _, r := range e.Responses {
+			if r.Body != nil {
+				enqueue(r.Body.Ptr)
+			}
+		}
+	}
+	for i := 0; i < len(pending); i++ {
+		ptr := pending[i]
+		v, ok := walkPointer(s.root, ptr)
+		if !ok {
+			return nil, fmt.Errorf("%s: nothing at this location", s.Where(ptr))
+		}
+		c, err := cp(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Where(ptr), err)
+		}
+		defs[ptr] = c
+	}
+	return map[string]any{"$defs": defs}, nil
+}
+
+// escapeFragment percent-encodes what a URL fragment cannot hold verbatim.
+func escapeFragment(ptr string) string {
+	var b strings.Builder
+	for i := 0; i < len(ptr); i++ {
+		ch := ptr[i]
+		if ch == '%' || ch == ' ' || ch == '#' || ch == '"' || ch == '<' || ch == '>' || ch == '\\' || ch == '^' || ch == '`' || ch == '{' || ch == '|' || ch == '}' || ch < 0x20 || ch >= 0x7f {
+			fmt.Fprintf(&b, "%%%02X", ch)
+			continue
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
+}
+
+// ValidateOption tunes validation.
+type ValidateOption func(*validateConfig)
+
+type validateConfig struct{ strict bool }
+
+// Strict also reports properties the contract does not declare. Contracts
+// allow them (consumers must tolerate additive change); strict mode is for
+// producers who want to know they send more than they promise.
+func Strict() ValidateOption { return func(c *validateConfig) { c.strict = true } }
+
+// Validate checks raw JSON against an event's body schema. It returns every
+// violation, or an error when the input is not JSON (naming line and column).
+// It is safe for concurrent use.
+func (s *Spec) Validate(e *Event, raw []byte, opts ...ValidateOption) ([]Violation, error) {
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return nil, malformed(raw, err)
+	}
+	if err := s.Compile(); err != nil {
+		return nil, err
+	}
+	return e.ValidateValue(v, opts...), nil
+}
+
+// ValidateValue checks an already-decoded JSON value (numbers as json.Number
+// or float64) against the event's body schema.
+func (e *Event) ValidateValue(v any, opts ...ValidateOption) []Violation {
+	var cfg validateConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := e.spec.Compile(); err != nil {
+		return []Violation{{Keyword: "compile", Message: err.Error()}}
+	}
+	out := flattenErrors(e.compiled.Validate(v))
+	if cfg.strict {
+		out = append(out, e.spec.undeclared(e.Body, v, "")...)
+	}
+	return out
+}
+
+// ValidateResponse checks a consumer's response body against the declared
+// response schema for status; ok is false when no schema is declared.
+func (e *Event) ValidateResponse(status string, v any) (violations []Violation, ok bool) {
+	if err := e.spec.Compile(); err != nil {
+		return []Violation{{Keyword: "compile", Message: err.Error()}}, true
+	}
+	for _, r := range e.Responses {
+		if r.Status == status && r.compiled != nil {
+			return flattenErrors(r.compiled.Validate(v)), true
+		}
+	}
+	return nil, false
+}
+
+// malformed re-reads bad input to say where it broke.
+func malformed(raw []byte, err error) error {
+	if _, derr := decodeJSON(raw); derr != nil {
+		return fmt.Errorf("malformed JSON: %w", derr)
+	}
+	return fmt.Errorf("malformed JSON: %w", err)
+}
+
+var printer = message.NewPrinter(language.English)
+
+// flattenErrors turns the validator's error tree into its leaves, the places
+// where a value actually broke a keyword.
+func flattenErrors(err error) []Violation {
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return []Violation{{Message: err.Error()}}
+	}
+	var out []Violation
+	seen := map[string]bool{}
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) > 0 {
+			for _, c := range e.Causes {
+				walk(c)
+			}
+			return
+		}
+		v := Violation{Message: e.ErrorKind.LocalizedString(printer)}
+		if kp := e.ErrorKind.KeywordPath(); len(kp) > 0 {
+			v.Keyword = kp[len(kp)-1]
+		}
+		toks := make([]string, len(e.InstanceLocation))
+		for i, t := range e.InstanceLocation {
+			toks[i] = Escape(t)
+		}
+		if len(toks) > 0 {
+			v.Pointer = "/" + strings.Join(toks, "/")
+		}
+		v.SchemaPointer = schemaPointer(e.SchemaURL)
+		add := func(v Violation) {
+			key := v.Pointer + "\x00" + v.Message
+			if !seen[key] {
+				seen[key] = true
+				out = append(out, v)
+			}
+		}
+		// A missing property is reported where it should have been, so
+		// that "missing room" points at /payload/room, not at /payload.
+		if req, ok := e.ErrorKind.(*kind.Required); ok {
+			for _, name := range req.Missing {
+				add(Violation{Pointer: Join(v.Pointer, name), Keyword: v.Keyword, SchemaPointer: v.SchemaPointer,
+					Message: fmt.Sprintf("missing required property %q", name)})
+			}
+			return
+		}
+		add(v)
+	}
+	walk(ve)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
+	return out
+}
+
+func schemaPointer(u string) string {
+	frag, _ := url.PathUnescape(strings.TrimPrefix(u, docURL+"#"))
+	return documentPointer(frag)
+}
