@@ -64,6 +64,8 @@ var commands = []func(*app) *cobra.Command{
 	newServeCmd,
 	newEventsCmd,
 	newValidateCmd,
+	newGenCmd,
+	newGateCmd,
 }
 
 // Run executes hookmock with args (without the program name) and returns

@@ -183,6 +183,13 @@ func (s *Spec) Where(ptr string) string {
 	return s.Source + "#" + ptr
 }
 
+// Line returns the source line of the node at ptr, for YAML sources only.
+// Generators use it to keep the author's property order.
+func (s *Spec) Line(ptr string) (int, bool) {
+	l, ok := s.lines[ptr]
+	return l, ok
+}
+
 func (s *Spec) lineOf(ptr string) (int, bool) {
 	if s.lines == nil {
 		return 0, false
