@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -71,6 +72,11 @@ var commands = []func(*app) *cobra.Command{
 // Run executes hookmock with args (without the program name) and returns
 // the process exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return RunWithInput(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// RunWithInput is Run with an explicit standard input, for tests and embedding.
+func RunWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
 		Use:   "hookmock",
@@ -82,6 +88,7 @@ Exit codes: 0 ok, 1 a check failed, 2 usage or load error.`,
 		SilenceErrors: true,
 	}
 	root.SetArgs(args)
+	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().StringVar(&a.specPath, "spec", "", "webhook contract (OpenAPI 3.1 `webhooks` or 3.0 `x-webhooks`); default: the embedded Daily calltransfer contract")

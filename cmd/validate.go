@@ -167,13 +167,5 @@ func leadingSpace(b []byte) int64 {
 }
 
 func malformedAt(data []byte, off int64, err error) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		off = se.Offset
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		off = int64(len(data))
-	}
-	line, col := spec.LineCol(data, off)
-	return fmt.Errorf("malformed JSON at line %d, column %d: %v", line, col, err)
+	return fmt.Errorf("malformed JSON: %w", spec.PositionError(data, off, err))
 }

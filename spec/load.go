@@ -257,6 +257,9 @@ func (s *Spec) buildEvent(name, method string, item, op located) (*Event, error)
 		if media.v != nil {
 			e.ContentType = mt
 			if sch, ok := media.v["schema"]; ok {
+				if sch == nil {
+					return nil, fmt.Errorf("%s: schema is null; give a schema object or omit it", s.Where(Join(media.ptr, "schema")))
+				}
 				e.Body = Schema{Ptr: Join(media.ptr, "schema"), Raw: sch}
 			}
 			ex, err := s.examples(media)
@@ -267,9 +270,9 @@ func (s *Spec) buildEvent(name, method string, item, op located) (*Event, error)
 		}
 	}
 	if e.Body.Raw == nil {
-		// No declared body: anything goes, and nothing can be generated
-		// beyond an empty object.
-		e.Body = Schema{Ptr: Join(op.ptr, "requestBody"), Raw: true}
+		// No declared body: anything goes. The empty pointer marks a
+		// schema that is not in the document.
+		e.Body = Schema{Ptr: "", Raw: true}
 	}
 	if rs, ok := op.v["responses"].(map[string]any); ok {
 		for _, status := range sortedKeys(rs) {
@@ -369,7 +372,9 @@ func (s *Spec) examples(media located) ([]Example, error) {
 func (s *Spec) schemaRoots() []string {
 	var roots []string
 	for _, e := range s.Events {
-		roots = append(roots, e.Body.Ptr)
+		if e.Body.Ptr != "" {
+			roots = append(roots, e.Body.Ptr)
+		}
 		for _, r := range e.Responses {
 			if r.Body != nil {
 				roots = append(roots, r.Body.Ptr)

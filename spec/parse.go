@@ -49,19 +49,24 @@ func decodeJSON(data []byte) (any, error) {
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, jsonPosError(data, dec.InputOffset(), err)
+		return nil, PositionError(data, dec.InputOffset(), err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, jsonPosError(data, dec.InputOffset(), errors.New("unexpected data after the top-level value"))
+		return nil, PositionError(data, dec.InputOffset(), errors.New("unexpected data after the top-level value"))
 	}
 	return v, nil
 }
 
-// jsonPosError rewrites a decoding error to say line and column.
-func jsonPosError(data []byte, off int64, err error) error {
+// PositionError rewrites a JSON decoding error to say line and column;
+// off is the decoder's offset, used when the error carries none.
+func PositionError(data []byte, off int64, err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		off = se.Offset
+		// The offset counts the offending byte; point at it, not past it.
+		off = se.Offset - 1
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		off = int64(len(data))
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {

@@ -1,10 +1,9 @@
 package spec
 
 import (
-	"net/url"
-	"bytes"
 	"errors"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -68,9 +67,12 @@ func (s *Spec) compile() error {
 		return fmt.Errorf("%s: %w", s.Source, err)
 	}
 	compileAt := func(ptr string) (*jsonschema.Schema, error) {
+		if ptr == "" {
+			return anything, nil
+		}
 		sch, err := c.Compile(docURL + "#" + escapeFragment(defsPointer(ptr)))
 		if err != nil {
-			return nil, fmt.Errorf("%s: schema does not compile: %s", s.Where(ptr), s.unmapMessage(err.Error()))
+			return nil, s.compileError(ptr, err)
 		}
 		return sch, nil
 	}
@@ -89,6 +91,29 @@ func (s *Spec) compile() error {
 		}
 	}
 	return nil
+}
+
+// anything validates every value: the schema of an event without a body.
+var anything = func() *jsonschema.Schema {
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("file:///hookmock/true.json", true); err != nil {
+		panic(err) // a constant schema; cannot fail
+	}
+	return c.MustCompile("file:///hookmock/true.json")
+}()
+
+// compileError names the offending keyword. A schema that breaks the
+// metaschema is reported at the exact place, e.g. the bad pattern.
+func (s *Spec) compileError(ptr string, err error) error {
+	var mse *jsonschema.SchemaValidationError
+	if errors.As(err, &mse) {
+		for _, v := range flattenErrors(mse.Err) {
+			// The instance here is the compiler's copy of the document.
+			at := documentPointer(v.Pointer)
+			return fmt.Errorf("%s: schema does not compile: %s", s.Where(at), v.Message)
+		}
+	}
+	return fmt.Errorf("%s: schema does not compile: %s", s.Where(ptr), s.unmapMessage(err.Error()))
 }
 
 // defsPointer is where a document location lives in the compiler's copy.
@@ -176,7 +201,9 @@ func (s *Spec) compilerDocument() (map[string]any, error) {
 		return v, nil
 	}
 	for _, e := range s.Events {
-		enqueue(e.Body.Ptr)
+		if e.Body.Ptr != "" {
+			enqueue(e.Body.Ptr)
+		}
 		for _, r := range e.Responses {
 			if r.Body != nil {
 				enqueue(r.Body.Ptr)
@@ -226,9 +253,9 @@ func Strict() ValidateOption { return func(c *validateConfig) { c.strict = true 
 // violation, or an error when the input is not JSON (naming line and column).
 // It is safe for concurrent use.
 func (s *Spec) Validate(e *Event, raw []byte, opts ...ValidateOption) ([]Violation, error) {
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	v, err := DecodeJSON(raw)
 	if err != nil {
-		return nil, malformed(raw, err)
+		return nil, fmt.Errorf("malformed JSON: %w", err)
 	}
 	if err := s.Compile(); err != nil {
 		return nil, err
@@ -265,14 +292,6 @@ func (e *Event) ValidateResponse(status string, v any) (violations []Violation, 
 		}
 	}
 	return nil, false
-}
-
-// malformed re-reads bad input to say where it broke.
-func malformed(raw []byte, err error) error {
-	if _, derr := decodeJSON(raw); derr != nil {
-		return fmt.Errorf("malformed JSON: %w", derr)
-	}
-	return fmt.Errorf("malformed JSON: %w", err)
 }
 
 var printer = message.NewPrinter(language.English)
