@@ -2,8 +2,8 @@ package spec_test
 
 import (
 	"os"
-	"strings"
 	"path/filepath"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
