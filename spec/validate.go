@@ -55,16 +55,20 @@ func (s *Spec) Compile() error {
 }
 
 func (s *Spec) compile() error {
-	doc, err := s.compilerDocument()
+	var roots []string
+	for _, e := range s.Events {
+		if e.Body.Ptr != "" {
+			roots = append(roots, e.Body.Ptr)
+		}
+		for _, r := range e.Responses {
+			if r.Body != nil {
+				roots = append(roots, r.Body.Ptr)
+			}
+		}
+	}
+	c, err := s.newCompiler(roots...)
 	if err != nil {
 		return err
-	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	c.AssertFormat()
-	c.UseLoader(refusingLoader{})
-	if err := c.AddResource(docURL, doc); err != nil {
-		return fmt.Errorf("%s: %w", s.Source, err)
 	}
 	compileAt := func(ptr string) (*jsonschema.Schema, error) {
 		if ptr == "" {
@@ -116,6 +120,50 @@ func (s *Spec) compileError(ptr string, err error) error {
 	return fmt.Errorf("%s: schema does not compile: %s", s.Where(ptr), s.unmapMessage(err.Error()))
 }
 
+// newCompiler prepares a compiler holding the schemas at roots.
+func (s *Spec) newCompiler(roots ...string) (*jsonschema.Compiler, error) {
+	doc, err := s.compilerDocument(roots...)
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	c.UseLoader(refusingLoader{})
+	if err := c.AddResource(docURL, doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Source, err)
+	}
+	return c, nil
+}
+
+// Validator checks values against one schema of the document.
+type Validator struct {
+	sch *jsonschema.Schema
+}
+
+// Validate returns every violation of v (decoded JSON) against the schema.
+func (v *Validator) Validate(x any) []Violation { return flattenErrors(v.sch.Validate(x)) }
+
+// SchemaValidator compiles the schema at ptr (any schema in the document,
+// e.g. /components/schemas/WebhookCreateRequest). Compile it once and keep it.
+func (s *Spec) SchemaValidator(ptr string) (*Validator, error) {
+	if _, ok := walkPointer(s.root, ptr); !ok {
+		return nil, fmt.Errorf("%s: no schema at %s", s.Source, ptr)
+	}
+	if err := s.walkSchemas([]string{ptr}, s.auditKeywords); err != nil {
+		return nil, err
+	}
+	c, err := s.newCompiler(ptr)
+	if err != nil {
+		return nil, err
+	}
+	sch, err := c.Compile(docURL + "#" + escapeFragment(defsPointer(ptr)))
+	if err != nil {
+		return nil, s.compileError(ptr, err)
+	}
+	return &Validator{sch: sch}, nil
+}
+
 // defsPointer is where a document location lives in the compiler's copy.
 func defsPointer(ptr string) string { return "/$defs/" + Escape(ptr) }
 
@@ -155,7 +203,7 @@ func (s *Spec) unmapMessage(msg string) string {
 
 // compilerDocument copies the schemas the compiler needs under `$defs`,
 // rewriting local $refs to match.
-func (s *Spec) compilerDocument() (map[string]any, error) {
+func (s *Spec) compilerDocument(roots ...string) (map[string]any, error) {
 	defs := map[string]any{}
 	var pending []string
 	queued := map[string]bool{}
@@ -200,15 +248,8 @@ func (s *Spec) compilerDocument() (map[string]any, error) {
 		}
 		return v, nil
 	}
-	for _, e := range s.Events {
-		if e.Body.Ptr != "" {
-			enqueue(e.Body.Ptr)
-		}
-		for _, r := range e.Responses {
-			if r.Body != nil {
-				enqueue(r.Body.Ptr)
-			}
-		}
+	for _, r := range roots {
+		enqueue(r)
 	}
 	for i := 0; i < len(pending); i++ {
 		ptr := pending[i]
