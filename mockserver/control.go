@@ -1,0 +1,170 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/hookmock/hookmock/generator"
+)
+
+func (p *Provider) routeControl(mux *http.ServeMux) {
+	mux.HandleFunc("POST /_mock/events", p.postEvent)
+	mux.HandleFunc("GET /_mock/deliveries", p.getDeliveries)
+	mux.HandleFunc("DELETE /_mock/deliveries", p.deleteDeliveries)
+	mux.HandleFunc("GET /_mock/health", p.health)
+	mux.HandleFunc("POST /_mock/clock/advance", p.advanceClock)
+	mux.HandleFunc("GET /_mock/clock", p.getClock)
+}
+
+// eventRequest is the body of POST /_mock/events.
+type eventRequest struct {
+	Type string `json:"type"`
+	Seed *int64 `json:"seed"`
+	// Set holds overrides: {"payload.room": "sales"} or ["payload.room=sales"].
+	Set          json.RawMessage `json:"set"`
+	Body         json.RawMessage `json:"body"`
+	AllowInvalid bool            `json:"allowInvalid"`
+}
+
+func (p *Provider) postEvent(w http.ResponseWriter, r *http.Request) {
+	_, raw, err := readJSONBody(w, r, p.opts.MaxBodyBytes)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	var req eventRequest
+	if err := json.Unmarshal(raw, &req); err != nil {
+		writeError(w, badRequest("body", "%v", err))
+		return
+	}
+	if req.Type == "" {
+		writeError(w, badRequest("type", "required: one of %v", p.eventTypes()))
+		return
+	}
+	var opts []TriggerOption
+	if req.Seed != nil {
+		opts = append(opts, WithSeed(*req.Seed))
+	}
+	if req.AllowInvalid {
+		opts = append(opts, AllowInvalid())
+	}
+	if len(req.Body) > 0 && string(req.Body) != "null" {
+		opts = append(opts, WithBody(req.Body))
+	}
+	set, err := parseSet(req.Set)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	opts = append(opts, WithSet(set...))
+	t, err := p.Trigger(r.Context(), req.Type, opts...)
+	if err != nil {
+		if errors.Is(err, errClosed) {
+			writeError(w, &apiError{Status: http.StatusServiceUnavailable, Kind: "unavailable", Info: err.Error()})
+			return
+		}
+		writeError(w, badRequest("event", "%v", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+// parseSet accepts overrides as an object of key → JSON value or as a list
+// of "key=value" strings.
+func parseSet(raw json.RawMessage) ([]string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var list []string
+	if err := json.Unmarshal(raw, &list); err == nil {
+		return list, nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return nil, badRequest("set", "want an object of overrides or a list of key=value strings")
+	}
+	out := make([]string, 0, len(obj))
+	for _, k := range sortedKeys(obj) {
+		// A JSON string value is meant literally, even if it looks like a
+		// number: quote it for the override parser.
+		out = append(out, k+"="+string(obj[k]))
+	}
+	return out, nil
+}
+
+func (p *Provider) getDeliveries(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := Filter{WebhookUUID: q.Get("webhook"), EventType: q.Get("type"), EventID: q.Get("event"), Status: Status(q.Get("status"))}
+	writeJSON(w, http.StatusOK, DeliveryLog{Deliveries: p.store.List(f), Store: p.store.Stats()})
+}
+
+// DeliveryLog is the JSON export of the delivery log; the verifier's
+// offline mode reads it back.
+type DeliveryLog struct {
+	Deliveries []Delivery `json:"deliveries"`
+	Store      StoreStats `json:"store"`
+}
+
+func (p *Provider) deleteDeliveries(w http.ResponseWriter, _ *http.Request) {
+	p.store.Reset()
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "store": p.store.Stats()})
+}
+
+func (p *Provider) health(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"ok":       true,
+		"spec":     map[string]any{"title": p.spec.Title, "version": p.spec.Version, "events": len(p.spec.Events)},
+		"seed":     p.seed,
+		"clock":    clockKind(p.clock),
+		"now":      p.clock.Now().UTC(),
+		"webhooks": len(p.hooks.list()),
+		"live":     p.engine.live.count(),
+		"store":    p.store.Stats(),
+	})
+}
+
+func clockKind(c generator.Clock) string {
+	if _, ok := c.(*generator.VirtualClock); ok {
+		return "virtual"
+	}
+	return "real"
+}
+
+func (p *Provider) getClock(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"clock": clockKind(p.clock), "now": p.clock.Now().UTC()})
+}
+
+// advanceClock moves a virtual clock: {"by": "15m"} (or ?by=15m).
+func (p *Provider) advanceClock(w http.ResponseWriter, r *http.Request) {
+	vc, ok := p.clock.(*generator.VirtualClock)
+	if !ok {
+		writeError(w, &apiError{Status: http.StatusConflict, Kind: errInvalidRequest, Info: "clock: the server runs on the real clock; start it with --clock virtual"})
+		return
+	}
+	by := r.URL.Query().Get("by")
+	if by == "" && r.ContentLength != 0 {
+		_, raw, err := readJSONBody(w, r, p.opts.MaxBodyBytes)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		var body struct {
+			By string `json:"by"`
+		}
+		if err := json.Unmarshal(raw, &body); err != nil {
+			writeError(w, badRequest("by", "want {\"by\": \"<duration>\"}: %v", err))
+			return
+		}
+		by = body.By
+	}
+	d, err := time.ParseDuration(by)
+	if err != nil || d < 0 {
+		writeError(w, badRequest("by", "want a non-negative duration such as 90s or 15m, got %q", by))
+		return
+	}
+	vc.Advance(d)
+	writeJSON(w, http.StatusOK, map[string]any{"clock": "virtual", "now": vc.Now().UTC(), "advancedBy": fmt.Sprint(d)})
+}

@@ -1,0 +1,90 @@
+package mockserver
+
+import (
+	"net/http"
+	"time"
+)
+
+// Status is where a delivery stands. Delivered, Dropped, Skipped and
+// Interrupted are terminal: every accepted event ends, for every webhook it
+// was meant for, in exactly one of them.
+type Status string
+
+const (
+	StatusPending     Status = "pending"     // queued or being sent
+	StatusRetrying    Status = "retrying"    // failed, waiting for its next attempt (exponential)
+	StatusDelivered   Status = "delivered"   // the consumer answered success
+	StatusDropped     Status = "dropped"     // failed and will not be retried
+	StatusSkipped     Status = "skipped"     // not sent: the webhook was FAILED or deleted
+	StatusInterrupted Status = "interrupted" // the server shut down first
+)
+
+// Terminal reports whether the status is final.
+func (s Status) Terminal() bool {
+	switch s {
+	case StatusDelivered, StatusDropped, StatusSkipped, StatusInterrupted:
+		return true
+	}
+	return false
+}
+
+// Delivery is one event on its way to one webhook, with every attempt.
+type Delivery struct {
+	ID          string    `json:"id"`
+	WebhookUUID string    `json:"webhookUuid"`
+	URL         string    `json:"url"`
+	EventType   string    `json:"eventType"`
+	EventID     string    `json:"eventId"`
+	RetryType   string    `json:"retryType"`
+	Status      Status    `json:"status"`
+	Reason      string    `json:"reason,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+	// NextAttemptAt is set while the delivery waits to be retried.
+	NextAttemptAt *time.Time `json:"nextAttemptAt,omitempty"`
+	// Faults lists the faults injected into this delivery, so that a
+	// verifier knows what the consumer should have done.
+	Faults   []string  `json:"faults,omitempty"`
+	Attempts []Attempt `json:"attempts"`
+}
+
+// Attempt is one HTTP exchange with the consumer.
+type Attempt struct {
+	N         int           `json:"n"`
+	At        time.Time     `json:"at"`
+	Request   SentRequest   `json:"request"`
+	Response  *GotResponse  `json:"response,omitempty"`
+	Latency   time.Duration `json:"latencyNs"`
+	LatencyMS float64       `json:"latencyMs"`
+	Error     string        `json:"error,omitempty"`
+	// Outcome is "success" or "failure" as the retry policy judged it.
+	Outcome string `json:"outcome"`
+}
+
+// SentRequest is what went on the wire.
+type SentRequest struct {
+	Method  string      `json:"method"`
+	URL     string      `json:"url"`
+	Headers http.Header `json:"headers"`
+	Body    string      `json:"body"`
+}
+
+// GotResponse is what came back, with the body cut at the configured limit.
+type GotResponse struct {
+	Status        int         `json:"status"`
+	Headers       http.Header `json:"headers"`
+	Body          string      `json:"body"`
+	BodyTruncated bool        `json:"bodyTruncated,omitempty"`
+}
+
+// clone deep-copies a record so that readers never share its slices.
+func (d *Delivery) clone() Delivery {
+	c := *d
+	c.Faults = append([]string(nil), d.Faults...)
+	c.Attempts = append([]Attempt(nil), d.Attempts...)
+	if d.NextAttemptAt != nil {
+		t := *d.NextAttemptAt
+		c.NextAttemptAt = &t
+	}
+	return c
+}

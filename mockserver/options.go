@@ -1,0 +1,159 @@
+package mockserver
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/spec"
+)
+
+// Options configure a Provider. The zero value serves the embedded Daily
+// contract with Daily's documented behaviour.
+type Options struct {
+	// Spec is the contract whose events are served; nil means the embedded
+	// Daily calltransfer contract.
+	Spec *spec.Spec
+	// Seed makes generated events, webhook uuids and secrets reproducible;
+	// 0 picks a random seed (see Provider.Seed).
+	Seed int64
+	// Clock drives event timestamps and retry back-off; nil is the real clock.
+	Clock generator.Clock
+	// APIKey, when set, is the only bearer token the management API accepts.
+	APIKey string
+
+	// DeliveryTimeout bounds each delivery attempt (default 5 s; Daily asks
+	// for a 200 "within a few seconds" and publishes no number).
+	DeliveryTimeout time.Duration
+	// ProbeTimeout bounds the verification probe (default 5 s).
+	ProbeTimeout time.Duration
+	// SignProbe signs the {"test":"test"} probe. Daily's docs do not say
+	// whether it is signed; the default is unsigned, the stricter case for
+	// consumers (they must let the probe through before checking signatures).
+	SignProbe bool
+	// AllowMultipleWebhooks lifts Daily's one-webhook-per-domain limit.
+	AllowMultipleWebhooks bool
+	// Signing is the scheme for webhooks that do not choose one (default Daily).
+	Signing signing.Scheme
+	// FailureThreshold flips a circuit-breaker webhook to FAILED (default 3).
+	FailureThreshold int
+	// Exponential is the exponential retry schedule.
+	Exponential Backoff
+	// Accept2xx counts any 2xx as success. Daily's docs always say 200, so
+	// the default counts only 200.
+	Accept2xx bool
+
+	// Workers is how many deliveries are sent at once (default 64).
+	Workers int
+	// QueueSize bounds the queue of deliveries waiting for a worker
+	// (default 4096); triggering blocks while it is full.
+	QueueSize int
+	// MaxDeliveries caps the in-memory delivery log (default 100,000); the
+	// oldest finished records are evicted past it, and counted.
+	MaxDeliveries int
+	// MaxBodyBytes bounds management and control request bodies (default 1 MiB).
+	MaxBodyBytes int64
+	// ResponseBodyLimit is how much of a consumer's response body each
+	// attempt records (default 4 KiB).
+	ResponseBodyLimit int
+
+	// Logger receives structured logs; nil discards them.
+	Logger *slog.Logger
+	// HTTPClient sends probes and deliveries; nil uses a pooled client
+	// sized for Workers.
+	HTTPClient *http.Client
+}
+
+// Backoff is Daily's exponential retry: "each message will be retried at
+// most 5 times, with an exponential backoff up to 15 minutes". The base
+// and factor are not documented; hookmock waits Base·2^(n-1), capped.
+type Backoff struct {
+	// Retries after the first attempt (default 5). Daily's sentence "if a
+	// message fails being sent 5 times, it will be deleted" can also be read
+	// as 5 attempts in all: set Retries to 4 for that reading.
+	Retries int
+	// Base is the first wait (default 1 minute, so 1, 2, 4, 8, 15 minutes).
+	Base time.Duration
+	// Cap is the longest wait (default 15 minutes).
+	Cap time.Duration
+}
+
+// Delay is the wait before retry n (1-based).
+func (b Backoff) Delay(n int) time.Duration {
+	d := b.Base
+	for i := 1; i < n && d < b.Cap; i++ {
+		d *= 2
+	}
+	return min(d, b.Cap)
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if o.Spec == nil {
+		s, err := spec.Default()
+		if err != nil {
+			return o, err
+		}
+		o.Spec = s
+	}
+	if o.Clock == nil {
+		o.Clock = generator.RealClock{}
+	}
+	setDur := func(d *time.Duration, def time.Duration) {
+		if *d <= 0 {
+			*d = def
+		}
+	}
+	setDur(&o.DeliveryTimeout, 5*time.Second)
+	setDur(&o.ProbeTimeout, 5*time.Second)
+	setDur(&o.Exponential.Base, time.Minute)
+	setDur(&o.Exponential.Cap, 15*time.Minute)
+	setInt := func(n *int, def int) {
+		if *n <= 0 {
+			*n = def
+		}
+	}
+	setInt(&o.FailureThreshold, 3)
+	setInt(&o.Exponential.Retries, 5)
+	setInt(&o.Workers, 64)
+	setInt(&o.QueueSize, 4096)
+	setInt(&o.MaxDeliveries, 100_000)
+	setInt(&o.ResponseBodyLimit, 4<<10)
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = 1 << 20
+	}
+	if o.Signing == "" {
+		o.Signing = signing.Daily
+	}
+	if _, err := signing.ParseScheme(string(o.Signing)); err != nil {
+		return o, err
+	}
+	if o.Exponential.Base > o.Exponential.Cap {
+		return o, fmt.Errorf("exponential back-off base %s exceeds its cap %s", o.Exponential.Base, o.Exponential.Cap)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.HTTPClient == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns = o.Workers * 2
+		t.MaxIdleConnsPerHost = o.Workers * 2
+		o.HTTPClient = &http.Client{
+			Transport: t,
+			// Daily does not follow redirects to other hosts as far as
+			// anyone knows; a redirect is an answer that is not 200.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	return o, nil
+}
+
+func (o Options) success(status int) bool {
+	if o.Accept2xx {
+		return status >= 200 && status < 300
+	}
+	return status == http.StatusOK
+}

@@ -1,0 +1,185 @@
+// Package mockserver is hookmock's fake webhook provider: Daily's webhook
+// management API, its verification probe, signed deliveries with Daily's
+// retry policies, a delivery log, and a control API under /_mock/. It runs
+// as `hookmock serve` or in-process in a Go test (New).
+package mockserver
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/spec"
+)
+
+// Provider is the mock provider's core: everything but the listener.
+type Provider struct {
+	opts   Options
+	spec   *spec.Spec
+	clock  generator.Clock
+	seed   int64
+	hooks  *registry
+	store  Store
+	engine *engine
+	mgmt   *managementSchemas
+	log    *slog.Logger
+	client *http.Client
+	events *eventSource
+}
+
+// NewProvider builds a provider; call Shutdown when done.
+func NewProvider(opts Options) (*Provider, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	mgmt, err := loadManagementSchemas()
+	if err != nil {
+		return nil, err
+	}
+	seed := o.Seed
+	if seed == 0 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		seed = int64(binary.LittleEndian.Uint64(b[:]) >> 1)
+		if seed == 0 {
+			seed = 1
+		}
+	}
+	p := &Provider{opts: o, spec: o.Spec, clock: o.Clock, seed: seed, hooks: newRegistry(seed),
+		store: newMemStore(o.MaxDeliveries), mgmt: mgmt, log: o.Logger, client: o.HTTPClient}
+	p.events, err = newEventSource(p)
+	if err != nil {
+		return nil, err
+	}
+	p.engine = newEngine(p)
+	return p, nil
+}
+
+// Seed is the seed in use (the one given, or the random one chosen).
+func (p *Provider) Seed() int64 { return p.seed }
+
+// Spec is the contract being served.
+func (p *Provider) Spec() *spec.Spec { return p.spec }
+
+// Clock is the provider's clock; under a virtual clock, advance it to run
+// retries.
+func (p *Provider) Clock() generator.Clock { return p.clock }
+
+// Handler serves the management API (/v1/...) and the control API (/_mock/...).
+func (p *Provider) Handler() http.Handler {
+	mux := http.NewServeMux()
+	p.routeAPI(mux)
+	p.routeControl(mux)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, &apiError{Status: http.StatusNotFound, Kind: errNotFound, Info: fmt.Sprintf("path: no route for %s %s", r.Method, r.URL.Path)})
+	})
+	return mux
+}
+
+// Webhooks lists the registered webhooks.
+func (p *Provider) Webhooks() []Webhook { return p.hooks.list() }
+
+// Deliveries lists the delivery log, oldest first.
+func (p *Provider) Deliveries(f ...Filter) []Delivery {
+	var filter Filter
+	if len(f) > 0 {
+		filter = f[0]
+	}
+	return p.store.List(filter)
+}
+
+// ResetDeliveries forgets finished deliveries.
+func (p *Provider) ResetDeliveries() { p.store.Reset() }
+
+// Settle waits until every delivery is in a terminal state. Under a virtual
+// clock, deliveries waiting to be retried only settle as the clock advances.
+func (p *Provider) Settle(ctx context.Context) error { return p.engine.settle(ctx) }
+
+// Shutdown stops accepting events, lets queued and in-flight deliveries
+// finish until ctx ends, and records the rest as interrupted.
+func (p *Provider) Shutdown(ctx context.Context) {
+	p.engine.shutdown(ctx)
+	p.client.CloseIdleConnections()
+}
+
+// TriggerOption tunes one triggered event.
+type TriggerOption func(*triggerRequest)
+
+type triggerRequest struct {
+	seed         *int64
+	set          []string
+	body         []byte
+	allowInvalid bool
+	call         *generator.Call
+	faults       []string
+}
+
+// WithSeed generates the event from this seed.
+func WithSeed(seed int64) TriggerOption { return func(r *triggerRequest) { r.seed = &seed } }
+
+// WithSet overrides fields, as "payload.room=sales" or "/payload/room=sales".
+func WithSet(kv ...string) TriggerOption { return func(r *triggerRequest) { r.set = append(r.set, kv...) } }
+
+// WithBody sends these exact bytes instead of a generated event.
+func WithBody(raw []byte) TriggerOption { return func(r *triggerRequest) { r.body = raw } }
+
+// AllowInvalid sends the event even if it breaks the contract.
+func AllowInvalid() TriggerOption { return func(r *triggerRequest) { r.allowInvalid = true } }
+
+// WithCall correlates the event with others of the same call.
+func WithCall(c *generator.Call) TriggerOption { return func(r *triggerRequest) { r.call = c } }
+
+// Triggered is what a trigger produced.
+type Triggered struct {
+	Type       string          `json:"type"`
+	ID         string          `json:"id"`
+	Event      json.RawMessage `json:"event"`
+	Deliveries []string        `json:"deliveries"`
+}
+
+// Trigger makes one event of the named type (an event name or its `type`
+// value) and queues it for every subscribed webhook.
+func (p *Provider) Trigger(ctx context.Context, event string, opts ...TriggerOption) (*Triggered, error) {
+	var req triggerRequest
+	for _, o := range opts {
+		o(&req)
+	}
+	ev, ok := p.spec.Lookup(event)
+	if !ok {
+		return nil, fmt.Errorf("unknown event %q; this mock serves %s", event, strings.Join(p.eventTypes(), ", "))
+	}
+	body, id, err := p.events.make(ev, &req)
+	if err != nil {
+		return nil, err
+	}
+	typ := ev.Type
+	if typ == "" {
+		typ = ev.Name
+	}
+	ids, err := p.engine.enqueue(ctx, typ, id, body, req.faults)
+	if err != nil {
+		return nil, err
+	}
+	return &Triggered{Type: typ, ID: id, Event: body, Deliveries: ids}, nil
+}
+
+// eventTypes lists what webhooks may subscribe to: type values, or names
+// for events without a type discriminator.
+func (p *Provider) eventTypes() []string {
+	out := make([]string, 0, len(p.spec.Events))
+	for _, e := range p.spec.Events {
+		if e.Type != "" {
+			out = append(out, e.Type)
+		} else {
+			out = append(out, e.Name)
+		}
+	}
+	return out
+}

@@ -1,0 +1,186 @@
+package mockserver
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/hookmock/hookmock/mockserver/signing"
+)
+
+// Webhook states, as Daily names them.
+const (
+	StateActive = "ACTIVE"
+	StateFailed = "FAILED"
+)
+
+// Retry types, as Daily names them.
+const (
+	RetryCircuitBreaker = "circuit-breaker"
+	RetryExponential    = "exponential"
+)
+
+// Webhook is Daily's webhook object. JSON keys are Daily's camelCase ones;
+// `signing` is hookmock's own addition (Daily always signs its own way).
+type Webhook struct {
+	UUID             string         `json:"uuid"`
+	URL              string         `json:"url"`
+	HMAC             string         `json:"hmac"`
+	BasicAuth        string         `json:"basicAuth,omitempty"`
+	RetryType        string         `json:"retryType"`
+	EventTypes       []string       `json:"eventTypes"`
+	State            string         `json:"state"`
+	FailedCount      int            `json:"failedCount"`
+	LastMomentPushed *time.Time     `json:"lastMomentPushed,omitempty"`
+	DomainID         string         `json:"domainId"`
+	CreatedAt        time.Time      `json:"createdAt"`
+	UpdatedAt        time.Time      `json:"updatedAt"`
+	Signing          signing.Scheme `json:"signing"`
+}
+
+// subscribed reports whether the webhook wants events of type t; an empty
+// list means every event.
+func (w *Webhook) subscribed(t string) bool {
+	return len(w.EventTypes) == 0 || slices.Contains(w.EventTypes, t)
+}
+
+// registry holds the webhooks. Delivery workers read and update failure
+// counts concurrently with the management API, so every access is locked.
+type registry struct {
+	mu       sync.Mutex
+	hooks    map[string]*Webhook
+	rng      *rand.Rand // seeded: same seed, same uuids and secrets
+	domainID string
+}
+
+func newRegistry(seed int64) *registry {
+	r := &registry{hooks: map[string]*Webhook{}, rng: rand.New(rand.NewPCG(uint64(seed), 0x686f6f6b6d6f636b))}
+	r.domainID = r.uuidLocked()
+	return r
+}
+
+// uuidLocked makes a version-4 UUID from the registry's random stream.
+func (r *registry) uuidLocked() string {
+	var b [16]byte
+	for i := range b {
+		b[i] = byte(r.rng.UintN(256))
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// secretLocked provisions a 32-byte secret in the scheme's format.
+func (r *registry) secretLocked(scheme signing.Scheme) string {
+	var b [32]byte
+	for i := range b {
+		b[i] = byte(r.rng.UintN(256))
+	}
+	s := base64.StdEncoding.EncodeToString(b[:])
+	if scheme == signing.Standard {
+		return "whsec_" + s
+	}
+	return s
+}
+
+func (r *registry) list() []Webhook {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Webhook, 0, len(r.hooks))
+	for _, w := range r.hooks {
+		out = append(out, w.copy())
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) || out[i].CreatedAt.Equal(out[j].CreatedAt) && out[i].UUID < out[j].UUID })
+	return out
+}
+
+func (r *registry) get(id string) (Webhook, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	w, ok := r.hooks[id]
+	if !ok {
+		return Webhook{}, false
+	}
+	return w.copy(), true
+}
+
+func (w *Webhook) copy() Webhook {
+	c := *w
+	c.EventTypes = append([]string{}, w.EventTypes...)
+	if w.LastMomentPushed != nil {
+		t := *w.LastMomentPushed
+		c.LastMomentPushed = &t
+	}
+	return c
+}
+
+// targets returns the webhooks an event of type t goes to, split by state.
+func (r *registry) targets(t string) (active, failed []Webhook) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, w := range r.hooks {
+		if !w.subscribed(t) {
+			continue
+		}
+		if w.State == StateActive {
+			active = append(active, w.copy())
+		} else {
+			failed = append(failed, w.copy())
+		}
+	}
+	byUUID := func(a, b Webhook) int {
+		if a.UUID < b.UUID {
+			return -1
+		}
+		return 1
+	}
+	slices.SortFunc(active, byUUID)
+	slices.SortFunc(failed, byUUID)
+	return active, failed
+}
+
+// outcome records one attempt's result against the webhook's failure
+// count; it returns the webhook's state afterwards and whether it exists.
+func (r *registry) outcome(id string, success bool, now time.Time, threshold int) (state string, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	w, ok := r.hooks[id]
+	if !ok {
+		return "", false
+	}
+	if success {
+		w.FailedCount = 0
+		t := now
+		w.LastMomentPushed = &t
+		return w.State, true
+	}
+	w.FailedCount++
+	if w.RetryType == RetryCircuitBreaker && w.FailedCount >= threshold {
+		w.State = StateFailed
+	}
+	return w.State, true
+}
+
+// state returns a webhook's current state, or false once it is deleted.
+func (r *registry) state(id string) (string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	w, ok := r.hooks[id]
+	if !ok {
+		return "", false
+	}
+	return w.State, true
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
