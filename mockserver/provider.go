@@ -125,7 +125,9 @@ type triggerRequest struct {
 func WithSeed(seed int64) TriggerOption { return func(r *triggerRequest) { r.seed = &seed } }
 
 // WithSet overrides fields, as "payload.room=sales" or "/payload/room=sales".
-func WithSet(kv ...string) TriggerOption { return func(r *triggerRequest) { r.set = append(r.set, kv...) } }
+func WithSet(kv ...string) TriggerOption {
+	return func(r *triggerRequest) { r.set = append(r.set, kv...) }
+}
 
 // WithBody sends these exact bytes instead of a generated event.
 func WithBody(raw []byte) TriggerOption { return func(r *triggerRequest) { r.body = raw } }

@@ -94,7 +94,9 @@ func (r *registry) list() []Webhook {
 	for _, w := range r.hooks {
 		out = append(out, w.copy())
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) || out[i].CreatedAt.Equal(out[j].CreatedAt) && out[i].UUID < out[j].UUID })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].CreatedAt.Before(out[j].CreatedAt) || out[i].CreatedAt.Equal(out[j].CreatedAt) && out[i].UUID < out[j].UUID
+	})
 	return out
 }
 
