@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -84,7 +85,7 @@ func (p *Provider) parseWebhookInput(w http.ResponseWriter, r *http.Request, sch
 	if !ok {
 		return nil, badRequest("body", "must be a JSON object")
 	}
-	if vs := schema.Validate(v); len(vs) > 0 {
+	if vs := schema.Validate(dailyShape(obj)); len(vs) > 0 {
 		return nil, violationError(vs)
 	}
 	in := &webhookInput{}
@@ -126,6 +127,18 @@ func (p *Provider) parseWebhookInput(w http.ResponseWriter, r *http.Request, sch
 		}
 	}
 	return in, nil
+}
+
+// dailyShape is the body as Daily's schema sees it: a Standard Webhooks
+// secret carries a "whsec_" prefix that Daily's base64 pattern would refuse.
+func dailyShape(obj map[string]any) map[string]any {
+	h, ok := obj["hmac"].(string)
+	if !ok || obj["signing"] != string(signing.Standard) || !strings.HasPrefix(h, "whsec_") {
+		return obj
+	}
+	c := maps.Clone(obj)
+	c["hmac"] = strings.TrimPrefix(h, "whsec_")
+	return c
 }
 
 // checkURL wants an absolute http(s) URL: `format: uri` admits mailto: too.

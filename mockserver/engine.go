@@ -268,8 +268,14 @@ func (e *engine) send(hook Webhook, j *job) Attempt {
 	if hook.BasicAuth != "" {
 		req.Header.Set("Authorization", "Basic "+hook.BasicAuth)
 	}
+	msgID := j.eventID
+	if msgID == "" {
+		// Standard Webhooks needs a message id; events without an envelope
+		// id get the delivery's, which is stable across retries.
+		msgID = j.id
+	}
 	if s, err := signing.New(hook.Signing, hook.HMAC); err == nil {
-		s.Sign(req.Header, j.eventID, at, j.body)
+		s.Sign(req.Header, msgID, at, j.body)
 	} else {
 		att.Error = "cannot sign: " + err.Error()
 		return att

@@ -1,27 +1,69 @@
 package mockserver
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
+	"sync/atomic"
 
+	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/spec"
 )
 
-// eventSource turns trigger requests into event bytes.
+// eventSource turns trigger requests into the exact bytes to send.
 type eventSource struct {
-	p *Provider
+	gen  *generator.Generator
+	seed int64
+	n    atomic.Uint64 // events generated without an explicit seed
 }
 
 func newEventSource(p *Provider) (*eventSource, error) {
-	return &eventSource{p: p}, nil
+	return &eventSource{gen: generator.New(p.spec, generator.WithClock(p.clock)), seed: p.seed}, nil
 }
 
-// make returns the exact bytes to send and the event's id.
+// nextSeed derives the seed of the n-th unseeded event from the server
+// seed, so that a run replays from --seed alone.
+func (s *eventSource) nextSeed() uint64 {
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], uint64(s.seed))
+	binary.LittleEndian.PutUint64(b[8:], s.n.Add(1))
+	h := fnv.New64a()
+	h.Write(b[:])
+	return h.Sum64()
+}
+
+// make returns the bytes to send and the event's id.
 func (s *eventSource) make(ev *spec.Event, req *triggerRequest) ([]byte, string, error) {
-	if req.body == nil {
-		return nil, "", fmt.Errorf("generation is not wired yet")
+	if req.body != nil {
+		return s.given(ev, req)
 	}
+	greq := generator.Request{Event: ev.Name, Call: req.call}
+	if req.seed != nil {
+		greq.Seed = uint64(*req.seed)
+	} else {
+		greq.Seed = s.nextSeed()
+	}
+	for _, kv := range req.set {
+		o, err := generator.ParseOverride(kv)
+		if err != nil {
+			return nil, "", err
+		}
+		greq.Set = append(greq.Set, o)
+	}
+	res, err := s.gen.Generate(greq)
+	if err != nil {
+		return nil, "", err
+	}
+	return res.JSON, eventID(res.JSON), nil
+}
+
+// given checks caller-supplied bytes, which are sent exactly as given.
+func (s *eventSource) given(ev *spec.Event, req *triggerRequest) ([]byte, string, error) {
 	v, err := spec.DecodeJSON(req.body)
 	if err != nil {
+		if req.allowInvalid {
+			return req.body, "", nil
+		}
 		return nil, "", fmt.Errorf("body: %w", err)
 	}
 	if !req.allowInvalid {
@@ -34,4 +76,16 @@ func (s *eventSource) make(ev *spec.Event, req *triggerRequest) ([]byte, string,
 		id, _ = obj["id"].(string)
 	}
 	return req.body, id, nil
+}
+
+// eventID reads the envelope id of a generated event; events of specs
+// without an `id` get none.
+func eventID(raw []byte) string {
+	v, err := spec.DecodeJSON(raw)
+	if err != nil {
+		return ""
+	}
+	obj, _ := v.(map[string]any)
+	id, _ := obj["id"].(string)
+	return id
 }

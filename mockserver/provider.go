@@ -185,3 +185,6 @@ func (p *Provider) eventTypes() []string {
 	}
 	return out
 }
+
+// Webhook returns one webhook by uuid.
+func (p *Provider) Webhook(id string) (Webhook, bool) { return p.hooks.get(id) }
