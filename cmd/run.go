@@ -65,6 +65,7 @@ var commands = []func(*app) *cobra.Command{
 	newServeCmd,
 	newEventsCmd,
 	newValidateCmd,
+	newTriggerCmd,
 	newGenCmd,
 	newGateCmd,
 }

@@ -1,21 +1,111 @@
 package cmd
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os/signal"
+	"syscall"
+	"time"
+
 	"github.com/spf13/cobra"
+
+	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/mockserver"
 )
 
 func newServeCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var (
+		configPath string
+		cfg        mockserver.Config
+	)
+	c := &cobra.Command{
 		Use:   "serve",
-		Short: "Run the mock Daily webhook provider (not yet available)",
-		Args:  cobra.NoArgs,
+		Short: "Run the mock Daily webhook provider",
+		Long: `Run the mock provider: Daily's webhook management API under /v1/webhooks
+(with its verification probe), signed deliveries with Daily's retry
+policies, and a control API under /_mock/ (POST /_mock/events,
+GET|DELETE /_mock/deliveries, GET /_mock/health, POST /_mock/clock/advance).
+
+Settings come from --config (hookmock.yaml); flags override it.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			file := &mockserver.Config{}
+			if configPath != "" {
+				var err error
+				if file, err = mockserver.LoadConfig(configPath); err != nil {
+					return usageErr("%v", err)
+				}
+			}
+			// Flags given on the command line win over the file.
+			flags := cmd.Flags()
+			pick := func(name string, flag, fromFile string) string {
+				if flags.Changed(name) || fromFile == "" {
+					return flag
+				}
+				return fromFile
+			}
+			addr := pick("addr", cfg.Addr, file.Addr)
+			clockKind := pick("clock", cfg.Clock, file.Clock)
+			logFormat := pick("log-format", cfg.LogFormat, file.LogFormat)
+			apiKey := pick("api-key", cfg.APIKey, file.APIKey)
+			seed := cfg.Seed
+			if !flags.Changed("seed") && file.Seed != 0 {
+				seed = file.Seed
+			}
+			if a.specPath == "" {
+				a.specPath = file.Spec
+			}
 			s, err := a.loadSpec()
 			if err != nil {
 				return err
 			}
-			cmd.Printf("hookmock serve will listen on 127.0.0.1:8089, mimic Daily's /v1/webhooks API and deliver signed events of %q %s (%d events).\n", s.Title, s.Version, len(s.Events))
-			return usageErr("serve is not implemented yet; use `hookmock events` and `hookmock validate`")
+			var opts mockserver.Options
+			file.Apply(&opts)
+			opts.Spec, opts.Seed, opts.APIKey = s, seed, apiKey
+			switch clockKind {
+			case "real":
+				opts.Clock = generator.RealClock{}
+			case "virtual":
+				opts.Clock = generator.NewVirtualClock(time.Now().Truncate(time.Second))
+			default:
+				return usageErr("--clock: %q is not real or virtual", clockKind)
+			}
+			switch logFormat {
+			case "text":
+				opts.Logger = slog.New(slog.NewTextHandler(a.stderr, nil))
+			case "json":
+				opts.Logger = slog.New(slog.NewJSONHandler(a.stderr, nil))
+			default:
+				return usageErr("--log-format: %q is not text or json", logFormat)
+			}
+			p, err := mockserver.NewProvider(opts)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				p.Shutdown(context.Background())
+				return usageErr("--addr: %v", err)
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			fmt.Fprintf(a.stdout, "hookmock serve: ready on http://%s (%s %s, %d events; seed %d; %s clock)\n",
+				ln.Addr(), s.Title, s.Version, len(s.Events), p.Seed(), clockKind)
+			if err := mockserver.Serve(ctx, ln, p, 10*time.Second); err != nil {
+				return fmt.Errorf("serve: %w", err)
+			}
+			opts.Logger.Info("stopped", "deliveries", len(p.Deliveries()))
+			return nil
 		},
 	}
+	f := c.Flags()
+	f.StringVar(&cfg.Addr, "addr", "127.0.0.1:8089", "listen address")
+	f.StringVar(&configPath, "config", "", "config file (hookmock.yaml)")
+	f.Int64Var(&cfg.Seed, "seed", 0, "seed for events, webhook uuids and secrets (0: random, printed)")
+	f.StringVar(&cfg.Clock, "clock", "real", "real, or virtual (time moves only through POST /_mock/clock/advance)")
+	f.StringVar(&cfg.APIKey, "api-key", "", "require exactly this bearer token (default: any token)")
+	f.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
+	return c
 }

@@ -254,55 +254,78 @@ func statusOf(a Attempt) int {
 	return a.Response.Status
 }
 
-// send makes one POST. The body bytes are the signed bytes.
+// send makes one attempt of a queued delivery.
 func (e *engine) send(hook Webhook, j *job) Attempt {
-	at := e.p.clock.Now().UTC()
-	att := Attempt{N: j.attempt, At: at, Outcome: outcomeFailure}
-	req, err := http.NewRequestWithContext(e.ctx, http.MethodPost, hook.URL, bytes.NewReader(j.body))
-	if err != nil {
-		att.Error = err.Error()
-		return att
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	if hook.BasicAuth != "" {
-		req.Header.Set("Authorization", "Basic "+hook.BasicAuth)
-	}
 	msgID := j.eventID
 	if msgID == "" {
 		// Standard Webhooks needs a message id; events without an envelope
 		// id get the delivery's, which is stable across retries.
 		msgID = j.id
 	}
-	if s, err := signing.New(hook.Signing, hook.HMAC); err == nil {
-		s.Sign(req.Header, msgID, at, j.body)
-	} else {
-		att.Error = "cannot sign: " + err.Error()
+	t := Target{URL: hook.URL, Scheme: hook.Signing, Secret: hook.HMAC, BasicAuth: hook.BasicAuth}
+	att := Send(e.ctx, e.p.client, t, msgID, j.body, e.p.clock.Now().UTC(), e.p.opts.DeliveryTimeout, e.p.opts.ResponseBodyLimit)
+	att.N = j.attempt
+	if att.Response != nil && e.p.opts.success(att.Response.Status) {
+		att.Outcome = outcomeSuccess
+	}
+	return att
+}
+
+// Target is where and how a delivery is sent.
+type Target struct {
+	URL string
+	// Scheme and Secret sign the delivery; an empty Secret sends it unsigned.
+	Scheme    signing.Scheme
+	Secret    string
+	BasicAuth string
+}
+
+// Send makes one signed POST of body to t and records the exchange. The
+// body bytes are the signed bytes. The outcome is left as failure unless
+// the status is 200; callers with other success rules re-judge it.
+func Send(ctx context.Context, client *http.Client, t Target, msgID string, body []byte, at time.Time, timeout time.Duration, bodyLimit int) Attempt {
+	att := Attempt{N: 1, At: at, Outcome: outcomeFailure}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.URL, bytes.NewReader(body))
+	if err != nil {
+		att.Error = err.Error()
 		return att
 	}
-	att.Request = SentRequest{Method: req.Method, URL: hook.URL, Headers: req.Header.Clone(), Body: string(j.body)}
-	ctx, cancel := context.WithTimeout(e.ctx, e.p.opts.DeliveryTimeout)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", userAgent)
+	if t.BasicAuth != "" {
+		req.Header.Set("Authorization", "Basic "+t.BasicAuth)
+	}
+	if t.Secret != "" {
+		s, err := signing.New(t.Scheme, t.Secret)
+		if err != nil {
+			att.Error = "cannot sign: " + err.Error()
+			return att
+		}
+		s.Sign(req.Header, msgID, at, body)
+	}
+	att.Request = SentRequest{Method: req.Method, URL: t.URL, Headers: req.Header.Clone(), Body: string(body)}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := time.Now()
-	resp, err := e.p.client.Do(req.WithContext(ctx))
+	resp, err := client.Do(req.WithContext(ctx))
 	if err != nil {
 		att.Latency = time.Since(start)
 		att.LatencyMS = ms(att.Latency)
 		att.Error = err.Error()
 		if errors.Is(err, context.DeadlineExceeded) {
-			att.Error = fmt.Sprintf("no response within %s", e.p.opts.DeliveryTimeout)
+			att.Error = fmt.Sprintf("no response within %s", timeout)
 		}
 		return att
 	}
-	body, truncated, rerr := readLimited(resp.Body, e.p.opts.ResponseBodyLimit)
+	rbody, truncated, rerr := readLimited(resp.Body, bodyLimit)
 	resp.Body.Close()
 	att.Latency = time.Since(start)
 	att.LatencyMS = ms(att.Latency)
-	att.Response = &GotResponse{Status: resp.StatusCode, Headers: resp.Header, Body: string(body), BodyTruncated: truncated}
+	att.Response = &GotResponse{Status: resp.StatusCode, Headers: resp.Header, Body: string(rbody), BodyTruncated: truncated}
 	if rerr != nil {
 		att.Error = "reading the response: " + rerr.Error()
 	}
-	if e.p.opts.success(resp.StatusCode) {
+	if resp.StatusCode == http.StatusOK {
 		att.Outcome = outcomeSuccess
 	}
 	return att

@@ -54,7 +54,7 @@ func (s *eventSource) make(ev *spec.Event, req *triggerRequest) ([]byte, string,
 	if err != nil {
 		return nil, "", err
 	}
-	return res.JSON, eventID(res.JSON), nil
+	return res.JSON, EventID(res.JSON), nil
 }
 
 // given checks caller-supplied bytes, which are sent exactly as given.
@@ -78,9 +78,9 @@ func (s *eventSource) given(ev *spec.Event, req *triggerRequest) ([]byte, string
 	return req.body, id, nil
 }
 
-// eventID reads the envelope id of a generated event; events of specs
-// without an `id` get none.
-func eventID(raw []byte) string {
+// EventID reads the envelope `id` of an event; events of specs without an
+// `id` get "".
+func EventID(raw []byte) string {
 	v, err := spec.DecodeJSON(raw)
 	if err != nil {
 		return ""

@@ -1,0 +1,116 @@
+package mockserver
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/hookmock/hookmock/mockserver/signing"
+)
+
+// Config is hookmock.yaml, the one configuration file of `hookmock serve`.
+// Command-line flags override its top-level settings.
+type Config struct {
+	Addr      string `yaml:"addr"`
+	Spec      string `yaml:"spec"`
+	Seed      int64  `yaml:"seed"`
+	Clock     string `yaml:"clock"` // real | virtual
+	APIKey    string `yaml:"apiKey"`
+	LogFormat string `yaml:"logFormat"` // text | json
+	Delivery  struct {
+		Timeout   Duration `yaml:"timeout"`
+		Accept2xx bool     `yaml:"accept2xx"`
+		Workers   int      `yaml:"workers"`
+		Queue     int      `yaml:"queue"`
+	} `yaml:"delivery"`
+	Probe struct {
+		Timeout Duration `yaml:"timeout"`
+		Signed  bool     `yaml:"signed"`
+	} `yaml:"probe"`
+	Webhooks struct {
+		AllowMultiple    bool   `yaml:"allowMultiple"`
+		Signing          string `yaml:"signing"`
+		FailureThreshold int    `yaml:"failureThreshold"`
+	} `yaml:"webhooks"`
+	Retry struct {
+		Exponential struct {
+			Retries int      `yaml:"retries"`
+			Base    Duration `yaml:"base"`
+			Cap     Duration `yaml:"cap"`
+		} `yaml:"exponential"`
+	} `yaml:"retry"`
+	Log struct {
+		MaxDeliveries     int   `yaml:"maxDeliveries"`
+		ResponseBodyLimit int   `yaml:"responseBodyLimit"`
+		MaxRequestBody    int64 `yaml:"maxRequestBody"`
+	} `yaml:"log"`
+}
+
+// Duration reads "90s", "15m" and the like.
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil || v < 0 {
+		return fmt.Errorf("line %d, column %d: %q is not a duration (e.g. 500ms, 5s, 15m)", n.Line, n.Column, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// LoadConfig reads a config file; unknown keys and bad values are errors
+// naming the file, line and column.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := c.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &c, nil
+}
+
+func (c *Config) check() error {
+	switch c.Clock {
+	case "", "real", "virtual":
+	default:
+		return fmt.Errorf("clock: %q is not real or virtual", c.Clock)
+	}
+	switch c.LogFormat {
+	case "", "text", "json":
+	default:
+		return fmt.Errorf("logFormat: %q is not text or json", c.LogFormat)
+	}
+	if _, err := signing.ParseScheme(c.Webhooks.Signing); err != nil {
+		return fmt.Errorf("webhooks.signing: %w", err)
+	}
+	return nil
+}
+
+// Apply copies the file's settings into provider options.
+func (c *Config) Apply(o *Options) {
+	o.DeliveryTimeout = time.Duration(c.Delivery.Timeout)
+	o.Accept2xx = c.Delivery.Accept2xx
+	o.Workers = c.Delivery.Workers
+	o.QueueSize = c.Delivery.Queue
+	o.ProbeTimeout = time.Duration(c.Probe.Timeout)
+	o.SignProbe = c.Probe.Signed
+	o.AllowMultipleWebhooks = c.Webhooks.AllowMultiple
+	o.Signing = signing.Scheme(c.Webhooks.Signing)
+	o.FailureThreshold = c.Webhooks.FailureThreshold
+	o.Exponential = Backoff{Retries: c.Retry.Exponential.Retries, Base: time.Duration(c.Retry.Exponential.Base), Cap: time.Duration(c.Retry.Exponential.Cap)}
+	o.MaxDeliveries = c.Log.MaxDeliveries
+	o.ResponseBodyLimit = c.Log.ResponseBodyLimit
+	o.MaxBodyBytes = c.Log.MaxRequestBody
+}
