@@ -1,9 +1,9 @@
 package cmd
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/binary"
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
