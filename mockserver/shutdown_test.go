@@ -1,0 +1,61 @@
+package mockserver_test
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/mockserver"
+)
+
+var _ = Describe("shutdown", func() {
+	It("lets in-flight deliveries finish and records the rest as interrupted", func() {
+		clock := generator.NewVirtualClock(time.Now().Truncate(time.Second))
+		srv, err := mockserver.New(mockserver.Options{Clock: clock, Workers: 2, AllowMultipleWebhooks: true})
+		Expect(err).NotTo(HaveOccurred())
+		release := make(chan struct{})
+		slow := newConsumer(func(n int, r *http.Request, _ []byte) int {
+			if r.URL.Path == "/retry" {
+				return http.StatusServiceUnavailable
+			}
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return http.StatusOK
+		})
+		defer slow.Close()
+		register(srv, map[string]any{"url": slow.URL + "/slow", "eventTypes": []string{"calltransfer.triggered"}})
+		register(srv, map[string]any{"url": slow.URL + "/retry", "retryType": "exponential", "eventTypes": []string{"calltransfer.answered"}})
+
+		ctx := context.Background()
+		_, err = srv.Trigger(ctx, "calltransfer.answered") // fails, then waits an hour of virtual time
+		Expect(err).NotTo(HaveOccurred())
+		for range 5 {
+			_, err := srv.Trigger(ctx, "calltransfer.triggered")
+			Expect(err).NotTo(HaveOccurred())
+		}
+		Eventually(func() int { return len(srv.Deliveries(mockserver.Filter{Status: mockserver.StatusRetrying})) }).Should(Equal(1))
+		go func() { time.Sleep(100 * time.Millisecond); close(release) }()
+		sctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		defer cancel()
+		srv.Provider.Shutdown(sctx)
+
+		counts := map[mockserver.Status]int{}
+		for _, d := range srv.Deliveries() {
+			Expect(d.Status.Terminal()).To(BeTrue(), "%s is %s", d.ID, d.Status)
+			counts[d.Status]++
+		}
+		Expect(counts[mockserver.StatusDelivered]).To(BeNumerically(">=", 2), "the two in flight finished")
+		Expect(counts[mockserver.StatusInterrupted]).To(BeNumerically(">=", 1), "the waiting retry is interrupted")
+		Expect(counts[mockserver.StatusDelivered] + counts[mockserver.StatusInterrupted]).To(Equal(6))
+
+		_, err = srv.Trigger(ctx, "calltransfer.triggered")
+		Expect(err).To(MatchError(ContainSubstring("shutting down")))
+		srv.Close()
+	})
+})
