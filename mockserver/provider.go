@@ -118,7 +118,7 @@ type triggerRequest struct {
 	body         []byte
 	allowInvalid bool
 	call         *generator.Call
-	faults       []string
+	faults       []Fault
 }
 
 // WithSeed generates the event from this seed.
@@ -165,7 +165,7 @@ func (p *Provider) Trigger(ctx context.Context, event string, opts ...TriggerOpt
 	if typ == "" {
 		typ = ev.Name
 	}
-	ids, err := p.engine.enqueue(ctx, typ, id, body, req.faults)
+	ids, err := p.engine.enqueue(ctx, typ, id, body, faultNames(req.faults))
 	if err != nil {
 		return nil, err
 	}
@@ -188,3 +188,12 @@ func (p *Provider) eventTypes() []string {
 
 // Webhook returns one webhook by uuid.
 func (p *Provider) Webhook(id string) (Webhook, bool) { return p.hooks.get(id) }
+
+// faultNames is how faults appear in the delivery log.
+func faultNames(fs []Fault) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.String())
+	}
+	return out
+}
