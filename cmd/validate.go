@@ -1,9 +1,6 @@
 package cmd
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -81,20 +78,20 @@ func (a *app) validateInput(s *spec.Spec, fixed *spec.Event, name string, data [
 	if name == "-" {
 		name = "<stdin>"
 	}
-	values, err := splitEvents(data)
+	values, err := spec.SplitEvents(data)
 	for i, v := range values {
 		total++
-		where := fmt.Sprintf("%s[%d] (line %d)", name, i, v.line)
+		where := fmt.Sprintf("%s[%d] (line %d)", name, i, v.Line)
 		e := fixed
 		if e == nil {
-			e = eventFor(s, v.value)
+			e = eventFor(s, v.Value)
 			if e == nil {
 				bad++
 				fmt.Fprintf(a.stdout, "%s %s: cannot tell which event this is: no known \"type\" value; use --event\n", where, "/type")
 				continue
 			}
 		}
-		vs := e.ValidateValue(v.value, opts...)
+		vs := e.ValidateValue(v.Value, opts...)
 		if len(vs) > 0 {
 			bad++
 		}
@@ -122,50 +119,4 @@ func eventFor(s *spec.Spec, v any) *spec.Event {
 	t, _ := obj["type"].(string)
 	e, _ := s.EventByType(t)
 	return e
-}
-
-type inputValue struct {
-	value any
-	line  int
-}
-
-// splitEvents reads a JSON object, a JSON array of events, or a stream of
-// JSON values (NDJSON). On malformed input it returns the values read so far
-// and an error naming line and column.
-func splitEvents(data []byte) ([]inputValue, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var out []inputValue
-	for {
-		start := dec.InputOffset()
-		var v any
-		err := dec.Decode(&v)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return out, malformedAt(data, dec.InputOffset(), err)
-		}
-		line, _ := spec.LineCol(data, start+leadingSpace(data[start:]))
-		if arr, ok := v.([]any); ok && len(out) == 0 && dec.More() == false {
-			for _, x := range arr {
-				out = append(out, inputValue{x, line})
-			}
-			continue
-		}
-		out = append(out, inputValue{v, line})
-	}
-	if len(out) == 0 {
-		return nil, errors.New("no JSON value in input")
-	}
-	return out, nil
-}
-
-func leadingSpace(b []byte) int64 {
-	n := len(b) - len(bytes.TrimLeft(b, " \t\r\n"))
-	return int64(n)
-}
-
-func malformedAt(data []byte, off int64, err error) error {
-	return fmt.Errorf("malformed JSON: %w", spec.PositionError(data, off, err))
 }
