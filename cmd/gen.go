@@ -1,8 +1,172 @@
 package cmd
 
-import "github.com/spf13/cobra"
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hookmock/hookmock/generator"
+)
 
 func newGenCmd(a *app) *cobra.Command {
-	return &cobra.Command{Use: "gen <event>", Short: "Generate events (not yet available)", Hidden: true,
-		RunE: func(*cobra.Command, []string) error { return usageErr("gen is not implemented yet") }}
+	var (
+		count     int
+		seed      uint64
+		sets      []string
+		invalid   string
+		pretty    bool
+		now       string
+		integerTS bool
+	)
+	c := &cobra.Command{
+		Use:   "gen <event>",
+		Short: "Generate valid (or deliberately invalid) events as NDJSON",
+		Long: `Generate events of the contract, one JSON object per line. <event> is the
+event's name or its type value. Every event is validated before it is
+printed.
+
+Output is reproducible: the same contract, event, --seed, --now and --set
+give the same bytes. Event i of -n uses seed+i and a clock one second
+later than event i-1. Without --seed a random seed is chosen and printed
+to stderr as "seed: N". Timestamps come from --now, which defaults to
+1770005095 (2026-02-02T04:04:55Z, the moment of Daily's own examples);
+--now=now uses the wall clock and prints its reading to stderr.
+
+--set KEY=VALUE overrides a value after generation: KEY is a JSON pointer
+(/payload/room) or a dotted path (payload.room); VALUE is JSON when it is
+true, false, null, a number, an object or an array, a string otherwise
+("123" in quotes forces a string). Daily's id and event_ts follow
+overrides of payload.session_id and payload.timestamp.
+
+--invalid[=KIND] prints an event that breaks the contract, and describes
+the violation on stderr. KIND is missing-required, wrong-type, pattern,
+enum, malformed-json or random (the default).
+
+Exit codes: 0 ok, 1 an override makes the event invalid (or generation
+failed), 2 usage error, unknown event, or a KIND the contract has no place
+for.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if count < 1 {
+				return usageErr("-n must be at least 1, got %d", count)
+			}
+			s, err := a.loadSpec()
+			if err != nil {
+				return err
+			}
+			overrides := make([]generator.Override, 0, len(sets))
+			for _, kv := range sets {
+				o, err := generator.ParseOverride(kv)
+				if err != nil {
+					return usageErr("--set: %v", err)
+				}
+				overrides = append(overrides, o)
+			}
+			var kind generator.Kind
+			if cmd.Flags().Changed("invalid") {
+				if kind, err = generator.ParseKind(invalid); err != nil {
+					return usageErr("--invalid: %v", err)
+				}
+			}
+			start, err := parseNow(now)
+			if err != nil {
+				return usageErr("--now: %v", err)
+			}
+			if now == "now" {
+				fmt.Fprintf(a.stderr, "now: %d\n", start.Unix())
+			}
+			if !cmd.Flags().Changed("seed") {
+				seed = randomSeed()
+				fmt.Fprintf(a.stderr, "seed: %d\n", seed)
+			}
+			clock := generator.NewVirtualClock(start)
+			opts := []generator.Option{generator.WithClock(clock)}
+			if integerTS {
+				opts = append(opts, generator.WithIntegerTimestamps())
+			}
+			g := generator.New(s, opts...)
+			if _, err := g.Lookup(args[0]); err != nil {
+				return usageErr("%v", err)
+			}
+			return a.generate(g, clock, generator.Request{Event: args[0], Seed: seed, Set: overrides, Invalid: kind}, count, pretty)
+		},
+	}
+	f := c.Flags()
+	f.IntVarP(&count, "count", "n", 1, "number of events")
+	f.Uint64Var(&seed, "seed", 0, "seed of the first event (default: random, printed to stderr)")
+	f.StringArrayVar(&sets, "set", nil, "override a value: KEY=VALUE (repeatable)")
+	f.StringVar(&invalid, "invalid", "", "print contract-breaking events of this kind (default random)")
+	f.Lookup("invalid").NoOptDefVal = string(generator.RandomKind)
+	f.BoolVar(&pretty, "pretty", false, "indent the JSON")
+	f.StringVar(&now, "now", "", "clock reading of the first event: Unix seconds, RFC 3339, or \"now\" (default 1770005095)")
+	f.BoolVar(&integerTS, "integer-timestamp", false, "write Daily's payload.timestamp as an integer instead of a digit string")
+	return c
+}
+
+func (a *app) generate(g *generator.Generator, clock *generator.VirtualClock, req generator.Request, count int, pretty bool) error {
+	first := req.Seed
+	for i := range count {
+		req.Seed = first + uint64(i)
+		res, err := g.Generate(req)
+		if err != nil {
+			var oe *generator.OverrideError
+			if errors.As(err, &oe) {
+				return &exitError{ExitFailed, err}
+			}
+			if errors.Is(err, generator.ErrNoLocation) {
+				return usageErr("--invalid: %v", err)
+			}
+			return &exitError{ExitFailed, err}
+		}
+		out := res.JSON
+		if pretty && (res.Invalid == nil || res.Invalid.Kind != generator.MalformedJSON) {
+			var buf bytes.Buffer
+			if err := json.Indent(&buf, res.JSON, "", "  "); err == nil {
+				out = buf.Bytes()
+			}
+		}
+		if _, err := a.stdout.Write(append(out, '\n')); err != nil {
+			return err
+		}
+		if res.Invalid != nil {
+			fmt.Fprintf(a.stderr, "event %d (seed %d): %s\n", i+1, req.Seed, res.Invalid)
+		}
+		clock.Advance(time.Second)
+	}
+	return nil
+}
+
+// parseNow reads --now: empty for the reproducible default, "now" for the
+// wall clock, Unix seconds, or RFC 3339.
+func parseNow(s string) (time.Time, error) {
+	switch s {
+	case "":
+		return generator.Epoch, nil
+	case "now":
+		return time.Now().UTC().Truncate(time.Second), nil
+	}
+	if secs, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(secs, 0).UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not Unix seconds, RFC 3339 or \"now\"", s)
+	}
+	return t, nil
+}
+
+func randomSeed() uint64 {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return uint64(time.Now().UnixNano())
+	}
+	// Keep seeds short enough to retype.
+	return binary.LittleEndian.Uint64(b[:]) % 1_000_000_000
 }

@@ -1,0 +1,98 @@
+package generator
+
+import (
+	"sync"
+	"time"
+)
+
+// Call is the shared context of a series of events about one call transfer:
+// the events of a call carry the same domain, room, sessions, endpoints and
+// sip-refer flag, and strictly increasing timestamps.
+//
+// The generator uses a call's values wherever a property of the same name
+// appears (domain_id, room, session_id, mtg_session_id, from_endpoint,
+// to_endpoint, is_sip_refer) and the schema accepts the value; otherwise
+// it generates that property as usual. Set the fields before generating;
+// a Call may then be used from several goroutines.
+type Call struct {
+	DomainID     string
+	Room         string
+	SessionID    string
+	MtgSessionID string
+	FromEndpoint string
+	ToEndpoint   string
+	IsSIPRefer   bool
+
+	mu      sync.Mutex
+	last    int64
+	stamped bool
+}
+
+// NewCall makes a call with realistic, seed-determined values: uuids for
+// the ids, a Daily-style room name, and two endpoints on one SIP host (or,
+// sometimes, a phone number as the destination).
+func NewCall(seed uint64) *Call { return newCallFrom(newRNG(streamSeed(seed, "call"))) }
+
+func newCallFrom(r *rng) *Call {
+	host := sipHost(r)
+	c := &Call{
+		DomainID:     r.UUID(),
+		Room:         roomName(r),
+		SessionID:    r.UUID(),
+		MtgSessionID: r.UUID(),
+		FromEndpoint: sipURI(r, "", host),
+		IsSIPRefer:   r.chance(0.3),
+	}
+	if r.chance(0.8) {
+		c.ToEndpoint = sipURI(r, "", host)
+	} else {
+		c.ToEndpoint = e164(r)
+	}
+	return c
+}
+
+// value returns the call's value for a property name.
+func (c *Call) value(name string) (any, bool) {
+	var s string
+	switch name {
+	case "domain_id":
+		s = c.DomainID
+	case "room":
+		s = c.Room
+	case "session_id":
+		s = c.SessionID
+	case "mtg_session_id":
+		s = c.MtgSessionID
+	case "from_endpoint":
+		s = c.FromEndpoint
+	case "to_endpoint":
+		s = c.ToEndpoint
+	case "is_sip_refer":
+		return c.IsSIPRefer, true
+	default:
+		return nil, false
+	}
+	return s, s != ""
+}
+
+// stamp returns the Unix seconds of the call's next event: the clock's
+// reading, but always after the previous event's, so that a scenario that
+// does not advance its clock still gets an ordered series.
+func (c *Call) stamp(now time.Time) int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := now.Unix()
+	if c.stamped && s <= c.last {
+		s = c.last + 1
+	}
+	c.last, c.stamped = s, true
+	return s
+}
+
+// Last returns the Unix seconds of the call's latest event, and false
+// before the first one.
+func (c *Call) Last() (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last, c.stamped
+}

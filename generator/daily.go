@@ -1,0 +1,295 @@
+package generator
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// Daily's envelopes (version, type, id, payload, event_ts) carry values
+// that relate to each other; a schema cannot say so, so they are derived
+// here. An event gets this treatment when its body has that shape: `type`,
+// `payload` (an object) and `event_ts` properties. Which id it gets is
+// data: a template per event type, or per family of types.
+
+// dailyIDs are Daily's observed id patterns (docs/daily-webhooks.md §1.5).
+// {session_id} is payload.session_id, {timestamp} the event's Unix seconds.
+var dailyIDs = map[string]string{
+	"calltransfer.triggered": "3602-call-transfer-trig-{session_id}{timestamp}",
+	"calltransfer.initiated": "3602-call-transfer-init-{session_id}{timestamp}",
+	"calltransfer.completed": "3602-call-transfer-completed-{session_id}{timestamp}",
+	// Daily published no calltransfer.answered example, so its id is
+	// unknown. "ans" mirrors Daily's dial-out ids (`2868-dial-out-ans-…`).
+	"calltransfer.answered":    "3602-call-transfer-ans-{session_id}{timestamp}",
+	"dialin.ready":             "3602-dial-in-ready-{timestamp}",
+	"dialin.connected":         "2868-dial-in-con-{session_id}",
+	"dialin.stopped":           "2868-dial-in-stop-{session_id}",
+	"dialout.connected":        "2868-dial-out-con-{session_id}",
+	"dialout.answered":         "2868-dial-out-ans-{session_id}",
+	"dialout.stopped":          "2868-dial-out-stop-{session_id}",
+	"dialout.warning":          "2868-dial-out-warn-{session_id}",
+	"waiting-participant.left": "1-w-ptcpt-left-{session_id}",
+}
+
+// dailyIDFamilies cover types of a family not listed above; {event} is
+// the part of the type after the family prefix.
+var dailyIDFamilies = []struct{ prefix, template string }{
+	{"calltransfer.", "3602-call-transfer-{event}-{session_id}{timestamp}"},
+}
+
+// Daily sends event_ts "slightly later" than the event's timestamp; the
+// docs' examples are 0.25 s apart. Delays are drawn in milliseconds so
+// event_ts never has more than three decimals.
+const (
+	minDeliveryDelayMs = 50
+	maxDeliveryDelayMs = 900
+)
+
+// dailyPlan is the envelope treatment of one event, or nil when the event
+// is not a Daily envelope. Values it cannot vouch for (the schema rejects
+// them) are left to ordinary generation.
+type dailyPlan struct {
+	id      []idPart // nil when Daily documents no id pattern for the type
+	version string   // e.Version, when the schema accepts it
+
+	versionProp, idProp, eventTSProp *prop
+	tsProp                           *prop // payload.timestamp, when declared
+	// tsString says whether payload.timestamp is written as a digit
+	// string (Daily's examples) rather than an integer (Daily's docs).
+	tsString bool
+	tsOK     bool
+	eventTS  bool
+}
+
+// idPart is a literal, or a placeholder when field is set.
+type idPart struct {
+	lit, field string
+}
+
+func parseIDTemplate(tmpl, event string) []idPart {
+	var parts []idPart
+	for tmpl != "" {
+		open := strings.IndexByte(tmpl, '{')
+		end := strings.IndexByte(tmpl, '}')
+		if open < 0 || end < open {
+			parts = append(parts, idPart{lit: tmpl})
+			break
+		}
+		if open > 0 {
+			parts = append(parts, idPart{lit: tmpl[:open]})
+		}
+		if name := tmpl[open+1 : end]; name == "event" {
+			parts = append(parts, idPart{lit: event})
+		} else {
+			parts = append(parts, idPart{field: name})
+		}
+		tmpl = tmpl[end+1:]
+	}
+	return parts
+}
+
+func idTemplate(typ string) []idPart {
+	if t, ok := dailyIDs[typ]; ok {
+		return parseIDTemplate(t, "")
+	}
+	for _, f := range dailyIDFamilies {
+		if rest, ok := strings.CutPrefix(typ, f.prefix); ok {
+			return parseIDTemplate(f.template, rest)
+		}
+	}
+	return nil
+}
+
+func planDaily(typ, version string, root *node, integerTS bool) *dailyPlan {
+	if root.err != nil || len(root.alts) > 0 {
+		return nil
+	}
+	get := func(n *node, name string) *prop {
+		if p := n.prop(name); p != nil && p.n.err == nil {
+			return p
+		}
+		return nil
+	}
+	d := &dailyPlan{versionProp: get(root, "version"), idProp: get(root, "id"), eventTSProp: get(root, "event_ts")}
+	payload := get(root, "payload")
+	if payload == nil || len(payload.n.props) == 0 || d.eventTSProp == nil || get(root, "type") == nil {
+		return nil
+	}
+	if d.idProp != nil {
+		d.id = idTemplate(typ)
+	}
+	if d.versionProp != nil && version != "" && d.versionProp.n.accepts(version, 0) {
+		d.version = version
+	}
+	// Acceptance of a timestamp does not depend on which second it is, so
+	// one sample decides the form for every event.
+	sample := strconv.FormatInt(Epoch.Unix(), 10)
+	if d.tsProp = get(payload.n, "timestamp"); d.tsProp != nil {
+		for _, asString := range []bool{!integerTS, integerTS} {
+			if d.tsProp.n.accepts(timestampValue(sample, asString), 0) {
+				d.tsString, d.tsOK = asString, true
+				break
+			}
+		}
+	}
+	d.eventTS = d.eventTSProp.n.accepts(millisNumber(Epoch.Unix()*1000+250), 0)
+	return d
+}
+
+func timestampValue(digits string, asString bool) any {
+	if asString {
+		return digits
+	}
+	return json.Number(digits)
+}
+
+// preset gives the value Daily's conventions assign to a property. The id
+// is a placeholder until derive, because it depends on the payload.
+func (d *dailyPlan) preset(c *genCtx, pr *prop) (any, bool) {
+	switch pr {
+	case d.versionProp:
+		return d.version, d.version != ""
+	case d.tsProp:
+		return timestampValue(strconv.FormatInt(c.seconds, 10), d.tsString), d.tsOK
+	case d.eventTSProp:
+		return millisNumber(c.seconds*1000 + c.delayMs), d.eventTS
+	case d.idProp:
+		return nil, d.id != nil
+	}
+	return nil, false
+}
+
+// derive computes id and event_ts from the final payload, so that an
+// override of payload.timestamp or payload.session_id carries through;
+// properties the caller overrode are left alone.
+func (d *dailyPlan) derive(c *genCtx, body *object, overridden func(ptr string) bool) error {
+	seconds := c.seconds
+	var sessionID string
+	if payload, ok := lookupIn(body, "payload").(*object); ok {
+		if s, ok := unixSeconds(lookupIn(payload, "timestamp")); ok {
+			seconds = s
+		}
+		sessionID, _ = lookupIn(payload, "session_id").(string)
+	}
+	// preset already wrote event_ts from the event's own moment; only an
+	// overridden timestamp moves it.
+	if i := body.index("event_ts"); i >= 0 && seconds != c.seconds && !overridden("/event_ts") && d.eventTS {
+		body.m[i].v = millisNumber(seconds*1000 + c.delayMs)
+	}
+	i := body.index("id")
+	if i < 0 || d.id == nil || overridden("/id") {
+		return nil
+	}
+	if id, ok := d.makeID(sessionID, seconds); ok && d.idProp.n.accepts(id, 0) {
+		body.m[i].v = id
+		return nil
+	}
+	if body.m[i].v == nil {
+		v, err := c.value(d.idProp.n, d.idProp.hint, 1)
+		if err != nil {
+			return err
+		}
+		body.m[i].v = v
+	}
+	return nil
+}
+
+func (d *dailyPlan) makeID(sessionID string, seconds int64) (string, bool) {
+	var b strings.Builder
+	b.Grow(80)
+	for _, p := range d.id {
+		switch p.field {
+		case "":
+			b.WriteString(p.lit)
+		case "session_id":
+			if sessionID == "" {
+				return "", false
+			}
+			b.WriteString(sessionID)
+		case "timestamp":
+			b.WriteString(strconv.FormatInt(seconds, 10))
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+func lookupIn(o *object, k string) any {
+	v, _ := o.get(k)
+	return v
+}
+
+func unixSeconds(v any) (int64, bool) {
+	var s string
+	switch t := v.(type) {
+	case string:
+		s = t
+	case json.Number:
+		s = string(t)
+	default:
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n >= 0
+}
+
+// millisNumber writes milliseconds as fractional seconds with at most
+// three decimals and no trailing zeros: 1770005095250 → 1770005095.25.
+func millisNumber(ms int64) json.Number {
+	var buf [24]byte
+	b := strconv.AppendInt(buf[:0], ms/1000, 10)
+	if frac := ms % 1000; frac != 0 {
+		b = append(b, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10))
+		for b[len(b)-1] == '0' {
+			b = b[:len(b)-1]
+		}
+	}
+	return json.Number(b)
+}
+
+// Daily room names are lower-case words joined by hyphens (`sip-test`,
+// `sales-standup`).
+var (
+	roomTeams = []string{"sales", "support", "eng", "design", "ops", "marketing", "product", "finance",
+		"hr", "legal", "growth", "platform", "data", "security", "infra", "mobile", "web", "customer", "partner", "exec"}
+	roomMeetings = []string{"standup", "sync", "review", "retro", "demo", "planning", "onboarding", "all-hands",
+		"interview", "kickoff", "office-hours", "check-in", "one-on-one", "weekly", "triage", "huddle",
+		"training", "workshop", "townhall", "escalation"}
+	sipHosts = []string{"sip.twilio.com", "sip.telnyx.com", "sip.vonage.com", "sip.plivo.com", "sip.example.com", "pbx.example.net"}
+)
+
+func roomName(r *rng) string {
+	name := roomTeams[r.IntN(len(roomTeams))] + "-" + roomMeetings[r.IntN(len(roomMeetings))]
+	if r.chance(0.2) {
+		name += "-" + strconv.Itoa(1+r.IntN(99))
+	}
+	return name
+}
+
+// sipURI builds sip:user@host. A call's two endpoints share a host, as in
+// Daily's examples (user-a@…my-domain.com, user-b@…my-domain.com).
+func sipURI(r *rng, user, host string) string {
+	if user == "" {
+		user = pick(r, firstNames)
+	}
+	if host == "" {
+		host = sipHost(r)
+	}
+	scheme := "sip:"
+	if r.chance(0.1) {
+		scheme = "sips:"
+	}
+	return scheme + user + "@" + host
+}
+
+func sipHost(r *rng) string {
+	return pick(r, nouns) + "." + sipHosts[r.IntN(len(sipHosts))]
+}
+
+// e164 makes a North American number in the 555-01xx block, which is
+// reserved for fiction: it looks real and reaches nobody.
+func e164(r *rng) string {
+	area := 201 + r.IntN(789)
+	return "+1" + strconv.Itoa(area) + "55501" + strconv.Itoa(10+r.IntN(90))
+}

@@ -1,0 +1,330 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hookmock/hookmock/spec"
+)
+
+// Generator makes events of one contract.
+type Generator struct {
+	spec      *spec.Spec
+	clock     Clock
+	optional  float64
+	integerTS bool
+	planner   *planner
+	plans     sync.Map // *spec.Event → *eventPlan
+}
+
+// Option configures a Generator.
+type Option func(*Generator)
+
+// WithClock sets where timestamps come from. The default is a virtual
+// clock stopped at Epoch, so that output depends on the seed alone; the
+// mock server passes RealClock{} or its own virtual clock.
+func WithClock(c Clock) Option { return func(g *Generator) { g.clock = c } }
+
+// WithOptionalProbability sets how often an optional property is present
+// near the top of the body (default 0.75; deeper levels use less).
+func WithOptionalProbability(p float64) Option {
+	return func(g *Generator) { g.optional = min(max(p, 0), 1) }
+}
+
+// WithIntegerTimestamps makes Daily's payload.timestamp a JSON integer, as
+// Daily documents it, instead of the digit string all its examples send.
+func WithIntegerTimestamps() Option { return func(g *Generator) { g.integerTS = true } }
+
+// New returns a generator for s.
+func New(s *spec.Spec, opts ...Option) *Generator {
+	g := &Generator{spec: s, clock: NewVirtualClock(Epoch), optional: 0.75, planner: newPlanner(s)}
+	for _, o := range opts {
+		o(g)
+	}
+	return g
+}
+
+// Spec returns the contract the generator serves.
+func (g *Generator) Spec() *spec.Spec { return g.spec }
+
+// Clock returns the generator's clock.
+func (g *Generator) Clock() Clock { return g.clock }
+
+// Request asks for one event.
+type Request struct {
+	// Event is the event's name or its type value.
+	Event string
+	Seed  uint64
+	// Set overrides values after generation and before validation.
+	Set []Override
+	// Invalid asks for a negative event of this kind ("" for a valid one).
+	Invalid Kind
+	// Call correlates this event with others of the same call; nil makes
+	// the event stand alone.
+	Call *Call
+}
+
+// Result is one generated event.
+type Result struct {
+	Event *spec.Event
+	Seed  uint64
+	// JSON is the body as sent: compact JSON (or, for malformed-json, the
+	// broken bytes).
+	JSON []byte
+	// Invalid describes the violation of a negative event; nil otherwise.
+	Invalid *Invalidity
+
+	attempts int
+}
+
+// maxAttempts bounds regeneration when a value fits two oneOf branches or
+// repeats inside a uniqueItems array. Attempts are seeded from the request,
+// so they are as reproducible as the first one.
+const maxAttempts = 8
+
+type eventPlan struct {
+	e        *spec.Event
+	root     *node
+	daily    *dailyPlan
+	nameHash uint64
+	// size is the largest body seen so far: marshalling starts with a
+	// buffer that fits, instead of growing one through several copies.
+	size atomic.Int64
+}
+
+func (ep *eventPlan) marshal(body any) []byte {
+	raw := appendJSON(make([]byte, 0, ep.size.Load()+64), body)
+	if n := int64(len(raw)); n > ep.size.Load() {
+		ep.size.Store(n)
+	}
+	return raw
+}
+
+// Lookup finds an event by name or type.
+func (g *Generator) Lookup(nameOrType string) (*spec.Event, error) {
+	if e, ok := g.spec.Lookup(nameOrType); ok {
+		return e, nil
+	}
+	return nil, &UnknownEventError{Name: nameOrType, Source: g.spec.Source, Events: g.spec.EventNames()}
+}
+
+func (g *Generator) plan(nameOrType string) (*eventPlan, error) {
+	e, err := g.Lookup(nameOrType)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := g.plans.Load(e); ok {
+		return v.(*eventPlan), nil
+	}
+	root := g.planner.root(e.Body)
+	h := fnv.New64a()
+	h.Write([]byte(e.Name))
+	ep := &eventPlan{e: e, root: root, daily: planDaily(e.Type, e.Version, root, g.integerTS), nameHash: h.Sum64()}
+	v, _ := g.plans.LoadOrStore(e, ep)
+	return v.(*eventPlan), nil
+}
+
+// Generate makes one event. The event is validated before it is returned;
+// a negative event is validated too, and must be rejected for the reason
+// its Invalidity states.
+func (g *Generator) Generate(req Request) (*Result, error) {
+	if req.Invalid != "" {
+		if _, err := ParseKind(string(req.Invalid)); err != nil {
+			return nil, err
+		}
+	}
+	ep, err := g.plan(req.Event)
+	if err != nil {
+		return nil, err
+	}
+	d := g.newDraft(ep, req)
+	body, raw, attempts, err := g.valid(ep, req, d)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Event: ep.e, Seed: req.Seed, JSON: raw, attempts: attempts}
+	if req.Invalid == "" {
+		return res, nil
+	}
+	res.Invalid, res.JSON, err = g.invalid(ep, req, d, body, raw)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// draft carries what stays the same across attempts: the moment of the
+// event, stamped once so that retries do not move a call's clock.
+type draft struct {
+	now     time.Time
+	seconds int64
+}
+
+func (g *Generator) newDraft(ep *eventPlan, req Request) draft {
+	now := g.clock.Now()
+	d := draft{now: now, seconds: now.Unix()}
+	if req.Call != nil && ep.daily != nil {
+		d.seconds = req.Call.stamp(now)
+		d.now = time.Unix(d.seconds, 0)
+	}
+	return d
+}
+
+// ctx starts one generation. purpose (the attempt, or the negative
+// variant) selects an independent stream from the same seed.
+// Contexts are recycled through ctxPool (release them when done): the
+// stream's PCG and its gofakeit and math/rand wrappers would otherwise be
+// a good share of an event's allocations.
+func (g *Generator) ctx(ep *eventPlan, req Request, d draft, purpose uint64) *genCtx {
+	c := ctxPool.Get().(*genCtx)
+	r := c.r
+	r.reseed(req.Seed ^ ep.nameHash ^ splitmix64(purpose))
+	*c = genCtx{
+		s:        g.spec,
+		r:        r,
+		now:      d.now,
+		seconds:  d.seconds,
+		call:     req.Call,
+		optional: g.optional,
+		daily:    ep.daily,
+	}
+	if ep.daily != nil {
+		c.delayMs = minDeliveryDelayMs + c.r.Int64N(maxDeliveryDelayMs-minDeliveryDelayMs+1)
+		if c.call == nil {
+			// A lone Daily event still gets a call of its own, so that its
+			// endpoints share a SIP host the way a real transfer's do.
+			c.call = newCallFrom(c.r)
+		}
+	}
+	return c
+}
+
+var ctxPool = sync.Pool{New: func() any { return &genCtx{r: newRNG(0)} }}
+
+// release returns the context to the pool; nothing generated refers to it.
+func (c *genCtx) release() {
+	*c = genCtx{r: c.r}
+	ctxPool.Put(c)
+}
+
+// build generates the body, Daily's envelope values included.
+func (g *Generator) build(ep *eventPlan, c *genCtx) (any, error) {
+	body, err := c.value(ep.root, hintNone, 0)
+	if err != nil {
+		return nil, err
+	}
+	return body, g.derive(ep, c, body, nil)
+}
+
+// derive recomputes the Daily values that depend on others (id, event_ts),
+// after overrides have had their say.
+func (g *Generator) derive(ep *eventPlan, c *genCtx, body any, set []Override) error {
+	o, ok := body.(*object)
+	if !ok || ep.daily == nil {
+		return nil
+	}
+	return ep.daily.derive(c, o, func(ptr string) bool {
+		for _, s := range set {
+			if within(ptr, s.Pointer) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// draftBytes is generation and marshalling without validation: the part
+// of Generate the benchmarks measure on its own.
+func (g *Generator) draftBytes(ep *eventPlan, req Request, d draft, attempt int) (any, []byte, error) {
+	c := g.ctx(ep, req, d, uint64(attempt))
+	body, err := g.build(ep, c)
+	c.release()
+	if err != nil {
+		return nil, nil, err
+	}
+	return body, ep.marshal(body), nil
+}
+
+// valid generates until the validator accepts the event, up to
+// maxAttempts. A violation that only appears once overrides are applied is
+// the caller's, and reported as an OverrideError; any other is a generator
+// bug, reported as a ContractError naming the schema location.
+func (g *Generator) valid(ep *eventPlan, req Request, d draft) (any, []byte, int, error) {
+	var lastErr error
+	for attempt := range maxAttempts {
+		c := g.ctx(ep, req, d, uint64(attempt))
+		body, err := g.build(ep, c)
+		if err != nil {
+			c.release()
+			lastErr = err
+			continue
+		}
+		pre, err := g.override(ep, c, body, req.Set)
+		c.release()
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		raw := ep.marshal(body)
+		vs, err := g.spec.Validate(ep.e, raw)
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("generator bug: event %q seed %d is not JSON: %w", ep.e.Name, req.Seed, err)
+		}
+		if len(vs) == 0 {
+			return body, raw, attempt + 1, nil
+		}
+		if pre != nil {
+			if pvs, _ := g.spec.Validate(ep.e, appendJSON(nil, pre)); len(pvs) == 0 {
+				if req.Invalid != "" {
+					// The overrides already break the event; the requested
+					// kind of violation is made on top of them.
+					return body, raw, attempt + 1, nil
+				}
+				return nil, nil, 0, &OverrideError{Overrides: blamed(req.Set, vs), Violations: vs}
+			}
+		}
+		lastErr = &ContractError{Event: ep.e.Name, Seed: req.Seed, Where: g.spec.Where(vs[0].SchemaPointer), Violations: vs}
+	}
+	var ce *ContractError
+	if errors.As(lastErr, &ce) {
+		return nil, nil, 0, lastErr
+	}
+	return nil, nil, 0, fmt.Errorf("event %q seed %d: %w", ep.e.Name, req.Seed, lastErr)
+}
+
+// override applies the overrides and re-derives Daily's dependent values.
+// It returns the body as it was before, so that a failed validation can
+// tell the caller's mistakes from the generator's.
+func (g *Generator) override(ep *eventPlan, c *genCtx, body any, set []Override) (any, error) {
+	if len(set) == 0 {
+		return nil, nil
+	}
+	pre := clone(body)
+	for _, o := range set {
+		if err := o.apply(body); err != nil {
+			return nil, err
+		}
+	}
+	return pre, g.derive(ep, c, body, set)
+}
+
+// blamed picks the overrides whose locations the violations touch, or all
+// of them when the violation is elsewhere (say, a oneOf at the root).
+func blamed(set []Override, vs []spec.Violation) []Override {
+	var out []Override
+	for _, o := range set {
+		for _, v := range vs {
+			if o.touches(v.Pointer) {
+				out = append(out, o)
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		return set
+	}
+	return out
+}

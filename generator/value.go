@@ -1,0 +1,243 @@
+package generator
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Generated values are plain JSON values except that objects keep their
+// key order: nil, bool, string, json.Number, []any and *object. Numbers
+// stay json.Number so that the bytes written are the digits chosen, with no
+// float round trip.
+
+// object is a JSON object in generation order.
+type object struct {
+	m []member
+}
+
+type member struct {
+	k string
+	v any
+}
+
+func newObject(n int) *object { return &object{m: make([]member, 0, n)} }
+
+func (o *object) index(k string) int {
+	for i := range o.m {
+		if o.m[i].k == k {
+			return i
+		}
+	}
+	return -1
+}
+
+func (o *object) get(k string) (any, bool) {
+	if i := o.index(k); i >= 0 {
+		return o.m[i].v, true
+	}
+	return nil, false
+}
+
+// add appends k, which the caller knows is not there yet.
+func (o *object) add(k string, v any) { o.m = append(o.m, member{k, v}) }
+
+// set replaces k's value in place, or appends k.
+func (o *object) set(k string, v any) {
+	if i := o.index(k); i >= 0 {
+		o.m[i].v = v
+		return
+	}
+	o.add(k, v)
+}
+
+func (o *object) del(k string) bool {
+	i := o.index(k)
+	if i < 0 {
+		return false
+	}
+	o.m = append(o.m[:i], o.m[i+1:]...)
+	return true
+}
+
+// insert puts k back at position i, undoing a del.
+func (o *object) insert(i int, k string, v any) {
+	o.m = append(o.m, member{})
+	copy(o.m[i+1:], o.m[i:])
+	o.m[i] = member{k, v}
+}
+
+// clone copies a generated value deeply, so that a negative variant never
+// shares structure with the valid event it came from.
+func clone(v any) any {
+	switch t := v.(type) {
+	case *object:
+		c := &object{m: make([]member, len(t.m))}
+		for i, x := range t.m {
+			c.m[i] = member{x.k, clone(x.v)}
+		}
+		return c
+	case []any:
+		c := make([]any, len(t))
+		for i, x := range t {
+			c[i] = clone(x)
+		}
+		return c
+	}
+	return v
+}
+
+// appendJSON writes v as compact JSON. Unlike encoding/json it does not
+// escape <, > and &: webhook bodies are not embedded in HTML, and Daily's
+// examples carry such characters verbatim.
+func appendJSON(b []byte, v any) []byte {
+	switch t := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		return strconv.AppendBool(b, t)
+	case string:
+		return appendString(b, t)
+	case json.Number:
+		return append(b, t...)
+	case *object:
+		b = append(b, '{')
+		for i, x := range t.m {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, x.k)
+			b = append(b, ':')
+			b = appendJSON(b, x.v)
+		}
+		return append(b, '}')
+	case []any:
+		b = append(b, '[')
+		for i, x := range t {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSON(b, x)
+		}
+		return append(b, ']')
+	}
+	// Unreachable for values built by this package; keep the output valid.
+	return append(b, "null"...)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// plainASCII marks the bytes a JSON string holds verbatim.
+var plainASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if plainASCII[c] {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			// Invalid UTF-8 (only possible through an override) becomes
+			// U+FFFD, as encoding/json does, so the output stays JSON.
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			// JSON allows them raw, JavaScript string literals did not.
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// fromJSON converts a decoded JSON value (maps, json.Number or float64)
+// into the generator's representation, with map keys sorted so the result
+// is deterministic.
+func fromJSON(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		keys := slices.Sorted(maps.Keys(t))
+		o := newObject(len(keys))
+		for _, k := range keys {
+			o.add(k, fromJSON(t[k]))
+		}
+		return o
+	case []any:
+		c := make([]any, len(t))
+		for i, x := range t {
+			c[i] = fromJSON(x)
+		}
+		return c
+	case float64:
+		return json.Number(strconv.FormatFloat(t, 'g', -1, 64))
+	case int:
+		return json.Number(strconv.Itoa(t))
+	case int64:
+		return json.Number(strconv.FormatInt(t, 10))
+	}
+	return v
+}
+
+// jsonType names the JSON type of a generated value.
+func jsonType(v any) jtype {
+	switch t := v.(type) {
+	case nil:
+		return tNull
+	case bool:
+		return tBoolean
+	case string:
+		return tString
+	case json.Number:
+		if isIntegral(t) {
+			return tInteger
+		}
+		return tNumber
+	case *object:
+		return tObject
+	case []any:
+		return tArray
+	}
+	return 0
+}
