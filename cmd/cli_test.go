@@ -57,7 +57,7 @@ func TestEventsJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err, out)
 	}
-	if got.Version != "1.0.0" || len(got.Events) != 4 {
+	if got.Version != "1.0.0" || len(got.Events) != 7 { // four calltransfer events and three room events
 		t.Fatalf("got %+v", got)
 	}
 	if e := got.Events[3]; e.Name != "calltransfer.triggered" || e.Type != e.Name || e.Version != "1.0.0" || e.Direction != "provider-to-consumer" {

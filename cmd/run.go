@@ -68,6 +68,9 @@ var commands = []func(*app) *cobra.Command{
 	newTriggerCmd,
 	newGenCmd,
 	newGateCmd,
+	newScenarioCmd,
+	newLoadCmd,
+	newVerifyCmd,
 }
 
 // Run executes hookmock with args (without the program name) and returns

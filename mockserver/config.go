@@ -47,6 +47,14 @@ type Config struct {
 		ResponseBodyLimit int   `yaml:"responseBodyLimit"`
 		MaxRequestBody    int64 `yaml:"maxRequestBody"`
 	} `yaml:"log"`
+	// Schedules emit events on an interval, a cron expression or a
+	// Poisson rate; see ScheduleConfig.
+	Schedules ScheduleList `yaml:"schedules"`
+	// Actions configure Daily's room actions (sipCallTransfer, sipRefer):
+	// errors lists documented failures per room or session.
+	Actions struct {
+		Errors []ActionError `yaml:"errors"`
+	} `yaml:"actions"`
 }
 
 // Duration reads "90s", "15m" and the like.
@@ -77,6 +85,9 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for i := range c.Schedules {
+		c.Schedules[i].file = path
 	}
 	return &c, nil
 }
@@ -113,4 +124,6 @@ func (c *Config) Apply(o *Options) {
 	o.MaxDeliveries = c.Log.MaxDeliveries
 	o.ResponseBodyLimit = c.Log.ResponseBodyLimit
 	o.MaxBodyBytes = c.Log.MaxRequestBody
+	o.Schedules = c.Schedules
+	o.ActionErrors = c.Actions.Errors
 }

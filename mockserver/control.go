@@ -27,6 +27,9 @@ type eventRequest struct {
 	Set          json.RawMessage `json:"set"`
 	Body         json.RawMessage `json:"body"`
 	AllowInvalid bool            `json:"allowInvalid"`
+	// Faults to inject: "dup,reorder" or a list of names and objects (see
+	// DecodeFaults).
+	Faults any `json:"faults"`
 }
 
 func (p *Provider) postEvent(w http.ResponseWriter, r *http.Request) {
@@ -60,6 +63,12 @@ func (p *Provider) postEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	opts = append(opts, WithSet(set...))
+	faults, err := DecodeFaults(req.Faults)
+	if err != nil {
+		writeError(w, &apiError{Status: http.StatusBadRequest, Kind: errInvalidRequest, Info: "faults" + err.Error()})
+		return
+	}
+	opts = append(opts, WithFaults(faults...))
 	t, err := p.Trigger(r.Context(), req.Type, opts...)
 	if err != nil {
 		if errors.Is(err, errClosed) {

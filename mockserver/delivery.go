@@ -44,8 +44,15 @@ type Delivery struct {
 	NextAttemptAt *time.Time `json:"nextAttemptAt,omitempty"`
 	// Faults lists the faults injected into this delivery, so that a
 	// verifier knows what the consumer should have done.
-	Faults   []string  `json:"faults,omitempty"`
-	Attempts []Attempt `json:"attempts"`
+	Faults []string `json:"faults,omitempty"`
+	// Injected details each fault: its parameters, what was done, and what
+	// a correct consumer does about it.
+	Injected []AppliedFault `json:"injected,omitempty"`
+	// DuplicateOf is the original delivery of a duplicate copy; Copy
+	// numbers the copies from 1.
+	DuplicateOf string    `json:"duplicateOf,omitempty"`
+	Copy        int       `json:"copy,omitempty"`
+	Attempts    []Attempt `json:"attempts"`
 }
 
 // Attempt is one HTTP exchange with the consumer.
@@ -81,6 +88,7 @@ type GotResponse struct {
 func (d *Delivery) clone() Delivery {
 	c := *d
 	c.Faults = append([]string(nil), d.Faults...)
+	c.Injected = append([]AppliedFault(nil), d.Injected...)
 	c.Attempts = append([]Attempt(nil), d.Attempts...)
 	if d.NextAttemptAt != nil {
 		t := *d.NextAttemptAt

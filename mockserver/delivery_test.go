@@ -63,7 +63,7 @@ var _ = Describe("delivery", func() {
 		}
 		settle(srv)
 		reqs := c.requests()[1:] // after the probe
-		Expect(reqs).To(HaveLen(4))
+		Expect(reqs).To(HaveLen(len(daily.Events)))
 		for _, r := range reqs {
 			Expect(r.Header.Get("Content-Type")).To(Equal("application/json"))
 			ts := r.Header.Get("X-Webhook-Timestamp")

@@ -1,18 +1,13 @@
 package mockserver
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/hookmock/hookmock/mockserver/signing"
 )
 
 const userAgent = "hookmock (Daily webhook mock)"
@@ -26,7 +21,10 @@ type job struct {
 	eventType string
 	eventID   string
 	body      []byte
-	attempt   int // attempts made so far
+	attempt   int    // attempts made so far
+	seq       uint64 // creation order, for reorder windows
+	plan      *faultPlan
+	sent      bool // an attempt has gone on the wire
 }
 
 // engine sends deliveries with a pool of workers and schedules retries on
@@ -35,7 +33,7 @@ type engine struct {
 	p        *Provider
 	queue    chan *job
 	seq      atomic.Uint64
-	wg       sync.WaitGroup // workers and retry timers
+	wg       sync.WaitGroup // workers, retry timers, delayed and held deliveries
 	ctx      context.Context
 	cancel   context.CancelFunc
 	live     liveCounter  // deliveries not yet terminal
@@ -44,6 +42,7 @@ type engine struct {
 	// enqueuing is held (shared) by every enqueue, so that shutdown can
 	// wait for them before it drains the queue: nothing slips in after.
 	enqueuing sync.RWMutex
+	reorder   reorderer
 }
 
 // liveCounter counts live deliveries and says when there are none. Unlike a
@@ -102,45 +101,73 @@ func newEngine(p *Provider) *engine {
 
 var errClosed = errors.New("the mock server is shutting down")
 
-// enqueue records a delivery per target webhook and queues the sends.
-// Deliveries to FAILED webhooks are recorded as skipped at once.
-func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []byte, faults []string) ([]string, error) {
+// enqueue records a delivery per target webhook (and per duplicate copy)
+// and queues the sends. Deliveries to FAILED webhooks are recorded as
+// skipped at once.
+func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []byte, plan *faultPlan) ([]string, error) {
 	e.enqueuing.RLock()
 	defer e.enqueuing.RUnlock()
 	if e.closing.Load() {
 		return nil, errClosed
 	}
 	active, failed := e.p.hooks.targets(eventType)
+	copies := 0
+	if f, ok := plan.get(FaultDuplicate); ok {
+		copies = f.Count
+	}
 	now := e.p.clock.Now().UTC()
-	ids := make([]string, 0, len(active)+len(failed))
-	record := func(h Webhook, st Status, reason string) *Delivery {
-		d := &Delivery{ID: e.nextID(), WebhookUUID: h.UUID, URL: h.URL, EventType: eventType, EventID: eventID,
-			RetryType: h.RetryType, Status: st, Reason: reason, CreatedAt: now, UpdatedAt: now, Faults: faults, Attempts: []Attempt{}}
+	ids := make([]string, 0, (len(active)+len(failed))*(1+copies))
+	var seq uint64
+	record := func(h Webhook, st Status, reason, original string, copy int) *Delivery {
+		seq = e.seq.Add(1)
+		d := &Delivery{ID: deliveryID(seq), WebhookUUID: h.UUID, URL: h.URL, EventType: eventType, EventID: eventID,
+			RetryType: h.RetryType, Status: st, Reason: reason, CreatedAt: now, UpdatedAt: now, Faults: plan.names(),
+			Injected: plan.copyApplied(), DuplicateOf: original, Copy: copy, Attempts: []Attempt{}}
 		e.p.store.Add(d)
 		ids = append(ids, d.ID)
 		return d
 	}
 	for _, h := range failed {
-		record(h, StatusSkipped, "webhook is FAILED")
+		first := record(h, StatusSkipped, "webhook is FAILED", "", 0)
+		for c := 1; c <= copies; c++ {
+			record(h, StatusSkipped, "webhook is FAILED", first.ID, c)
+		}
 	}
 	for _, h := range active {
-		d := record(h, StatusPending, "")
-		e.live.add()
-		j := &job{id: d.ID, hook: h.UUID, eventType: eventType, eventID: eventID, body: body}
-		select {
-		case e.queue <- j:
-		case <-ctx.Done():
-			e.finish(j, StatusInterrupted, "not sent: "+ctx.Err().Error())
-		case <-e.ctx.Done():
-			e.finish(j, StatusInterrupted, "not sent: shutdown")
+		var original string
+		for c := 0; c <= copies; c++ {
+			d := record(h, StatusPending, "", original, c)
+			if c == 0 {
+				original = d.ID
+			}
+			e.live.add()
+			e.start(ctx, &job{id: d.ID, hook: h.UUID, eventType: eventType, eventID: eventID, body: body, seq: seq, plan: plan}, plan.firstWait(c))
 		}
 	}
 	return ids, nil
 }
 
-func (e *engine) nextID() string {
-	return "dlv_" + strconv.FormatUint(e.seq.Add(1), 10)
+// start sends a new delivery: at once, after the wait its faults ask for,
+// or once a reorder lets it go.
+func (e *engine) start(ctx context.Context, j *job, wait time.Duration) {
+	if f, ok := j.plan.get(FaultReorder); ok {
+		e.hold(j, f, wait)
+		return
+	}
+	if wait > 0 {
+		e.queueAfter(j, wait, StatusPending, "waiting to be sent (fault injection)")
+		return
+	}
+	select {
+	case e.queue <- j:
+	case <-ctx.Done():
+		e.finish(j, StatusInterrupted, "not sent: "+ctx.Err().Error())
+	case <-e.ctx.Done():
+		e.finish(j, StatusInterrupted, "not sent: shutdown")
+	}
 }
+
+func deliveryID(seq uint64) string { return "dlv_" + strconv.FormatUint(seq, 10) }
 
 func (e *engine) worker() {
 	defer e.wg.Done()
@@ -186,7 +213,15 @@ func (e *engine) attempt(j *job) {
 		return
 	}
 	j.attempt++
+	if f, ok := j.plan.get(FaultDropFirst); ok && j.attempt == 1 {
+		e.dropFirst(j, f)
+		return
+	}
 	att := e.send(hook, j)
+	if !j.sent {
+		j.sent = true
+		e.reorder.sent(j.hook, j.seq)
+	}
 	if e.ctx.Err() != nil && att.Outcome != outcomeSuccess {
 		// Cut off by shutdown: not the consumer's failure.
 		e.p.store.Update(j.id, func(d *Delivery) { d.Attempts = append(d.Attempts, att) })
@@ -215,31 +250,49 @@ func (e *engine) attempt(j *job) {
 		e.finish(j, StatusDropped, fmt.Sprintf("failed %d times (%d retries exhausted)", j.attempt, e.p.opts.Exponential.Retries))
 		return
 	}
-	e.retryLater(j)
+	e.queueAfter(j, e.p.opts.Exponential.Delay(j.attempt), StatusRetrying, "waiting to retry")
 }
 
-// retryLater waits on the provider's clock, so a virtual clock can run 15
-// minutes of back-off in no time.
-func (e *engine) retryLater(j *job) {
-	delay := e.p.opts.Exponential.Delay(j.attempt)
-	next := e.p.clock.Now().Add(delay).UTC()
+// dropFirst records a first attempt that never reached the consumer and
+// re-sends it later, under either retry policy: the provider lost its own
+// send, so the consumer is not charged with a failure, and Daily's promise
+// that every message "is tried at least once" still holds.
+func (e *engine) dropFirst(j *job, f Fault) {
+	att := Attempt{N: j.attempt, At: e.p.clock.Now().UTC(), Outcome: outcomeFailure,
+		Error: "not sent: the provider lost this attempt (fault drop-first); the consumer saw nothing"}
 	e.p.store.Update(j.id, func(d *Delivery) {
-		d.Status, d.NextAttemptAt = StatusRetrying, &next
+		d.Attempts = append(d.Attempts, att)
+		d.UpdatedAt = att.At
 	})
+	e.queueAfter(j, f.Gap, StatusRetrying, "waiting to re-send a dropped first attempt")
+}
+
+// queueAfter puts j on the queue once d has passed on the provider's
+// clock, so a virtual clock can run 15 minutes of back-off in no time.
+// The deadline is fixed now, not when the timer goroutine gets to run.
+func (e *engine) queueAfter(j *job, d time.Duration, st Status, waiting string) {
+	next := e.p.clock.Now().Add(d)
+	nextUTC := next.UTC()
+	e.p.store.Update(j.id, func(dl *Delivery) { dl.Status, dl.NextAttemptAt = st, &nextUTC })
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
-		if err := e.p.clock.Sleep(e.ctx, delay); err != nil {
-			e.finish(j, StatusInterrupted, "shutdown while waiting to retry")
+		if err := e.p.clock.Sleep(e.ctx, next.Sub(e.p.clock.Now())); err != nil {
+			e.finish(j, StatusInterrupted, "shutdown while "+waiting)
 			return
 		}
 		e.p.store.Update(j.id, func(d *Delivery) { d.Status, d.NextAttemptAt = StatusPending, nil })
-		select {
-		case e.queue <- j:
-		case <-e.ctx.Done():
-			e.finish(j, StatusInterrupted, "shutdown while waiting to retry")
-		}
+		e.push(j, waiting)
 	}()
+}
+
+// push queues j from a timer or a hold; only shutdown stops it.
+func (e *engine) push(j *job, waiting string) {
+	select {
+	case e.queue <- j:
+	case <-e.ctx.Done():
+		e.finish(j, StatusInterrupted, "shutdown while "+waiting)
+	}
 }
 
 const (
@@ -263,88 +316,13 @@ func (e *engine) send(hook Webhook, j *job) Attempt {
 		msgID = j.id
 	}
 	t := Target{URL: hook.URL, Scheme: hook.Signing, Secret: hook.HMAC, BasicAuth: hook.BasicAuth}
-	att := Send(e.ctx, e.p.client, t, msgID, j.body, e.p.clock.Now().UTC(), e.p.opts.DeliveryTimeout, e.p.opts.ResponseBodyLimit)
+	att := sendWire(e.ctx, e.p.client, t, msgID, j.body, e.p.clock.Now().UTC(), e.p.opts.DeliveryTimeout, e.p.opts.ResponseBodyLimit, j.plan.wireFaults())
 	att.N = j.attempt
 	if att.Response != nil && e.p.opts.success(att.Response.Status) {
 		att.Outcome = outcomeSuccess
 	}
 	return att
 }
-
-// Target is where and how a delivery is sent.
-type Target struct {
-	URL string
-	// Scheme and Secret sign the delivery; an empty Secret sends it unsigned.
-	Scheme    signing.Scheme
-	Secret    string
-	BasicAuth string
-}
-
-// Send makes one signed POST of body to t and records the exchange. The
-// body bytes are the signed bytes. The outcome is left as failure unless
-// the status is 200; callers with other success rules re-judge it.
-func Send(ctx context.Context, client *http.Client, t Target, msgID string, body []byte, at time.Time, timeout time.Duration, bodyLimit int) Attempt {
-	att := Attempt{N: 1, At: at, Outcome: outcomeFailure}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.URL, bytes.NewReader(body))
-	if err != nil {
-		att.Error = err.Error()
-		return att
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	if t.BasicAuth != "" {
-		req.Header.Set("Authorization", "Basic "+t.BasicAuth)
-	}
-	if t.Secret != "" {
-		s, err := signing.New(t.Scheme, t.Secret)
-		if err != nil {
-			att.Error = "cannot sign: " + err.Error()
-			return att
-		}
-		s.Sign(req.Header, msgID, at, body)
-	}
-	att.Request = SentRequest{Method: req.Method, URL: t.URL, Headers: req.Header.Clone(), Body: string(body)}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	start := time.Now()
-	resp, err := client.Do(req.WithContext(ctx))
-	if err != nil {
-		att.Latency = time.Since(start)
-		att.LatencyMS = ms(att.Latency)
-		att.Error = err.Error()
-		if errors.Is(err, context.DeadlineExceeded) {
-			att.Error = fmt.Sprintf("no response within %s", timeout)
-		}
-		return att
-	}
-	rbody, truncated, rerr := readLimited(resp.Body, bodyLimit)
-	resp.Body.Close()
-	att.Latency = time.Since(start)
-	att.LatencyMS = ms(att.Latency)
-	att.Response = &GotResponse{Status: resp.StatusCode, Headers: resp.Header, Body: string(rbody), BodyTruncated: truncated}
-	if rerr != nil {
-		att.Error = "reading the response: " + rerr.Error()
-	}
-	if resp.StatusCode == http.StatusOK {
-		att.Outcome = outcomeSuccess
-	}
-	return att
-}
-
-// readLimited keeps the first limit bytes of a response and drains a
-// bounded amount more, so that keep-alive survives ordinary responses and a
-// huge body cannot hold a worker.
-func readLimited(r io.Reader, limit int) ([]byte, bool, error) {
-	buf, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
-	truncated := len(buf) > limit
-	if truncated {
-		buf = buf[:limit]
-		_, _ = io.Copy(io.Discard, io.LimitReader(r, 1<<20))
-	}
-	return buf, truncated, err
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // settle waits until every delivery is terminal or ctx ends.
 func (e *engine) settle(ctx context.Context) error {

@@ -37,7 +37,7 @@ func (s *eventSource) make(ev *spec.Event, req *triggerRequest) ([]byte, string,
 	if req.body != nil {
 		return s.given(ev, req)
 	}
-	greq := generator.Request{Event: ev.Name, Call: req.call}
+	greq := generator.Request{Event: ev.Name, Call: req.call, Invalid: req.invalid}
 	if req.seed != nil {
 		greq.Seed = uint64(*req.seed)
 	} else {
@@ -54,6 +54,7 @@ func (s *eventSource) make(ev *spec.Event, req *triggerRequest) ([]byte, string,
 	if err != nil {
 		return nil, "", err
 	}
+	req.invalidity = res.Invalid
 	return res.JSON, EventID(res.JSON), nil
 }
 

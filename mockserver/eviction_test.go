@@ -35,7 +35,7 @@ var _ = Describe("the delivery log", func() {
 		var log mockserver.DeliveryLog
 		Expect(json.Unmarshal(raw, &log)).To(Succeed())
 		Expect(log.Store.Cap).To(Equal(10))
-		Expect(log.Store.Evicted + log.Store.Kept).To(Equal(30), "every record is either kept or counted as evicted")
+		Expect(log.Store.Evicted+log.Store.Kept).To(Equal(30), "every record is either kept or counted as evicted")
 	})
 
 	It("sends a given body exactly as given, and refuses one that breaks the contract unless told", func() {

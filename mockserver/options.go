@@ -66,6 +66,13 @@ type Options struct {
 	// HTTPClient sends probes and deliveries; nil uses a pooled client
 	// sized for Workers.
 	HTTPClient *http.Client
+
+	// Schedules start with the provider (hookmock.yaml's `schedules:`).
+	Schedules []ScheduleConfig
+
+	// ActionErrors make sipCallTransfer/sipRefer fail for chosen rooms or
+	// sessions (hookmock.yaml's `actions.errors:`; see SetActionError).
+	ActionErrors []ActionError
 }
 
 // Backoff is Daily's exponential retry: "each message will be retried at

@@ -31,6 +31,8 @@ type Provider struct {
 	log    *slog.Logger
 	client *http.Client
 	events *eventSource
+	scheds *schedules
+	scen   *scenarioState
 }
 
 // NewProvider builds a provider; call Shutdown when done.
@@ -54,11 +56,16 @@ func NewProvider(opts Options) (*Provider, error) {
 	}
 	p := &Provider{opts: o, spec: o.Spec, clock: o.Clock, seed: seed, hooks: newRegistry(seed),
 		store: newMemStore(o.MaxDeliveries), mgmt: mgmt, log: o.Logger, client: o.HTTPClient}
+	p.scen = newScenarioState(o.ActionErrors)
 	p.events, err = newEventSource(p)
 	if err != nil {
 		return nil, err
 	}
 	p.engine = newEngine(p)
+	if err := p.startSchedules(); err != nil {
+		p.Shutdown(context.Background())
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -77,6 +84,8 @@ func (p *Provider) Handler() http.Handler {
 	mux := http.NewServeMux()
 	p.routeAPI(mux)
 	p.routeControl(mux)
+	p.routeSchedules(mux)
+	p.routeScenarios(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{Status: http.StatusNotFound, Kind: errNotFound, Info: fmt.Sprintf("path: no route for %s %s", r.Method, r.URL.Path)})
 	})
@@ -105,6 +114,7 @@ func (p *Provider) Settle(ctx context.Context) error { return p.engine.settle(ct
 // Shutdown stops accepting events, lets queued and in-flight deliveries
 // finish until ctx ends, and records the rest as interrupted.
 func (p *Provider) Shutdown(ctx context.Context) {
+	p.stopSchedules()
 	p.engine.shutdown(ctx)
 	p.client.CloseIdleConnections()
 }
@@ -119,6 +129,10 @@ type triggerRequest struct {
 	allowInvalid bool
 	call         *generator.Call
 	faults       []Fault
+	// invalid asks the generator for a negative event (schema-violation);
+	// invalidity is what it did.
+	invalid    generator.Kind
+	invalidity *generator.Invalidity
 }
 
 // WithSeed generates the event from this seed.
@@ -144,6 +158,8 @@ type Triggered struct {
 	ID         string          `json:"id"`
 	Event      json.RawMessage `json:"event"`
 	Deliveries []string        `json:"deliveries"`
+	// Faults are the faults injected into every delivery of the event.
+	Faults []AppliedFault `json:"faults,omitempty"`
 }
 
 // Trigger makes one event of the named type (an event name or its `type`
@@ -157,7 +173,11 @@ func (p *Provider) Trigger(ctx context.Context, event string, opts ...TriggerOpt
 	if !ok {
 		return nil, fmt.Errorf("unknown event %q; this mock serves %s", event, strings.Join(p.eventTypes(), ", "))
 	}
-	body, id, err := p.events.make(ev, &req)
+	plan, err := p.planFaults(&req)
+	if err != nil {
+		return nil, err
+	}
+	body, wire, id, err := p.makeEvent(ev, &req, plan)
 	if err != nil {
 		return nil, err
 	}
@@ -165,11 +185,11 @@ func (p *Provider) Trigger(ctx context.Context, event string, opts ...TriggerOpt
 	if typ == "" {
 		typ = ev.Name
 	}
-	ids, err := p.engine.enqueue(ctx, typ, id, body, faultNames(req.faults))
+	ids, err := p.engine.enqueue(ctx, typ, id, wire, plan)
 	if err != nil {
 		return nil, err
 	}
-	return &Triggered{Type: typ, ID: id, Event: body, Deliveries: ids}, nil
+	return &Triggered{Type: typ, ID: id, Event: body, Deliveries: ids, Faults: plan.copyApplied()}, nil
 }
 
 // eventTypes lists what webhooks may subscribe to: type values, or names
@@ -188,12 +208,3 @@ func (p *Provider) eventTypes() []string {
 
 // Webhook returns one webhook by uuid.
 func (p *Provider) Webhook(id string) (Webhook, bool) { return p.hooks.get(id) }
-
-// faultNames is how faults appear in the delivery log.
-func faultNames(fs []Fault) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, f.String())
-	}
-	return out
-}

@@ -56,10 +56,11 @@ var _ = Describe("the embedded Daily calltransfer contract", func() {
 		Expect(err).NotTo(HaveOccurred())
 	})
 
-	It("declares the four calltransfer events at version 1.0.0", func() {
+	It("declares the four calltransfer events and the three room events around a transfer, at version 1.0.0", func() {
 		Expect(s.OpenAPI).To(Equal("3.1.0"))
 		Expect(s.Version).To(Equal("1.0.0"))
-		Expect(s.EventNames()).To(Equal([]string{"calltransfer.answered", "calltransfer.completed", "calltransfer.initiated", "calltransfer.triggered"}))
+		Expect(s.EventNames()).To(Equal([]string{"calltransfer.answered", "calltransfer.completed", "calltransfer.initiated", "calltransfer.triggered",
+			"dialin.stopped", "dialout.stopped", "participant.left"}))
 		for _, e := range s.Events {
 			Expect(e.Type).To(Equal(e.Name), "the type const is the event name")
 			Expect(e.Version).To(Equal("1.0.0"))
@@ -88,9 +89,10 @@ var _ = Describe("the embedded Daily calltransfer contract", func() {
 				Expect(e.ValidateValue(ex.Value)).To(BeEmpty(), "%s %s", e.Name, ex.Name)
 			}
 		}
-		// triggered, initiated ×2 (with and without sip-refer), completed; Daily
-		// published no answered example.
-		Expect(n).To(Equal(4))
+		// triggered, initiated ×2 (with and without sip-refer), completed,
+		// dialout.stopped (PhoneNumber); Daily published no answered or
+		// participant.left example, and dialin.stopped's is truncated.
+		Expect(n).To(Equal(5))
 	})
 
 	It("passes kin-openapi's document validation", func() {

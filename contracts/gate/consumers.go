@@ -7,14 +7,13 @@ import (
 	"sort"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
+	"github.com/hookmock/hookmock/contracts"
 	"github.com/hookmock/hookmock/spec"
 )
 
-// Consumer is a minimal consumer contract: which events a consumer
-// handles and, optionally, which body fields it reads. The verifier's
-// richer format can feed the same struct.
+// Consumer is what the gate needs of a consumer contract: which events a
+// consumer handles and, optionally, which body fields it reads. Files are
+// read with the verifier's loader, so one file serves both.
 //
 //	name: billing
 //	events: [calltransfer.completed]          # names or type values; default: all
@@ -70,104 +69,27 @@ func LoadConsumers(dir string) ([]Consumer, error) {
 	return out, nil
 }
 
-// ParseConsumer parses one consumer file; errors name source:line.
+// ParseConsumer parses one consumer file; errors name source:line. The
+// file is a consumer contract in the verifier's format (see
+// contracts.ParseContract), of which the gate reads name, events and
+// reads; the rest (endpoint, signing, clauses…) is the verifier's.
 func ParseConsumer(source string, data []byte) (Consumer, error) {
-	base := filepath.Base(source)
-	c := Consumer{Name: strings.TrimSuffix(base, filepath.Ext(base)), Source: source, Reads: map[string][]string{}, lines: map[string]int{}}
-	top, err := yamlMapping(source, data)
-	if err != nil || top == nil {
-		return c, err
+	k, err := contracts.ParseContract(source, data)
+	if err != nil {
+		return Consumer{Source: source}, err
 	}
-	at := func(n *yaml.Node) string { return fmt.Sprintf("%s:%d", source, n.Line) }
-	scalars := func(n *yaml.Node, what string) ([]*yaml.Node, error) {
-		if n.Kind != yaml.SequenceNode {
-			return nil, fmt.Errorf("%s: %s must be a list", at(n), what)
-		}
-		for _, x := range n.Content {
-			if x.Kind != yaml.ScalarNode || x.Value == "" {
-				return nil, fmt.Errorf("%s: %s entries must be non-empty strings", at(x), what)
-			}
-		}
-		return n.Content, nil
+	c := Consumer{Name: k.Name, Source: source, Events: k.Events, Reads: k.Reads, lines: map[string]int{}}
+	if c.Reads == nil {
+		c.Reads = map[string][]string{}
 	}
-	for i := 0; i+1 < len(top.Content); i += 2 {
-		k, v := top.Content[i], top.Content[i+1]
-		switch k.Value {
-		case "name":
-			if v.Kind != yaml.ScalarNode || v.Value == "" {
-				return c, fmt.Errorf("%s: name must be a non-empty string", at(v))
-			}
-			c.Name = v.Value
-		case "events":
-			evs, err := scalars(v, "events")
-			if err != nil {
-				return c, err
-			}
-			for j, x := range evs {
-				c.Events = append(c.Events, x.Value)
-				c.lines[fmt.Sprintf("events/%d", j)] = x.Line
-			}
-		case "reads":
-			if v.Kind != yaml.MappingNode {
-				return c, fmt.Errorf("%s: reads must map events to lists of fields", at(v))
-			}
-			for j := 0; j+1 < len(v.Content); j += 2 {
-				ev, list := v.Content[j], v.Content[j+1]
-				paths, err := scalars(list, "reads."+ev.Value)
-				if err != nil {
-					return c, err
-				}
-				c.lines["reads/"+ev.Value] = ev.Line
-				for _, p := range paths {
-					ptr, err := readPointer(p.Value)
-					if err != nil {
-						return c, fmt.Errorf("%s: %v", at(p), err)
-					}
-					c.Reads[ev.Value] = append(c.Reads[ev.Value], ptr)
-				}
-			}
-		default:
-			return c, fmt.Errorf("%s: unknown key %q (want name, events, reads)", at(k), k.Value)
-		}
+	for i := range c.Events {
+		key := fmt.Sprintf("events/%d", i)
+		c.lines[key] = k.Line(key)
 	}
-	if len(c.Events) > 0 {
-		for _, ev := range sortedKeys(c.Reads) {
-			if !contains(c.Events, ev) {
-				return c, fmt.Errorf("%s:%d: reads names %q, which is not in events", source, c.lines["reads/"+ev], ev)
-			}
-		}
+	for ev := range c.Reads {
+		c.lines["reads/"+ev] = k.Line("reads/" + ev)
 	}
 	return c, nil
-}
-
-// readPointer accepts a JSON pointer or a dotted path ("payload.items[].id").
-func readPointer(s string) (string, error) {
-	if strings.HasPrefix(s, "/") {
-		if _, err := spec.Split(s); err != nil {
-			return "", err
-		}
-		return s, nil
-	}
-	var toks []string
-	for _, t := range strings.Split(s, ".") {
-		t = strings.ReplaceAll(t, "[]", ".*")
-		for _, part := range strings.Split(t, ".") {
-			if part == "" {
-				return "", fmt.Errorf("field %q: empty segment (write payload.room or /payload/room)", s)
-			}
-			toks = append(toks, part)
-		}
-	}
-	return spec.Join("", toks...), nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ApplyConsumers marks, on each breaking finding, the consumers it breaks:

@@ -1,0 +1,127 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hookmock/hookmock/mockserver/loadgen"
+	"github.com/hookmock/hookmock/mockserver/schedule"
+)
+
+func newLoadCmd(a *app) *cobra.Command {
+	var (
+		cfg                                   loadgen.Config
+		to, rate, secret, sign, basic, scName string
+		seed                                  uint64
+	)
+	c := &cobra.Command{
+		Use:   "load --to URL --rate R --duration D",
+		Short: "Push a consumer with generated, signed events at an open-loop rate",
+		Long: `Send generated events to --to at --rate (50, 50/s, 3000/m) for --duration,
+or until --max events: sends start on time whether or not earlier ones were
+answered, so a slow consumer shows as latency. --event picks one event
+(default: every event of the contract in turn); --scenario plays a scenario
+per tick instead, its events back to back.
+
+A progress line (sent/s, p50/p99 latency, errors) goes to stderr every
+second; the summary with a latency histogram goes to stdout. Latency runs
+from the moment a send was due to the end of its response.
+
+Exit codes: 0 every send answered 200, 1 some failed or were missed, 2 usage error.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			if cfg.Target, err = a.sendTarget(to, sign, secret, basic); err != nil {
+				return err
+			}
+			if cfg.Rate, err = parseLoadRate(rate); err != nil {
+				return usageErr("--rate: %v", err)
+			}
+			if cfg.Event != "" && scName != "" {
+				return usageErr("give --event or --scenario, not both")
+			}
+			if cfg.Spec, err = a.loadSpec(); err != nil {
+				return err
+			}
+			if scName != "" {
+				if cfg.Scenario, err = a.resolveScenario(scName); err != nil {
+					return err
+				}
+			}
+			if !cmd.Flags().Changed("seed") {
+				seed = freshSeed()
+				fmt.Fprintf(a.stderr, "seed: %d\n", seed)
+			}
+			cfg.Seed = seed
+			cfg.Progress = progressPrinter(a.stderr)
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			rep, err := loadgen.Run(ctx, cfg)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			if isTerminal(a.stderr) {
+				fmt.Fprintln(a.stderr)
+			}
+			rep.WriteText(a.stdout)
+			if rep.Errors > 0 || rep.Missed > 0 {
+				return errFailed
+			}
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&to, "to", "", "consumer URL (required)")
+	f.StringVar(&rate, "rate", "10", "sends per second: 50, 50/s, 3000/m")
+	f.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to send")
+	f.IntVar(&cfg.Max, "max", 0, "stop after this many sends (0: no limit)")
+	f.StringVar(&cfg.Event, "event", "", "event to send (default: every event in turn)")
+	f.StringVar(&scName, "scenario", "", "play this scenario (name or file) per tick")
+	f.StringVar(&secret, "secret", "", "signing secret: base64 hmac (daily) or whsec_… (standard)")
+	f.StringVar(&sign, "sign", "daily", "signing scheme: daily or standard")
+	f.StringVar(&basic, "basic-auth", "", "send Authorization: Basic <value>")
+	f.Uint64Var(&seed, "seed", 0, "generation seed (default: random, printed to stderr)")
+	f.DurationVar(&cfg.Timeout, "timeout", 5*time.Second, "how long to wait for each answer")
+	f.IntVar(&cfg.MaxInFlight, "max-in-flight", 1024, "most sends at once; ticks beyond it are counted as missed")
+	f.IntVar(&cfg.Connections, "connections", 64, "most connections to the consumer; sends beyond them wait (the wait counts as latency)")
+	return c
+}
+
+// parseLoadRate reads "50" (per second) or a rate with a unit.
+func parseLoadRate(s string) (float64, error) {
+	if n, err := strconv.ParseFloat(s, 64); err == nil {
+		s = strconv.FormatFloat(n, 'f', -1, 64) + "/s"
+	}
+	return schedule.ParseRate(s)
+}
+
+// progressPrinter rewrites one line on a terminal, and prints a line per
+// update anywhere else, so that logs stay readable.
+func progressPrinter(w io.Writer) func(loadgen.Snapshot) {
+	tty := isTerminal(w)
+	return func(s loadgen.Snapshot) {
+		line := loadgen.FormatProgress(s)
+		if tty {
+			fmt.Fprint(w, "\r"+strings.TrimSpace(line)+"\x1b[K")
+			return
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

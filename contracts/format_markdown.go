@@ -1,0 +1,61 @@
+package contracts
+
+import (
+	"io"
+	"strings"
+)
+
+// writeMarkdown renders a PR comment: the verdict, one row per clause, the
+// failures with their evidence, and every case folded away.
+func (r Report) writeMarkdown(w io.Writer) error {
+	o := &errWriter{w: w}
+	icon, word := "✅", "PASS"
+	if !r.Passed() {
+		icon, word = "❌", "FAIL"
+	}
+	o.printf("## %s hookmock verify %s: %s\n\n", icon, word, mdCell(r.Consumer))
+	o.printf("%s\n\n%s\n\n", mdCell(r.subject()), mdCell(r.context()))
+	if r.Error != "" {
+		o.printf("**The contract could not be verified:** %s\n", mdCell(r.Error))
+		return o.err
+	}
+	o.printf("| clause | verdict | cases | failed | promise |\n|---|---|---|---|---|\n")
+	for _, s := range r.Summary() {
+		o.printf("| `%s` | %s | %d | %d | %s |\n", s.ID, verdictMark(s.Verdict), s.Cases, s.Failed, mdCell(s.Description))
+	}
+	if fs := r.Failures(); len(fs) > 0 {
+		o.printf("\n### Failures\n\n| clause | event | case | what happened | response body |\n|---|---|---|---|---|\n")
+		for _, f := range fs {
+			body := ""
+			for _, ex := range f.Evidence {
+				if ex.Body != "" {
+					body = "`" + strings.ReplaceAll(excerpt(ex.Body, 80), "`", "'") + "`"
+				}
+			}
+			o.printf("| `%s` | %s | %s | %s | %s |\n", f.Clause, mdCell(orDash(f.Event)), mdCell(f.Case), mdCell(f.Reason), mdCell(body))
+		}
+	}
+	o.printf("\n<details><summary>All %d cases</summary>\n\n| clause | event | case | verdict | evidence |\n|---|---|---|---|---|\n", len(r.Results))
+	for _, res := range r.Results {
+		o.printf("| `%s` | %s | %s | %s | %s |\n", res.Clause, mdCell(orDash(res.Event)), mdCell(res.Case), verdictMark(res.Verdict), mdCell(evidenceLine(res)))
+	}
+	o.printf("\n</details>\n\n%s\n", r.Headline())
+	return o.err
+}
+
+func verdictMark(v Verdict) string {
+	switch v {
+	case VerdictPass:
+		return "✅ pass"
+	case VerdictFail:
+		return "❌ **fail**"
+	}
+	return "➖ skip"
+}
+
+// mdCell keeps text inside one table cell.
+func mdCell(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	s = strings.ReplaceAll(s, "\r", "")
+	return strings.ReplaceAll(s, "\n", "<br>")
+}

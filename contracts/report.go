@@ -1,0 +1,157 @@
+package contracts
+
+import (
+	"slices"
+	"sort"
+	"time"
+)
+
+// Verdict is a case's (or a clause's) result.
+type Verdict string
+
+const (
+	VerdictPass Verdict = "pass"
+	VerdictFail Verdict = "fail"
+	// VerdictSkip: not run, because the contract skips the clause or it
+	// does not apply (the reason says which).
+	VerdictSkip Verdict = "skip"
+)
+
+// Report is the outcome of one verification.
+type Report struct {
+	// Consumer is the contract's name; Source its file.
+	Consumer string `json:"consumer"`
+	Source   string `json:"source,omitempty"`
+	Endpoint string `json:"endpoint,omitempty"`
+	// Spec names the provider contract: title, version and source.
+	Spec string `json:"spec,omitempty"`
+	// Mode is "live" (Verify) or "offline" (VerifyDeliveries).
+	Mode string `json:"mode"`
+	// Seed reproduces the generated events of a live run.
+	Seed       uint64        `json:"seed,omitempty"`
+	Started    time.Time     `json:"started"`
+	Duration   time.Duration `json:"-"`
+	DurationMS float64       `json:"durationMs"`
+	// Error is set when the contract could not be verified at all (it
+	// does not load, or names no endpoint); Results are then empty.
+	Error   string   `json:"error,omitempty"`
+	Results []Result `json:"results"`
+}
+
+// Result is one clause-case.
+type Result struct {
+	Clause string `json:"clause"`
+	// Event is the event the case sent ("" when it is not about one).
+	Event   string  `json:"event,omitempty"`
+	Case    string  `json:"case"`
+	Verdict Verdict `json:"verdict"`
+	// Reason says what was expected and what happened, or why it was skipped.
+	Reason   string     `json:"reason"`
+	Evidence []Exchange `json:"evidence,omitempty"`
+}
+
+// Exchange is one request of a case and what came back.
+type Exchange struct {
+	// Step says what was sent, e.g. "copy 2 of 2" or "signed with another secret".
+	Step    string `json:"step"`
+	EventID string `json:"eventId,omitempty"`
+	// Delivery names the recorded delivery and attempt (offline mode).
+	Delivery string `json:"delivery,omitempty"`
+	// Status is 0 when no response came.
+	Status    int     `json:"status,omitempty"`
+	LatencyMS float64 `json:"latencyMs"`
+	// Body is an excerpt of the response body.
+	Body          string `json:"body,omitempty"`
+	BodyTruncated bool   `json:"bodyTruncated,omitempty"`
+	Error         string `json:"error,omitempty"`
+}
+
+// ClauseSummary is a clause's overall verdict: fail if any case failed,
+// skip if every case was skipped, else pass.
+type ClauseSummary struct {
+	Clause
+	Verdict Verdict `json:"verdict"`
+	Cases   int     `json:"cases"`
+	Failed  int     `json:"failed"`
+}
+
+// Passed tells whether the consumer kept the contract: the contract was
+// verified and no case failed.
+func (r Report) Passed() bool { return r.Error == "" && len(r.Failures()) == 0 }
+
+// Failures lists the failed cases.
+func (r Report) Failures() []Result {
+	var out []Result
+	for _, res := range r.Results {
+		if res.Verdict == VerdictFail {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// Clause returns the cases of one clause.
+func (r Report) Clause(id string) []Result {
+	var out []Result
+	for _, res := range r.Results {
+		if res.Clause == id {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// Summary gives every clause's verdict, in run order.
+func (r Report) Summary() []ClauseSummary {
+	out := make([]ClauseSummary, 0, len(registry))
+	for _, c := range registry {
+		s := ClauseSummary{Clause: c.Clause, Verdict: VerdictSkip}
+		for _, res := range r.Clause(c.ID) {
+			s.Cases++
+			switch {
+			case res.Verdict == VerdictFail:
+				s.Failed++
+				s.Verdict = VerdictFail
+			case res.Verdict == VerdictPass && s.Verdict == VerdictSkip:
+				s.Verdict = VerdictPass
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// FailedClauses lists the ids of the clauses with a failed case.
+func (r Report) FailedClauses() []string {
+	var out []string
+	for _, s := range r.Summary() {
+		if s.Verdict == VerdictFail {
+			out = append(out, s.ID)
+		}
+	}
+	return out
+}
+
+// Counts returns how many cases passed, failed and were skipped.
+func (r Report) Counts() (passed, failed, skipped int) {
+	for _, res := range r.Results {
+		switch res.Verdict {
+		case VerdictPass:
+			passed++
+		case VerdictFail:
+			failed++
+		default:
+			skipped++
+		}
+	}
+	return
+}
+
+// sortResults orders results by clause, in run order, keeping the order of
+// cases within a clause.
+func sortResults(rs []Result) {
+	ids := ClauseIDs()
+	sort.SliceStable(rs, func(i, j int) bool {
+		return slices.Index(ids, rs[i].Clause) < slices.Index(ids, rs[j].Clause)
+	})
+}

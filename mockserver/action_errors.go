@@ -1,0 +1,135 @@
+package mockserver
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ActionError makes sipCallTransfer and sipRefer fail for a room or a
+// session, the way Daily documents (ErrInvalidSessionID and its siblings),
+// or with any other status and message.
+type ActionError struct {
+	// Room and SessionID select the requests; with both set, both must
+	// match. At least one is required.
+	Room      string `yaml:"room,omitempty" json:"room,omitempty"`
+	SessionID string `yaml:"sessionId,omitempty" json:"sessionId,omitempty"`
+	// Action limits the error to sipCallTransfer or sipRefer; empty
+	// means both.
+	Action  string `yaml:"action,omitempty" json:"action,omitempty"`
+	Status  int    `yaml:"status" json:"status"`
+	Message string `yaml:"message" json:"message"`
+}
+
+// Validate reports a rule that cannot apply.
+func (e ActionError) Validate() error {
+	switch {
+	case e.Room == "" && e.SessionID == "":
+		return fmt.Errorf("room or sessionId is required")
+	case e.Action != "" && e.Action != ActionSIPCallTransfer && e.Action != ActionSIPRefer:
+		return fmt.Errorf("action %q is not %s or %s", e.Action, ActionSIPCallTransfer, ActionSIPRefer)
+	case e.Status < 400 || e.Status > 599:
+		return fmt.Errorf("status %d is not an error status (400..599)", e.Status)
+	case strings.TrimSpace(e.Message) == "":
+		return fmt.Errorf("message is required, e.g. %q", ErrRoomNotHostingCall.Message)
+	}
+	return nil
+}
+
+// UnmarshalYAML reads one rule of hookmock.yaml's actions.errors, with
+// line and column in errors.
+func (e *ActionError) UnmarshalYAML(n *yaml.Node) error {
+	at := func(n *yaml.Node, format string, a ...any) error {
+		return fmt.Errorf("line %d, column %d: actions.errors: %s", n.Line, n.Column, fmt.Sprintf(format, a...))
+	}
+	if n.Kind != yaml.MappingNode {
+		return at(n, "want a mapping with room or sessionId, status and message")
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		var err error
+		switch k.Value {
+		case "room":
+			err = v.Decode(&e.Room)
+		case "sessionId":
+			err = v.Decode(&e.SessionID)
+		case "action":
+			err = v.Decode(&e.Action)
+		case "status":
+			err = v.Decode(&e.Status)
+		case "message":
+			err = v.Decode(&e.Message)
+		default:
+			return at(k, "unknown field %q (want room, sessionId, action, status, message)", k.Value)
+		}
+		if err != nil {
+			return at(v, "%s: %v", k.Value, err)
+		}
+	}
+	if err := e.Validate(); err != nil {
+		return at(n, "%v", err)
+	}
+	return nil
+}
+
+func (e ActionError) matches(action, room, session string) bool {
+	return (e.Action == "" || e.Action == action) &&
+		(e.Room == "" || e.Room == room) &&
+		(e.SessionID == "" || e.SessionID == session)
+}
+
+// apiError is the error in Daily's {"error", "info"} shape.
+func (e ActionError) apiError() *apiError {
+	kind := errInvalidRequest
+	if e.Status == http.StatusNotFound {
+		kind = errNotFound
+	}
+	return &apiError{Status: e.Status, Kind: kind, Info: e.Message}
+}
+
+// SetActionError adds a rule; a later rule wins over an earlier one, and
+// a session rule over a room rule.
+func (p *Provider) SetActionError(e ActionError) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	p.scen.mu.Lock()
+	defer p.scen.mu.Unlock()
+	p.scen.actionErrs = append(p.scen.actionErrs, e)
+	return nil
+}
+
+// SetRoomError makes both actions on room fail, e.g.
+// p.SetRoomError("sales", 404, "Room is not hosting a call").
+func (p *Provider) SetRoomError(room string, status int, message string) error {
+	return p.SetActionError(ActionError{Room: room, Status: status, Message: message})
+}
+
+// SetSessionError makes both actions on a session fail, e.g. with
+// 404 "invalid sessionId".
+func (p *Provider) SetSessionError(sessionID string, status int, message string) error {
+	return p.SetActionError(ActionError{SessionID: sessionID, Status: status, Message: message})
+}
+
+// ClearActionErrors removes every rule.
+func (p *Provider) ClearActionErrors() {
+	p.scen.mu.Lock()
+	defer p.scen.mu.Unlock()
+	p.scen.actionErrs = nil
+}
+
+func (s *scenarioState) actionError(action, room, session string) (ActionError, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, bySession := range []bool{true, false} {
+		for i := len(s.actionErrs) - 1; i >= 0; i-- {
+			e := s.actionErrs[i]
+			if (e.SessionID != "") == bySession && e.matches(action, room, session) {
+				return e, true
+			}
+		}
+	}
+	return ActionError{}, false
+}

@@ -1,0 +1,245 @@
+// Package loadgen pushes a webhook consumer with generated, signed events
+// at an open-loop rate: sends start on schedule whether or not earlier ones
+// have been answered, the way a provider's traffic arrives, so a slow
+// consumer shows up as latency rather than as a slower test. It is
+// bounded in time and count, and reports latency percentiles and a
+// histogram. `hookmock load` is its command line.
+package loadgen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/mockserver"
+	"github.com/hookmock/hookmock/mockserver/scenario"
+	"github.com/hookmock/hookmock/spec"
+)
+
+// Config is one load run.
+type Config struct {
+	Target mockserver.Target
+	// Rate is sends per second (scenario runs per second with Scenario).
+	Rate float64
+	// Duration bounds the time spent starting sends; Max, if set, bounds
+	// their number. Whichever comes first ends the run.
+	Duration time.Duration
+	Max      int
+	// Event is the event to send; empty cycles through the contract's
+	// events. Scenario, if set, plays that scenario per tick instead,
+	// its events back to back.
+	Event    string
+	Scenario *scenario.Scenario
+	Spec     *spec.Spec
+	Seed     uint64
+	// Timeout bounds each request (default 5 s).
+	Timeout time.Duration
+	// MaxInFlight caps concurrent sends (default 1024); a tick that finds
+	// the cap reached is counted as missed, not queued, so the rate stays
+	// honest.
+	MaxInFlight int
+	// Connections caps the connections to the consumer (default 64); sends
+	// beyond it wait for one, and the wait counts as latency. Without a cap
+	// a hiccup opens hundreds of connections at once, and the handshakes
+	// deepen the hiccup.
+	Connections int
+	// Client sends the requests; nil uses a pooled client with
+	// Connections connections.
+	Client *http.Client
+	// Progress, if set, is called about every ProgressEvery (default 1 s).
+	Progress      func(Snapshot)
+	ProgressEvery time.Duration
+}
+
+// Run sends the load and returns its report. It returns early, with the
+// report so far, when ctx ends.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	l := &load{cfg: cfg, rec: newRecorder(), gen: generator.New(cfg.Spec, generator.WithClock(generator.RealClock{}))}
+	if cfg.Event == "" && cfg.Scenario == nil {
+		for _, e := range cfg.Spec.Events {
+			l.events = append(l.events, e.Name)
+		}
+	} else if cfg.Event != "" {
+		if _, err := l.gen.Lookup(cfg.Event); err != nil {
+			return nil, err
+		}
+		l.events = []string{cfg.Event}
+	}
+	return l.run(ctx), nil
+}
+
+func (c Config) withDefaults() (Config, error) {
+	switch {
+	case c.Target.URL == "":
+		return c, errors.New("no target URL")
+	case c.Rate <= 0:
+		return c, fmt.Errorf("rate %v: want a positive number of sends per second", c.Rate)
+	case c.Duration <= 0:
+		return c, fmt.Errorf("duration %v: want a positive duration; load runs are bounded", c.Duration)
+	case c.Max < 0:
+		return c, fmt.Errorf("max %d: cannot be negative", c.Max)
+	case c.Event != "" && c.Scenario != nil:
+		return c, errors.New("give an event or a scenario, not both")
+	}
+	if c.Spec == nil {
+		s, err := spec.Default()
+		if err != nil {
+			return c, err
+		}
+		c.Spec = s
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 5 * time.Second
+	}
+	if c.MaxInFlight <= 0 {
+		c.MaxInFlight = 1024
+	}
+	if c.Connections <= 0 {
+		c.Connections = 64
+	}
+	if c.ProgressEvery <= 0 {
+		c.ProgressEvery = time.Second
+	}
+	if c.Client == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns, t.MaxIdleConnsPerHost, t.MaxConnsPerHost = c.Connections, c.Connections, c.Connections
+		c.Client = &http.Client{Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	return c, nil
+}
+
+type load struct {
+	cfg      Config
+	rec      *recorder
+	gen      *generator.Generator
+	events   []string
+	inFlight atomic.Int64
+}
+
+func (l *load) run(ctx context.Context) *Report {
+	start := time.Now()
+	progressDone := l.progress(ctx, start)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, l.cfg.MaxInFlight)
+	timer := time.NewTimer(0)
+	<-timer.C
+	n := 0
+	var last time.Time // when the last tick was dispatched
+	for ; l.cfg.Max == 0 || n < l.cfg.Max; n++ {
+		// Each send's moment is fixed from the start, so a late wake-up
+		// sends the overdue ones at once instead of drifting the rate.
+		due := start.Add(time.Duration(float64(n) / l.cfg.Rate * float64(time.Second)))
+		if due.Sub(start) >= l.cfg.Duration {
+			break
+		}
+		if wait := time.Until(due); wait > 0 {
+			timer.Reset(wait)
+			select {
+			case <-timer.C:
+			case <-ctx.Done():
+			}
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		last = time.Now()
+		l.rec.lag(last.Sub(due))
+		select {
+		case sem <- struct{}{}:
+		default:
+			l.rec.miss()
+			continue
+		}
+		l.inFlight.Add(1)
+		wg.Add(1)
+		go func(i int, due time.Time) {
+			defer func() { <-sem; l.inFlight.Add(-1); wg.Done() }()
+			l.unit(ctx, i, due)
+		}(n, due)
+	}
+	// The window is up to the end of the last tick's slot: exactly the
+	// duration for a sender that kept time, longer for one that lagged.
+	window := time.Since(start)
+	if !last.IsZero() {
+		window = last.Sub(start) + time.Duration(float64(time.Second)/l.cfg.Rate)
+	}
+	wg.Wait()
+	progressDone()
+	if t, ok := l.cfg.Client.Transport.(*http.Transport); ok {
+		t.CloseIdleConnections()
+	}
+	return l.report(n, window, time.Since(start))
+}
+
+// progress calls cfg.Progress every ProgressEvery until the returned stop
+// function is called; stop reports once more, for the end of the run.
+func (l *load) progress(ctx context.Context, start time.Time) func() {
+	if l.cfg.Progress == nil {
+		return func() {}
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(l.cfg.ProgressEvery)
+		defer t.Stop()
+		last := start
+		for {
+			select {
+			case now := <-t.C:
+				l.cfg.Progress(l.rec.snapshot(now.Sub(start), now.Sub(last), int(l.inFlight.Load())))
+				last = now
+			case <-stop:
+				now := time.Now()
+				l.cfg.Progress(l.rec.snapshot(now.Sub(start), now.Sub(last), int(l.inFlight.Load())))
+				return
+			}
+		}
+	}()
+	return func() { close(stop); <-done }
+}
+
+// unit sends tick i: one event, or one scenario run.
+func (l *load) unit(ctx context.Context, i int, due time.Time) {
+	seed := l.cfg.Seed + uint64(i)
+	if l.cfg.Scenario != nil {
+		l.playScenario(ctx, seed, due)
+		return
+	}
+	res, err := l.gen.Generate(generator.Request{Event: l.events[i%len(l.events)], Seed: seed})
+	if err != nil {
+		l.rec.record(time.Since(due), 0, "generating: "+err.Error())
+		return
+	}
+	l.send(ctx, res.JSON, due, nil)
+}
+
+// send posts one event and records its latency from since: the moment it
+// was due, so that a generator falling behind shows as latency too.
+func (l *load) send(ctx context.Context, body []byte, since time.Time, faults []mockserver.Fault) {
+	var att mockserver.Attempt
+	var err error
+	if len(faults) == 0 {
+		att = mockserver.Send(ctx, l.cfg.Client, l.cfg.Target, mockserver.EventID(body), body, time.Now(), l.cfg.Timeout, 256)
+	} else {
+		att, _, err = mockserver.SendFaults(ctx, l.cfg.Client, l.cfg.Target, mockserver.EventID(body), body, time.Now(), l.cfg.Timeout, 256, faults)
+	}
+	lat := time.Since(since)
+	switch {
+	case err != nil:
+		l.rec.record(lat, 0, err.Error())
+	case att.Response == nil:
+		l.rec.record(lat, 0, errorClass(att.Error))
+	default:
+		l.rec.record(lat, att.Response.Status, "")
+	}
+}

@@ -1,0 +1,157 @@
+package loadgen_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/hookmock/hookmock/mockserver"
+	"github.com/hookmock/hookmock/mockserver/loadgen"
+	"github.com/hookmock/hookmock/mockserver/scenario"
+	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/spec"
+)
+
+var secret = base64.StdEncoding.EncodeToString([]byte("a load test secret of 32 bytes!!"))
+
+// verifying is a consumer that checks every signature independently and
+// answers 401 to a bad one.
+func verifying(t *testing.T, answer int) (*httptest.Server, *atomic.Int64, *sync.Map) {
+	var got atomic.Int64
+	var ids sync.Map
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := signing.Verify(signing.Daily, secret, r.Header, body, time.Now(), time.Minute); err != nil {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		got.Add(1)
+		ids.Store(mockserver.EventID(body), body)
+		w.WriteHeader(answer)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &got, &ids
+}
+
+func TestBoundedOpenLoopRun(t *testing.T) {
+	// Registered first, so it runs after the consumer has closed.
+	before := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, before) })
+	srv, got, ids := verifying(t, http.StatusOK)
+	var snaps []loadgen.Snapshot
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{
+		Target: mockserver.Target{URL: srv.URL, Scheme: signing.Daily, Secret: secret},
+		Rate:   200, Duration: time.Second, Seed: 1,
+		Progress: func(s loadgen.Snapshot) { snaps = append(snaps, s) }, ProgressEvery: 250 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Sent != 200 || rep.OK != 200 || got.Load() != 200 || rep.Errors != 0 || rep.Missed != 0 {
+		t.Fatalf("200/s for 1 s: sent %d, ok %d, consumer verified %d, errors %d (%v)", rep.Sent, rep.OK, got.Load(), rep.Errors, rep.ErrorsBy)
+	}
+	distinct := 0
+	types := map[string]bool{}
+	ids.Range(func(_, v any) bool {
+		distinct++
+		types[strings.SplitN(strings.SplitN(string(v.([]byte)), `"type":"`, 2)[1], `"`, 2)[0]] = true
+		return true
+	})
+	daily, _ := spec.Default()
+	if distinct != 200 || len(types) != len(daily.Events) {
+		t.Errorf("%d distinct event ids, %d types (want 200 and %d)", distinct, len(types), len(daily.Events))
+	}
+	// Open loop never sends faster than asked; how close to the rate a
+	// busy machine keeps is for the benchmark, not a timed test.
+	if rep.Window < 990*time.Millisecond || rep.AchievedRate > 201 {
+		t.Errorf("200 sends took %s (%.1f/s): faster than 200/s", rep.Window, rep.AchievedRate)
+	}
+	if l := rep.Latency; l.Min <= 0 || l.Min > l.P50 || l.P50 > l.P99 || l.P99 > l.Max {
+		t.Errorf("latencies out of order: %+v", l)
+	}
+	if len(snaps) < 3 || snaps[len(snaps)-1].Sent != 200 || snaps[0].Sent == 0 || snaps[0].Rate == 0 {
+		t.Errorf("progress: %+v", snaps)
+	}
+	var sum int64
+	for _, b := range rep.Histogram {
+		sum += b.Count
+	}
+	if sum != 200 {
+		t.Errorf("histogram holds %d sends, want 200", sum)
+	}
+	var out bytes.Buffer
+	rep.WriteText(&out)
+	for _, want := range []string{"hookmock load: 200 sent to " + srv.URL, "ok 200   errors 0   missed 0", "p99 ", "statuses 200×200", "latency histogram"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestMaxAndErrors(t *testing.T) {
+	srv, _, _ := verifying(t, http.StatusTeapot)
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{
+		Target: mockserver.Target{URL: srv.URL, Scheme: signing.Daily, Secret: secret},
+		Rate:   1000, Duration: time.Minute, Max: 25, Event: "calltransfer.answered",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Sent != 25 || rep.Errors != 25 || rep.Statuses[http.StatusTeapot] != 25 || rep.Window > time.Second {
+		t.Errorf("max 25: %+v", rep)
+	}
+	// A refused connection is an error of its own kind.
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	rep, err = loadgen.Run(context.Background(), loadgen.Config{Target: mockserver.Target{URL: dead.URL}, Rate: 100, Duration: time.Second, Max: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Errors != 5 || rep.ErrorsBy["connection refused"] != 5 {
+		t.Errorf("refused: %+v", rep.ErrorsBy)
+	}
+	for _, bad := range []loadgen.Config{
+		{Target: mockserver.Target{URL: srv.URL}, Rate: 0, Duration: time.Second},
+		{Target: mockserver.Target{URL: srv.URL}, Rate: 1, Duration: 0},
+		{Target: mockserver.Target{URL: srv.URL}, Rate: 1, Duration: time.Second, Event: "calltransfer.nope"},
+	} {
+		if _, err := loadgen.Run(context.Background(), bad); err == nil {
+			t.Errorf("%+v: accepted", bad)
+		}
+	}
+}
+
+func TestScenarioRuns(t *testing.T) {
+	srv, got, ids := verifying(t, http.StatusOK)
+	daily, _ := spec.Default()
+	sc, err := scenario.Builtin(scenario.SIPCallTransfer, scenario.Options{Spec: daily})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{
+		Target: mockserver.Target{URL: srv.URL, Scheme: signing.Daily, Secret: secret},
+		Rate:   20, Duration: 250 * time.Millisecond, Scenario: sc, Seed: 3,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := 5
+	if rep.Errors != 0 || rep.Sent < 4*runs || int(got.Load()) != rep.Sent {
+		t.Fatalf("5 runs of %s: sent %d, verified %d, errors %v", sc.Name, rep.Sent, got.Load(), rep.ErrorsBy)
+	}
+	n := 0
+	ids.Range(func(_, _ any) bool { n++; return true })
+	if n != rep.Sent {
+		t.Errorf("%d distinct ids for %d events", n, rep.Sent)
+	}
+}

@@ -1,0 +1,68 @@
+package loadgen
+
+import (
+	"context"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/mockserver"
+	"github.com/hookmock/hookmock/mockserver/scenario"
+)
+
+// playScenario plays one run of the scenario with its events back to
+// back, each sent once the previous one is answered, so that a consumer
+// sees every call's events in order while runs overlap. The first event's
+// latency counts from the tick; the others from their own start. Steps'
+// wire faults apply; their timing faults do not (a load run has no
+// delivery engine to delay or duplicate with).
+func (l *load) playScenario(ctx context.Context, seed uint64, due time.Time) {
+	plan, err := l.cfg.Scenario.Plan(scenario.PlanOptions{Seed: seed})
+	if err != nil {
+		l.rec.record(time.Since(due), 0, "planning: "+err.Error())
+		return
+	}
+	p := &scenario.Player{Clock: generator.RealClock{}, Speed: scenario.Speed{Instant: true}, Emitter: &loadEmitter{l: l, since: due}}
+	_, _ = p.Play(ctx, plan) // failures are recorded per event
+}
+
+// rolled returns the step's faults that apply to this event: those with a
+// probability are kept or not by the event's seed.
+func rolled(em scenario.Emission) []mockserver.Fault {
+	fs, _ := mockserver.ParseFaults(strings.Join(em.Faults, ","))
+	kept := fs[:0]
+	for i, f := range fs {
+		r := rand.New(rand.NewPCG(em.Seed, uint64(i)))
+		if f.Probability == 0 || r.Float64() < f.Probability {
+			kept = append(kept, f)
+		}
+	}
+	return kept
+}
+
+type loadEmitter struct {
+	l     *load
+	since time.Time
+}
+
+func (e *loadEmitter) Emit(ctx context.Context, em scenario.Emission) (scenario.Emitted, error) {
+	since := e.since
+	e.since = time.Now()
+	req := generator.Request{Event: em.Event, Seed: em.Seed, Call: em.Call}
+	for _, kv := range em.Set {
+		o, err := generator.ParseOverride(kv)
+		if err != nil {
+			e.l.rec.record(time.Since(since), 0, "override: "+err.Error())
+			return scenario.Emitted{}, err
+		}
+		req.Set = append(req.Set, o)
+	}
+	res, err := e.l.gen.Generate(req)
+	if err != nil {
+		e.l.rec.record(time.Since(since), 0, "generating: "+err.Error())
+		return scenario.Emitted{}, err
+	}
+	e.l.send(ctx, res.JSON, since, rolled(em))
+	return scenario.Emitted{ID: mockserver.EventID(res.JSON), Body: res.JSON}, nil
+}

@@ -1,0 +1,112 @@
+package mockserver
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// reorderer holds deliveries back until later ones to the same webhook
+// have gone out. A hold ends when Window later deliveries have been sent
+// (their first attempt answered or failed), so the consumer has seen them
+// first; or after the fault's Gap on the provider clock, so that a lone
+// event is not held for ever.
+type reorderer struct {
+	mu   sync.Mutex
+	held map[string][]*hold // by webhook uuid
+}
+
+type hold struct {
+	seq     uint64
+	left    int
+	passed  int
+	release context.CancelFunc
+}
+
+// sent notes that delivery seq went out to hook, and releases the earlier
+// holds whose window it completes.
+func (r *reorderer) sent(hook string, seq uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.held[hook]) == 0 {
+		return
+	}
+	kept := r.held[hook][:0]
+	for _, h := range r.held[hook] {
+		if h.seq < seq {
+			h.passed++
+			if h.left--; h.left <= 0 {
+				h.release()
+				continue
+			}
+		}
+		kept = append(kept, h)
+	}
+	r.held[hook] = kept
+}
+
+func (r *reorderer) add(hook string, h *hold) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.held == nil {
+		r.held = map[string][]*hold{}
+	}
+	r.held[hook] = append(r.held[hook], h)
+}
+
+// forget removes a hold that timed out; it returns how many later
+// deliveries went first.
+func (r *reorderer) forget(hook string, h *hold) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	list := r.held[hook]
+	for i, x := range list {
+		if x == h {
+			r.held[hook] = append(list[:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(r.held[hook]) == 0 {
+		delete(r.held, hook)
+	}
+	return h.passed
+}
+
+// hold keeps j back as the reorder fault f says, then sends it after wait.
+func (e *engine) hold(j *job, f Fault, wait time.Duration) {
+	hctx, release := context.WithCancel(e.ctx)
+	h := &hold{seq: j.seq, left: f.Window, release: release}
+	e.reorder.add(j.hook, h)
+	deadline := e.p.clock.Now().Add(f.Gap)
+	next := deadline.UTC()
+	e.p.store.Update(j.id, func(d *Delivery) { d.NextAttemptAt = &next })
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		defer release()
+		timedOut := e.p.clock.Sleep(hctx, deadline.Sub(e.p.clock.Now())) == nil
+		passed := e.reorder.forget(j.hook, h)
+		if e.ctx.Err() != nil {
+			e.finish(j, StatusInterrupted, "shutdown while held back for reorder")
+			return
+		}
+		note := fmt.Sprintf("; released after %d later delivery(ies) went first", passed)
+		if timedOut {
+			note = fmt.Sprintf("; released after %s with %d of %d later delivery(ies) gone first", f.Gap, passed, f.Window)
+		}
+		e.p.store.Update(j.id, func(d *Delivery) {
+			d.NextAttemptAt = nil
+			for i := range d.Injected {
+				if d.Injected[i].Kind == FaultReorder {
+					d.Injected[i].Detail += note
+				}
+			}
+		})
+		if wait > 0 {
+			e.queueAfter(j, wait, StatusPending, "waiting to be sent (fault injection)")
+			return
+		}
+		e.push(j, "held back for reorder")
+	}()
+}

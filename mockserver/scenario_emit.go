@@ -1,0 +1,99 @@
+package mockserver
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/mockserver/scenario"
+)
+
+// paced reports whether each event should have been sent before the
+// clock moves on. When the player advances a virtual clock, or skips
+// real waits, nothing else separates the events: without pacing, a
+// five-minute gap would pass before the previous event's first attempt,
+// which would then be signed five minutes late.
+func (p *Provider) paced(opts RunOptions) bool {
+	_, virtual := p.clock.(*generator.VirtualClock)
+	return (virtual && !opts.WaitForClock) || opts.Speed.Instant
+}
+
+// providerEmitter triggers a scenario's events into the delivery engine.
+type providerEmitter struct {
+	p      *Provider
+	faults []Fault
+	paced  bool
+}
+
+func (e *providerEmitter) Emit(ctx context.Context, em scenario.Emission) (scenario.Emitted, error) {
+	faults := append([]Fault(nil), e.faults...)
+	if len(em.Faults) > 0 {
+		fs, err := ParseFaults(strings.Join(em.Faults, ","))
+		if err != nil {
+			return scenario.Emitted{}, err
+		}
+		faults = append(faults, fs...)
+	}
+	t, err := e.p.Trigger(ctx, em.Event, WithSeed(int64(em.Seed)), WithSet(em.Set...), WithCall(em.Call), WithFaults(faults...))
+	if err != nil {
+		return scenario.Emitted{}, err
+	}
+	if e.paced && !holdsBack(faults) {
+		e.p.awaitFirstAttempts(ctx, t.ID, t.Deliveries)
+	}
+	return scenario.Emitted{ID: t.ID, Body: t.Event, Detail: EmitDetail{Deliveries: t.Deliveries, Faults: t.Faults}}, nil
+}
+
+// EmitDetail is what the provider did with one scenario event: the
+// deliveries it queued and the faults it injected.
+type EmitDetail struct {
+	Deliveries []string       `json:"deliveries"`
+	Faults     []AppliedFault `json:"faults,omitempty"`
+}
+
+// holdsBack reports faults that keep a delivery back on purpose; waiting
+// for their first attempt would wait for the fault.
+func holdsBack(fs []Fault) bool {
+	for _, f := range fs {
+		switch f.Kind {
+		case FaultDelay, FaultReorder, FaultDropFirst, FaultSlowSend:
+			return true
+		}
+	}
+	return false
+}
+
+// awaitFirstAttempts waits until each delivery has been attempted once or
+// has ended, bounded by the delivery timeout.
+func (p *Provider) awaitFirstAttempts(ctx context.Context, eventID string, ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	deadline := time.NewTimer(p.opts.DeliveryTimeout + time.Second)
+	defer deadline.Stop()
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for {
+		pending := 0
+		for _, d := range p.store.List(Filter{EventID: eventID}) {
+			if want[d.ID] && len(d.Attempts) == 0 && !d.Status.Terminal() {
+				pending++
+			}
+		}
+		if pending == 0 {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-deadline.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}

@@ -1,0 +1,217 @@
+package mockserver
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/hookmock/hookmock/mockserver/schedule"
+)
+
+// schedules are the provider's running schedules and what each emits.
+type schedules struct {
+	run *schedule.Runner
+	mu  sync.Mutex
+	cfg map[string]ScheduleConfig
+}
+
+// ScheduleStatus is a schedule with what it emits, as GET /_mock/schedules
+// shows it.
+type ScheduleStatus struct {
+	schedule.Status
+	Event    string   `json:"event,omitempty"`
+	Scenario string   `json:"scenario,omitempty"`
+	RateText string   `json:"rate,omitempty"`
+	Set      []string `json:"set,omitempty"`
+	Faults   []string `json:"faults,omitempty"`
+}
+
+// startSchedules creates the scheduler and starts the configured
+// schedules; NewProvider calls it last.
+func (p *Provider) startSchedules() error {
+	p.scheds = &schedules{run: schedule.NewRunner(p.clock, p.log), cfg: map[string]ScheduleConfig{}}
+	for _, c := range p.opts.Schedules {
+		if _, err := p.AddSchedule(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddSchedule starts a schedule. Errors name the field at fault, and for
+// schedules from a config file its file, line and column.
+func (p *Provider) AddSchedule(c ScheduleConfig) (ScheduleStatus, error) {
+	s, em, ferr := p.compileSchedule(c)
+	if ferr != nil {
+		return ScheduleStatus{}, c.locate(ferr)
+	}
+	// Hold the lock across Add so that a firing's status never lacks its
+	// config in a concurrent List.
+	p.scheds.mu.Lock()
+	defer p.scheds.mu.Unlock()
+	st, err := p.scheds.run.Add(s, em)
+	if err != nil {
+		if errors.Is(err, schedule.ErrStopped) {
+			return ScheduleStatus{}, errClosed
+		}
+		return ScheduleStatus{}, c.locate(fieldErr("schedule", "%v", err))
+	}
+	c.ID = st.ID
+	p.scheds.cfg[st.ID] = c
+	return c.status(st), nil
+}
+
+func (p *Provider) compileSchedule(c ScheduleConfig) (schedule.Spec, schedule.Emitter, *fieldError) {
+	s := schedule.Spec{ID: c.ID, Every: c.Every, Cron: c.Cron, Rate: c.Rate, Jitter: c.Jitter, Count: c.Count,
+		Until: c.Until, Start: p.clock.Now(), Seed: uint64(p.seed)}
+	if c.UntilAfter > 0 {
+		s.Until = s.Start.Add(c.UntilAfter)
+	}
+	for i, f := range c.Faults {
+		if err := f.Validate(); err != nil {
+			return s, nil, fieldErr(fmt.Sprintf("faults[%d]", i), "%v", err)
+		}
+	}
+	if c.Scenario != "" {
+		if _, err := p.scenarioByName(c.Scenario); err != nil {
+			return s, nil, fieldErr("scenario", "%v", err)
+		}
+		return s, &scenarioEmitter{p: p, c: c}, nil
+	}
+	if _, ok := p.spec.Lookup(c.Event); !ok {
+		return s, nil, fieldErr("event", "no event %q; this mock serves %s", c.Event, strings.Join(p.eventTypes(), ", "))
+	}
+	return s, &eventEmitter{p: p, c: c}, nil
+}
+
+// eventEmitter triggers one event per firing. Each firing's event seed
+// comes from the server seed, the schedule and the firing number, so a
+// schedule replays the same events whatever else runs beside it.
+type eventEmitter struct {
+	p *Provider
+	c ScheduleConfig
+}
+
+func (em *eventEmitter) Emit(ctx context.Context, f schedule.Firing) error {
+	_, err := em.p.Trigger(ctx, em.c.Event, WithSeed(firingSeed(em.p.seed, f)), WithSet(em.c.Set...), WithFaults(em.c.Faults...))
+	return err
+}
+
+// scenarioEmitter starts one run of a scenario per firing and does not
+// wait for it: a run lasts seconds to minutes, and the schedule's own
+// timing must not stretch with it. Under a virtual clock the run's steps
+// wait for the clock like the schedule does.
+type scenarioEmitter struct {
+	p *Provider
+	c ScheduleConfig
+}
+
+func (em *scenarioEmitter) Emit(_ context.Context, f schedule.Firing) error {
+	sc, err := em.p.scenarioByName(em.c.Scenario)
+	if err != nil {
+		return err
+	}
+	seed := uint64(firingSeed(em.p.seed, f))
+	opts := RunOptions{Seed: &seed, Faults: em.c.Faults, WaitForClock: true, origin: "schedule " + f.Schedule}
+	if len(em.c.Set) > 0 {
+		opts.Set = map[string][]string{"*": em.c.Set}
+	}
+	_, err = em.p.StartScenario(sc, opts)
+	return err
+}
+
+func firingSeed(seed int64, f schedule.Firing) int64 {
+	h := fnv.New64a()
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], uint64(seed))
+	binary.LittleEndian.PutUint64(b[8:], uint64(f.N))
+	h.Write(b[:])
+	h.Write([]byte(f.Schedule))
+	return int64(h.Sum64() >> 1)
+}
+
+func (c ScheduleConfig) status(st schedule.Status) ScheduleStatus {
+	out := ScheduleStatus{Status: st, Event: c.Event, Scenario: c.Scenario, RateText: c.RateText, Set: c.Set}
+	for _, f := range c.Faults {
+		out.Faults = append(out.Faults, f.Syntax())
+	}
+	return out
+}
+
+// Schedules lists the schedules, in the order they were added.
+func (p *Provider) Schedules() []ScheduleStatus {
+	p.scheds.mu.Lock()
+	defer p.scheds.mu.Unlock()
+	sts := p.scheds.run.List()
+	out := make([]ScheduleStatus, len(sts))
+	for i, st := range sts {
+		out[i] = p.scheds.cfg[st.ID].status(st)
+	}
+	return out
+}
+
+// RemoveSchedule stops a schedule and returns its final status.
+func (p *Provider) RemoveSchedule(id string) (ScheduleStatus, bool) {
+	st, ok := p.scheds.run.Remove(id)
+	if !ok {
+		return ScheduleStatus{}, false
+	}
+	p.scheds.mu.Lock()
+	defer p.scheds.mu.Unlock()
+	c := p.scheds.cfg[id]
+	delete(p.scheds.cfg, id)
+	return c.status(st), true
+}
+
+// stopSchedules ends every schedule before the engine stops taking events.
+func (p *Provider) stopSchedules() { p.scheds.run.Stop() }
+
+func (p *Provider) routeSchedules(mux *http.ServeMux) {
+	mux.HandleFunc("POST /_mock/schedules", p.postSchedule)
+	mux.HandleFunc("GET /_mock/schedules", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"now": p.clock.Now().UTC(), "schedules": p.Schedules()})
+	})
+	mux.HandleFunc("DELETE /_mock/schedules/{id}", func(w http.ResponseWriter, r *http.Request) {
+		st, ok := p.RemoveSchedule(r.PathValue("id"))
+		if !ok {
+			writeError(w, &apiError{Status: http.StatusNotFound, Kind: errNotFound, Info: fmt.Sprintf("id: no schedule %q", r.PathValue("id"))})
+			return
+		}
+		writeJSON(w, http.StatusOK, st)
+	})
+}
+
+func (p *Provider) postSchedule(w http.ResponseWriter, r *http.Request) {
+	v, _, err := readJSONBody(w, r, p.opts.MaxBodyBytes)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		writeError(w, badRequest("body", "want a schedule object with event or scenario, and every, cron or rate"))
+		return
+	}
+	c, ferr := decodeSchedule(m)
+	if ferr != nil {
+		writeError(w, badRequest(ferr.Field, "%s", ferr.Msg))
+		return
+	}
+	st, err := p.AddSchedule(c)
+	var fe *fieldError
+	switch {
+	case errors.Is(err, errClosed):
+		writeError(w, &apiError{Status: http.StatusServiceUnavailable, Kind: "unavailable", Info: err.Error()})
+	case errors.As(err, &fe):
+		writeError(w, badRequest(fe.Field, "%s", fe.Msg))
+	case err != nil:
+		writeError(w, badRequest("schedule", "%v", err))
+	default:
+		writeJSON(w, http.StatusCreated, st)
+	}
+}
