@@ -99,6 +99,17 @@ var _ = Describe("the embedded Daily calltransfer contract", func() {
 		Expect(s.Lint(context.Background())).To(Succeed())
 	})
 
+	It("names the contract location of each failing keyword", func() {
+		e, _ := s.Event("calltransfer.triggered")
+		vs, _ := s.Validate(e, mutate(func(_, p map[string]any) { delete(p, "room"); p["session_id"] = "x" }))
+		byPointer := map[string]string{}
+		for _, v := range vs {
+			byPointer[v.Pointer] = v.SchemaPointer
+		}
+		Expect(byPointer).To(HaveKeyWithValue("/payload/room", "/components/schemas/CalltransferTriggeredPayload/required"))
+		Expect(byPointer).To(HaveKeyWithValue("/payload/session_id", "/components/schemas/Uuid/format"))
+	})
+
 	DescribeTable("rejects broken variants at the right pointer",
 		func(f func(ev, p map[string]any), pointer, keyword string) {
 			e, _ := s.Event("calltransfer.triggered")

@@ -18,8 +18,12 @@ var errSyntax = errors.New("invalid JSON")
 // as encoding/json on webhook bodies; its results are identical (a
 // differential fuzz test holds it to that). Malformed input gets
 // encoding/json's error with line and column.
-func DecodeJSON(data []byte) (any, error) {
-	d := decoder{data: data}
+func DecodeJSON(data []byte) (any, error) { return decodeInterned(data, nil) }
+
+// decodeInterned decodes with a table of known object keys, so that the
+// keys a contract declares are not allocated again for every event.
+func decodeInterned(data []byte, keys map[string]string) (any, error) {
+	d := decoder{data: data, keys: keys}
 	v, err := d.value(0)
 	if err == nil {
 		d.space()
@@ -39,6 +43,7 @@ func DecodeJSON(data []byte) (any, error) {
 type decoder struct {
 	data []byte
 	pos  int
+	keys map[string]string
 }
 
 // maxDepth matches encoding/json's nesting limit.
@@ -103,7 +108,7 @@ func (d *decoder) object(depth int) (any, error) {
 		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
 			return nil, errSyntax
 		}
-		k, err := d.str()
+		k, err := d.key()
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +121,7 @@ func (d *decoder) object(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		m[k.(string)] = v
+		m[k] = v
 		d.space()
 		if d.pos >= len(d.data) {
 			return nil, errSyntax
@@ -161,6 +166,27 @@ func (d *decoder) array(depth int) (any, error) {
 			return nil, errSyntax
 		}
 	}
+}
+
+// key decodes an object key, reusing the interned copy when there is one.
+func (d *decoder) key() (string, error) {
+	if d.keys != nil {
+		end := d.pos + 1
+		for end < len(d.data) && d.data[end] != '"' && d.data[end] != '\\' && d.data[end] >= 0x20 {
+			end++
+		}
+		if end < len(d.data) && d.data[end] == '"' {
+			if k, ok := d.keys[string(d.data[d.pos+1:end])]; ok {
+				d.pos = end + 1
+				return k, nil
+			}
+		}
+	}
+	v, err := d.str()
+	if err != nil {
+		return "", err
+	}
+	return v.(string), nil
 }
 
 func (d *decoder) number() (any, error) {

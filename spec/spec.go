@@ -62,6 +62,7 @@ type Spec struct {
 
 	compileOnce sync.Once
 	compileErr  error
+	keys        map[string]string // declared property names, for decoding
 }
 
 // Event is one webhook operation.

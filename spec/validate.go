@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -55,6 +56,7 @@ func (s *Spec) Compile() error {
 }
 
 func (s *Spec) compile() error {
+	s.keys = s.propertyNames()
 	var roots []string
 	for _, e := range s.Events {
 		if e.Body.Ptr != "" {
@@ -111,9 +113,9 @@ var anything = func() *jsonschema.Schema {
 func (s *Spec) compileError(ptr string, err error) error {
 	var mse *jsonschema.SchemaValidationError
 	if errors.As(err, &mse) {
-		for _, v := range flattenErrors(mse.Err) {
+		for _, v := range s.flattenErrors(mse.Err) {
 			// The instance here is the compiler's copy of the document.
-			at := documentPointer(v.Pointer)
+			at := s.schemaPath(v.Pointer)
 			return fmt.Errorf("%s: schema does not compile: %s", s.Where(at), v.Message)
 		}
 	}
@@ -138,11 +140,12 @@ func (s *Spec) newCompiler(roots ...string) (*jsonschema.Compiler, error) {
 
 // Validator checks values against one schema of the document.
 type Validator struct {
-	sch *jsonschema.Schema
+	spec *Spec
+	sch  *jsonschema.Schema
 }
 
 // Validate returns every violation of v (decoded JSON) against the schema.
-func (v *Validator) Validate(x any) []Violation { return flattenErrors(v.sch.Validate(x)) }
+func (v *Validator) Validate(x any) []Violation { return v.spec.flattenErrors(v.sch.Validate(x)) }
 
 // SchemaValidator compiles the schema at ptr (any schema in the document,
 // e.g. /components/schemas/WebhookCreateRequest). Compile it once and keep it.
@@ -161,7 +164,7 @@ func (s *Spec) SchemaValidator(ptr string) (*Validator, error) {
 	if err != nil {
 		return nil, s.compileError(ptr, err)
 	}
-	return &Validator{sch: sch}, nil
+	return &Validator{spec: s, sch: sch}, nil
 }
 
 // defsPointer is where a document location lives in the compiler's copy.
@@ -202,7 +205,10 @@ func (s *Spec) unmapMessage(msg string) string {
 }
 
 // compilerDocument copies the schemas the compiler needs under `$defs`,
-// rewriting local $refs to match.
+// rewriting local $refs to match. Small, non-recursive $ref targets are
+// inlined: every $ref costs the validator a scope and an allocation per
+// event, and a calltransfer body has a dozen of them. Violations are mapped
+// back through the $refs to where the keyword is written (schemaPath).
 func (s *Spec) compilerDocument(roots ...string) (map[string]any, error) {
 	defs := map[string]any{}
 	var pending []string
@@ -213,10 +219,19 @@ func (s *Spec) compilerDocument(roots ...string) (map[string]any, error) {
 			pending = append(pending, ptr)
 		}
 	}
-	var cp func(v any) (any, error)
-	cp = func(v any) (any, error) {
+	var cp func(v any, inlining []string) (any, error)
+	cp = func(v any, inlining []string) (any, error) {
 		switch t := v.(type) {
 		case map[string]any:
+			if ref, ok := t["$ref"].(string); ok {
+				target, err := refPointer(ref)
+				if err != nil {
+					return nil, err
+				}
+				if tv, ok := s.inlinable(t, target, inlining); ok {
+					return cp(tv, append(inlining, target))
+				}
+			}
 			out := make(map[string]any, len(t))
 			for k, x := range t {
 				if ref, ok := x.(string); ok && k == "$ref" {
@@ -228,7 +243,7 @@ func (s *Spec) compilerDocument(roots ...string) (map[string]any, error) {
 					out[k] = "#" + escapeFragment(defsPointer(target))
 					continue
 				}
-				c, err := cp(x)
+				c, err := cp(x, inlining)
 				if err != nil {
 					return nil, err
 				}
@@ -238,7 +253,7 @@ func (s *Spec) compilerDocument(roots ...string) (map[string]any, error) {
 		case []any:
 			out := make([]any, len(t))
 			for i, x := range t {
-				c, err := cp(x)
+				c, err := cp(x, inlining)
 				if err != nil {
 					return nil, err
 				}
@@ -257,13 +272,121 @@ func (s *Spec) compilerDocument(roots ...string) (map[string]any, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s: nothing at this location", s.Where(ptr))
 		}
-		c, err := cp(v)
+		c, err := cp(v, []string{ptr})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.Where(ptr), err)
 		}
 		defs[ptr] = c
 	}
 	return map[string]any{"$defs": defs}, nil
+}
+
+// Inlining limits: a target larger than this (in JSON nodes), or nested
+// deeper, stays a $ref, so that big shared schemas (GitHub's simple-user is
+// used by 259 events) are compiled once.
+const (
+	maxInlineNodes = 48
+	maxInlineDepth = 8
+)
+
+// annotations are keywords that never affect validation, so a $ref whose
+// siblings are only these can be replaced by its target.
+var annotations = map[string]bool{"description": true, "title": true, "default": true, "examples": true,
+	"example": true, "deprecated": true, "readOnly": true, "writeOnly": true, "$comment": true}
+
+// inlinable returns the target of a $ref when it may be copied in place.
+func (s *Spec) inlinable(ref map[string]any, target string, inlining []string) (any, bool) {
+	if len(inlining) > maxInlineDepth || slices.Contains(inlining, target) {
+		return nil, false
+	}
+	for k := range ref {
+		if k != "$ref" && !annotations[k] && !strings.HasPrefix(k, "x-") {
+			return nil, false
+		}
+	}
+	tv, ok := walkPointer(s.root, target)
+	if !ok {
+		return nil, false
+	}
+	if m, ok := tv.(map[string]any); ok {
+		if _, nested := m["$ref"]; nested {
+			return nil, false // keep chains simple to map back
+		}
+	}
+	if countNodes(tv, maxInlineNodes+1) > maxInlineNodes {
+		return nil, false
+	}
+	return tv, true
+}
+
+// countNodes counts JSON objects and arrays in v, stopping past limit.
+func countNodes(v any, limit int) int {
+	n := 0
+	var walk func(any)
+	walk = func(v any) {
+		if n > limit {
+			return
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			n++
+			for _, x := range t {
+				walk(x)
+			}
+		case []any:
+			n++
+			for _, x := range t {
+				walk(x)
+			}
+		}
+	}
+	walk(v)
+	return n
+}
+
+// schemaPath maps a location in the compiler's copy back to the document,
+// following the $refs that were inlined along the way.
+func (s *Spec) schemaPath(p string) string {
+	rest, ok := strings.CutPrefix(p, "/$defs/")
+	if !ok {
+		return p
+	}
+	tok, tail, _ := strings.Cut(rest, "/")
+	cur := Unescape(tok)
+	node, ok := walkPointer(s.root, cur)
+	if !ok || tail == "" {
+		return cur + prefixSlash(tail)
+	}
+	toks, err := Split("/" + tail)
+	if err != nil {
+		return cur + "/" + tail
+	}
+	for _, t := range toks {
+		if m, isMap := node.(map[string]any); isMap {
+			if ref, hasRef := m["$ref"].(string); hasRef {
+				if _, here := m[t]; !here {
+					if target, err := refPointer(ref); err == nil {
+						if tv, ok := walkPointer(s.root, target); ok {
+							node, cur = tv, target
+						}
+					}
+				}
+			}
+		}
+		next, ok := walkPointer(node, "/"+Escape(t))
+		if !ok {
+			return cur + "/" + Escape(t)
+		}
+		node, cur = next, cur+"/"+Escape(t)
+	}
+	return cur
+}
+
+func prefixSlash(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "/" + s
 }
 
 // escapeFragment percent-encodes what a URL fragment cannot hold verbatim.
@@ -294,7 +417,7 @@ func Strict() ValidateOption { return func(c *validateConfig) { c.strict = true 
 // violation, or an error when the input is not JSON (naming line and column).
 // It is safe for concurrent use.
 func (s *Spec) Validate(e *Event, raw []byte, opts ...ValidateOption) ([]Violation, error) {
-	v, err := DecodeJSON(raw)
+	v, err := decodeInterned(raw, s.keys)
 	if err != nil {
 		return nil, fmt.Errorf("malformed JSON: %w", err)
 	}
@@ -314,7 +437,7 @@ func (e *Event) ValidateValue(v any, opts ...ValidateOption) []Violation {
 	if err := e.spec.Compile(); err != nil {
 		return []Violation{{Keyword: "compile", Message: err.Error()}}
 	}
-	out := flattenErrors(e.compiled.Validate(v))
+	out := e.spec.flattenErrors(e.compiled.Validate(v))
 	if cfg.strict {
 		out = append(out, e.spec.undeclared(e.Body, v, "")...)
 	}
@@ -329,7 +452,7 @@ func (e *Event) ValidateResponse(status string, v any) (violations []Violation, 
 	}
 	for _, r := range e.Responses {
 		if r.Status == status && r.compiled != nil {
-			return flattenErrors(r.compiled.Validate(v)), true
+			return e.spec.flattenErrors(r.compiled.Validate(v)), true
 		}
 	}
 	return nil, false
@@ -339,7 +462,7 @@ var printer = message.NewPrinter(language.English)
 
 // flattenErrors turns the validator's error tree into its leaves, the places
 // where a value actually broke a keyword.
-func flattenErrors(err error) []Violation {
+func (s *Spec) flattenErrors(err error) []Violation {
 	if err == nil {
 		return nil
 	}
@@ -368,7 +491,9 @@ func flattenErrors(err error) []Violation {
 		if len(toks) > 0 {
 			v.Pointer = "/" + strings.Join(toks, "/")
 		}
-		v.SchemaPointer = schemaPointer(e.SchemaURL)
+		// SchemaURL is the failing schema; the keyword path completes it,
+		// so that the pointer names the keyword itself (…/Uuid/format).
+		v.SchemaPointer = s.schemaPath(Join(fragmentOf(e.SchemaURL), e.ErrorKind.KeywordPath()...))
 		add := func(v Violation) {
 			key := v.Pointer + "\x00" + v.Message
 			if !seen[key] {
@@ -392,7 +517,23 @@ func flattenErrors(err error) []Violation {
 	return out
 }
 
-func schemaPointer(u string) string {
+// fragmentOf is the JSON pointer of a compiler URL.
+func fragmentOf(u string) string {
 	frag, _ := url.PathUnescape(strings.TrimPrefix(u, docURL+"#"))
-	return documentPointer(frag)
+	return frag
+}
+
+// propertyNames collects every property name the contract declares, for
+// the decoder's key table.
+func (s *Spec) propertyNames() map[string]string {
+	keys := map[string]string{}
+	_ = s.walkSchemas(s.schemaRoots(), func(m map[string]any, _ string) error {
+		if props, ok := m["properties"].(map[string]any); ok {
+			for k := range props {
+				keys[k] = k
+			}
+		}
+		return nil
+	})
+	return keys
 }
