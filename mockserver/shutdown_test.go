@@ -41,7 +41,7 @@ var _ = Describe("shutdown", func() {
 		}
 		Eventually(func() int { return len(srv.Deliveries(mockserver.Filter{Status: mockserver.StatusRetrying})) }).Should(Equal(1))
 		go func() { time.Sleep(100 * time.Millisecond); close(release) }()
-		sctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		srv.Provider.Shutdown(sctx)
 

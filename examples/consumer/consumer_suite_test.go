@@ -13,6 +13,9 @@ import (
 
 func TestConsumer(t *testing.T) {
 	RegisterFailHandler(Fail)
+	// Waits end as soon as their condition holds; the generous ceiling is
+	// for CI under -race on two busy cores, not for the common case.
+	SetDefaultEventuallyTimeout(15 * time.Second)
 	RunSpecs(t, "example consumer")
 }
 
