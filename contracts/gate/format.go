@@ -2,11 +2,12 @@ package gate
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/hookmock/hookmock/contracts/junit"
 )
 
 // Formats lists the output formats Write accepts.
@@ -171,40 +172,13 @@ func (r *Report) writeMarkdown(w io.Writer) error {
 
 // JUnit document: one testsuite, one testcase per version check, finding,
 // consumer and replayed-event failure.
-type junitSuite struct {
-	XMLName  xml.Name    `xml:"testsuite"`
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	ClassName string        `xml:"classname,attr"`
-	Name      string        `xml:"name,attr"`
-	Failure   *junitFailure `xml:"failure,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
 func (r *Report) writeJUnit(w io.Writer) error {
-	s := junitSuite{Name: "hookmock gate " + r.Old.Version + " → " + r.New.Version}
-	add := func(c junitCase) {
-		s.Tests++
-		if c.Failure != nil {
-			s.Failures++
-		}
-		s.Cases = append(s.Cases, c)
-	}
+	s := junit.Suite{Name: "hookmock gate " + r.Old.Version + " → " + r.New.Version}
+	add := s.Add
 	for _, c := range r.Checks {
-		jc := junitCase{ClassName: "version", Name: c.Subject(), SystemOut: c.Message}
+		jc := junit.Case{ClassName: "version", Name: c.Subject(), SystemOut: c.Message}
 		if c.Status.Failed() {
-			jc.Failure = &junitFailure{Message: c.Message, Type: c.Status.String(), Text: c.Message}
+			jc.Failure = &junit.Message{Message: c.Message, Type: c.Status.String(), Text: c.Message}
 		}
 		add(jc)
 	}
@@ -214,17 +188,17 @@ func (r *Report) writeJUnit(w io.Writer) error {
 		if len(f.Consumers) > 0 {
 			detail += "\nbreaks: " + strings.Join(f.Consumers, ", ")
 		}
-		jc := junitCase{ClassName: "finding." + eventLabel(f), Name: f.Rule + " " + f.NewPointer, SystemOut: detail}
+		jc := junit.Case{ClassName: "finding." + eventLabel(f), Name: f.Rule + " " + f.NewPointer, SystemOut: detail}
 		if r.findingFails(f) {
-			jc.Failure = &junitFailure{Message: f.Message, Type: f.Rule, Text: detail}
+			jc.Failure = &junit.Message{Message: f.Message, Type: f.Rule, Text: detail}
 		}
 		add(jc)
 	}
 	for _, c := range r.Consumers {
-		jc := junitCase{ClassName: "consumer", Name: c.Name, SystemOut: c.Source}
+		jc := junit.Case{ClassName: "consumer", Name: c.Name, SystemOut: c.Source}
 		if c.Broken {
 			msg := fmt.Sprintf("broken by %d breaking change(s)", len(c.Findings))
-			jc.Failure = &junitFailure{Message: msg, Type: "consumer-broken", Text: msg}
+			jc.Failure = &junit.Message{Message: msg, Type: "consumer-broken", Text: msg}
 		}
 		add(jc)
 	}
@@ -232,17 +206,8 @@ func (r *Report) writeJUnit(w io.Writer) error {
 		// Replay is informational (see ReplayResult): its cases pass and
 		// carry the failures as output.
 		for _, f := range rp.Failures {
-			add(junitCase{ClassName: "replay", Name: fmt.Sprintf("%s[%d] %s", f.File, f.Index, pathOrRoot(f.Pointer)), SystemOut: f.Message})
+			add(junit.Case{ClassName: "replay", Name: fmt.Sprintf("%s[%d] %s", f.File, f.Index, pathOrRoot(f.Pointer)), SystemOut: f.Message})
 		}
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(s); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return s.Write(w)
 }
