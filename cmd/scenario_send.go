@@ -16,8 +16,8 @@ import (
 	"github.com/hookmock/hookmock/mockserver/signing"
 )
 
-// targetFlags say where and how to send without a server. trigger has
-// the same flags; it can move to this helper.
+// targetFlags say where and how to send without a server (trigger,
+// scenario run, load).
 type targetFlags struct{ to, secret, sign, basicAuth string }
 
 func (t *targetFlags) register(f *pflag.FlagSet) {

@@ -13,15 +13,14 @@ import (
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/mockserver"
-	"github.com/hookmock/hookmock/mockserver/signing"
 )
 
 func newTriggerCmd(a *app) *cobra.Command {
 	var (
-		to, secret, sign, basicAuth string
-		seed                        uint64
-		sets                        []string
-		timeout                     time.Duration
+		tf      targetFlags
+		seed    uint64
+		sets    []string
+		timeout time.Duration
 	)
 	c := &cobra.Command{
 		Use:   "trigger <event> --to URL",
@@ -33,19 +32,9 @@ consumer's status, latency and a body excerpt.
 Exit codes: 0 the consumer answered 200, 1 it did not, 2 usage error.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if to == "" {
-				return usageErr("--to is required")
-			}
-			scheme, err := signing.ParseScheme(sign)
+			t, err := tf.target(a.stderr)
 			if err != nil {
-				return usageErr("--sign: %v", err)
-			}
-			if secret != "" {
-				if _, err := signing.New(scheme, secret); err != nil {
-					return usageErr("--secret: %v", err)
-				}
-			} else {
-				fmt.Fprintln(a.stderr, "hookmock: no --secret: sending unsigned")
+				return err
 			}
 			s, err := a.loadSpec()
 			if err != nil {
@@ -70,13 +59,12 @@ Exit codes: 0 the consumer answered 200, 1 it did not, 2 usage error.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout+time.Second)
 			defer cancel()
-			t := mockserver.Target{URL: to, Scheme: scheme, Secret: secret, BasicAuth: basicAuth}
 			att := mockserver.Send(ctx, http.DefaultClient, t, mockserver.EventID(res.JSON), res.JSON, time.Now(), timeout, 4<<10)
 			if att.Response == nil {
-				fmt.Fprintf(a.stdout, "%s %s: no answer after %.1f ms: %s\n", res.Event.Name, to, att.LatencyMS, att.Error)
+				fmt.Fprintf(a.stdout, "%s %s: no answer after %.1f ms: %s\n", res.Event.Name, t.URL, att.LatencyMS, att.Error)
 				return errFailed
 			}
-			fmt.Fprintf(a.stdout, "%s %s: %d %s in %.1f ms; body: %s\n", res.Event.Name, to, att.Response.Status,
+			fmt.Fprintf(a.stdout, "%s %s: %d %s in %.1f ms; body: %s\n", res.Event.Name, t.URL, att.Response.Status,
 				http.StatusText(att.Response.Status), att.LatencyMS, excerpt(att.Response.Body, 200))
 			if att.Outcome != "success" {
 				return errFailed
@@ -85,10 +73,7 @@ Exit codes: 0 the consumer answered 200, 1 it did not, 2 usage error.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&to, "to", "", "consumer URL (required)")
-	f.StringVar(&secret, "secret", "", "signing secret: base64 hmac (daily) or whsec_… (standard)")
-	f.StringVar(&sign, "sign", "daily", "signing scheme: daily or standard")
-	f.StringVar(&basicAuth, "basic-auth", "", "send Authorization: Basic <value>, as Daily does for basicAuth")
+	tf.register(f)
 	f.Uint64Var(&seed, "seed", 0, "generation seed (default: random, printed to stderr)")
 	f.StringArrayVar(&sets, "set", nil, "override a field: payload.room=sales (repeatable)")
 	f.DurationVar(&timeout, "timeout", 5*time.Second, "how long to wait for the consumer")
