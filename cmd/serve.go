@@ -23,12 +23,18 @@ func newServeCmd(a *app) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the mock Daily webhook provider",
-		Long: `Run the mock provider: Daily's webhook management API under /v1/webhooks
-(with its verification probe), signed deliveries with Daily's retry
-policies, and a control API under /_mock/ (POST /_mock/events,
-GET|DELETE /_mock/deliveries, GET /_mock/health, POST /_mock/clock/advance).
+		Long: `Run the mock provider:
 
-Settings come from --config (hookmock.yaml); flags override it.`,
+  Daily's API      /v1/webhooks, /v1/webhooks/{uuid} (with the verification probe),
+                   /v1/rooms/{name}/sipCallTransfer, /v1/rooms/{name}/sipRefer
+  deliveries       signed, with Daily's circuit-breaker and exponential retries
+  control API      POST /_mock/events, GET|DELETE /_mock/deliveries,
+                   GET /_mock/scenarios, POST /_mock/scenarios/{name}/run,
+                   GET|POST /_mock/schedules, DELETE /_mock/schedules/{id},
+                   GET /_mock/health, POST /_mock/clock/advance (--clock virtual)
+
+Settings come from --config (hookmock.yaml: delivery, probe, webhooks,
+retry, log, schedules, actions); flags override it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			file := &mockserver.Config{}
