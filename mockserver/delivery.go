@@ -89,7 +89,8 @@ func (d *Delivery) clone() Delivery {
 	c := *d
 	c.Faults = append([]string(nil), d.Faults...)
 	c.Injected = append([]AppliedFault(nil), d.Injected...)
-	c.Attempts = append([]Attempt(nil), d.Attempts...)
+	// Never nil: a delivery with no attempt yet exports "attempts": [].
+	c.Attempts = append([]Attempt{}, d.Attempts...)
 	if d.NextAttemptAt != nil {
 		t := *d.NextAttemptAt
 		c.NextAttemptAt = &t

@@ -36,6 +36,7 @@ var _ = Describe("the delivery log", func() {
 		Expect(json.Unmarshal(raw, &log)).To(Succeed())
 		Expect(log.Store.Cap).To(Equal(10))
 		Expect(log.Store.Evicted+log.Store.Kept).To(Equal(30), "every record is either kept or counted as evicted")
+		Expect(string(raw)).NotTo(ContainSubstring(`"attempts":null`))
 	})
 
 	It("sends a given body exactly as given, and refuses one that breaks the contract unless told", func() {
