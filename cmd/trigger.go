@@ -59,7 +59,7 @@ Exit codes: 0 the consumer answered 200, 1 it did not, 2 usage error.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout+time.Second)
 			defer cancel()
-			att := mockserver.Send(ctx, http.DefaultClient, t, mockserver.EventID(res.JSON), res.JSON, time.Now(), timeout, 4<<10)
+			att := mockserver.Send(ctx, http.DefaultClient, t, res.ID, res.JSON, time.Now(), timeout, 4<<10)
 			if att.Response == nil {
 				fmt.Fprintf(a.stdout, "%s %s: no answer after %.1f ms: %s\n", res.Event.Name, t.URL, att.LatencyMS, att.Error)
 				return errFailed

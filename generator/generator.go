@@ -77,6 +77,9 @@ type Result struct {
 	JSON []byte
 	// Invalid describes the violation of a negative event; nil otherwise.
 	Invalid *Invalidity
+	// ID is the envelope's top-level "id", or "" when the event has none;
+	// it saves senders from parsing JSON back to find it.
+	ID string
 
 	attempts int
 }
@@ -147,6 +150,11 @@ func (g *Generator) Generate(req Request) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Event: ep.e, Seed: req.Seed, JSON: raw, attempts: attempts}
+	if o, ok := body.(*object); ok {
+		if id, ok := o.get("id"); ok {
+			res.ID, _ = id.(string)
+		}
+	}
 	if req.Invalid == "" {
 		return res, nil
 	}

@@ -55,7 +55,7 @@ func (s *eventSource) make(ev *spec.Event, req *triggerRequest) ([]byte, string,
 		return nil, "", err
 	}
 	req.invalidity = res.Invalid
-	return res.JSON, EventID(res.JSON), nil
+	return res.JSON, res.ID, nil
 }
 
 // given checks caller-supplied bytes, which are sent exactly as given.

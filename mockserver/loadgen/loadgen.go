@@ -220,18 +220,18 @@ func (l *load) unit(ctx context.Context, i int, due time.Time) {
 		l.rec.record(time.Since(due), 0, "generating: "+err.Error())
 		return
 	}
-	l.send(ctx, res.JSON, due, nil)
+	l.send(ctx, res.ID, res.JSON, due, nil)
 }
 
 // send posts one event and records its latency from since: the moment it
 // was due, so that a generator falling behind shows as latency too.
-func (l *load) send(ctx context.Context, body []byte, since time.Time, faults []mockserver.Fault) {
+func (l *load) send(ctx context.Context, id string, body []byte, since time.Time, faults []mockserver.Fault) {
 	var att mockserver.Attempt
 	var err error
 	if len(faults) == 0 {
-		att = mockserver.Send(ctx, l.cfg.Client, l.cfg.Target, mockserver.EventID(body), body, time.Now(), l.cfg.Timeout, 256)
+		att = mockserver.Send(ctx, l.cfg.Client, l.cfg.Target, id, body, time.Now(), l.cfg.Timeout, 256)
 	} else {
-		att, _, err = mockserver.SendFaults(ctx, l.cfg.Client, l.cfg.Target, mockserver.EventID(body), body, time.Now(), l.cfg.Timeout, 256, faults)
+		att, _, err = mockserver.SendFaults(ctx, l.cfg.Client, l.cfg.Target, id, body, time.Now(), l.cfg.Timeout, 256, faults)
 	}
 	lat := time.Since(since)
 	switch {

@@ -63,6 +63,6 @@ func (e *loadEmitter) Emit(ctx context.Context, em scenario.Emission) (scenario.
 		e.l.rec.record(time.Since(since), 0, "generating: "+err.Error())
 		return scenario.Emitted{}, err
 	}
-	e.l.send(ctx, res.JSON, since, rolled(em))
-	return scenario.Emitted{ID: mockserver.EventID(res.JSON), Body: res.JSON}, nil
+	e.l.send(ctx, res.ID, res.JSON, since, rolled(em))
+	return scenario.Emitted{ID: res.ID, Body: res.JSON}, nil
 }
