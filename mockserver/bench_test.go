@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,4 +53,45 @@ func BenchmarkDeliveryEndToEnd(b *testing.B) {
 	if n := len(srv.Deliveries(mockserver.Filter{Status: mockserver.StatusDelivered})); n == 0 {
 		b.Fatal("nothing delivered")
 	}
+}
+
+// BenchmarkHTTPCeiling is the yardstick for BenchmarkDeliveryEndToEnd: the
+// same POSTs (a calltransfer-sized body, 64 in flight, the same kind of
+// trivial loopback consumer) with no generation, validation, signing or
+// recording. The ratio of the two is hookmock's own cost.
+func BenchmarkHTTPCeiling(b *testing.B) {
+	consumer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+	}))
+	defer consumer.Close()
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = 128, 128
+	client := &http.Client{Transport: t}
+	defer client.CloseIdleConnections()
+	body := bytes.Repeat([]byte("x"), 600)
+	jobs := make(chan struct{}, 64)
+	var wg sync.WaitGroup
+	for range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range jobs {
+				resp, err := client.Post(consumer.URL, "application/json", bytes.NewReader(body))
+				if err != nil {
+					b.Error(err)
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}()
+	}
+	b.ReportAllocs()
+	start := time.Now()
+	for b.Loop() {
+		jobs <- struct{}{}
+	}
+	close(jobs)
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "requests/s")
 }
