@@ -96,3 +96,23 @@ func webhookDoc(schema string) string {
 		"      responses:\n" +
 		"        '200': {description: ok}\n"
 }
+
+var _ = Describe("a spec loaded with DeferCompile", func() {
+	It("compiles once, safely, when many goroutines validate at once", func() {
+		data, err := os.ReadFile(filepath.Join("testdata", "petstore-3.0.yaml"))
+		Expect(err).NotTo(HaveOccurred())
+		s, err := spec.LoadBytes("petstore", data, spec.DeferCompile())
+		Expect(err).NotTo(HaveOccurred())
+		e, _ := s.Event("petAdopted")
+		done := make(chan []spec.Violation, 8)
+		for range 8 {
+			go func() {
+				vs, _ := s.Validate(e, []byte(`{"type":"pet.adopted","pet":{"id":1,"name":"rex"}}`))
+				done <- vs
+			}()
+		}
+		for range 8 {
+			Expect(<-done).To(BeEmpty())
+		}
+	})
+})

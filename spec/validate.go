@@ -417,12 +417,13 @@ func Strict() ValidateOption { return func(c *validateConfig) { c.strict = true 
 // violation, or an error when the input is not JSON (naming line and column).
 // It is safe for concurrent use.
 func (s *Spec) Validate(e *Event, raw []byte, opts ...ValidateOption) ([]Violation, error) {
+	// Compile first: it also builds the key table the decoder reads.
+	if err := s.Compile(); err != nil {
+		return nil, err
+	}
 	v, err := decodeInterned(raw, s.keys)
 	if err != nil {
 		return nil, fmt.Errorf("malformed JSON: %w", err)
-	}
-	if err := s.Compile(); err != nil {
-		return nil, err
 	}
 	return e.ValidateValue(v, opts...), nil
 }
