@@ -82,10 +82,6 @@ for.`,
 			if now == "now" {
 				fmt.Fprintf(a.stderr, "now: %d\n", start.Unix())
 			}
-			if !cmd.Flags().Changed("seed") {
-				seed = randomSeed()
-				fmt.Fprintf(a.stderr, "seed: %d\n", seed)
-			}
 			clock := generator.NewVirtualClock(start)
 			opts := []generator.Option{generator.WithClock(clock)}
 			if integerTS {
@@ -94,6 +90,10 @@ for.`,
 			g := generator.New(s, opts...)
 			if _, err := g.Lookup(args[0]); err != nil {
 				return usageErr("%v", err)
+			}
+			if !cmd.Flags().Changed("seed") {
+				seed = randomSeed()
+				fmt.Fprintf(a.stderr, "seed: %d\n", seed)
 			}
 			return a.generate(g, clock, generator.Request{Event: args[0], Seed: seed, Set: overrides, Invalid: kind}, count, pretty)
 		},
@@ -162,6 +162,8 @@ func parseNow(s string) (time.Time, error) {
 	return t, nil
 }
 
+// randomSeed picks a seed for a run that did not name one; commands print
+// it so that the run can be replayed.
 func randomSeed() uint64 {
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {

@@ -57,7 +57,7 @@ Exit codes: 0 every send answered 200, 1 some failed or were missed, 2 usage err
 				}
 			}
 			if !cmd.Flags().Changed("seed") {
-				seed = freshSeed()
+				seed = randomSeed()
 				fmt.Fprintf(a.stderr, "seed: %d\n", seed)
 			}
 			cfg.Seed = seed

@@ -183,7 +183,7 @@ faults. Exit codes: 0 every event without a rejecting fault got 200,
 				return err
 			}
 			if !cmd.Flags().Changed("seed") {
-				seed = freshSeed()
+				seed = randomSeed()
 				fmt.Fprintf(a.stderr, "seed: %d\n", seed)
 			}
 			po := scenario.PlanOptions{Seed: seed, Vars: map[string]any{}}

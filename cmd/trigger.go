@@ -2,8 +2,6 @@ package cmd
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"net/http"
 	"strings"
@@ -43,7 +41,7 @@ Exit codes: 0 the consumer answered 200, 1 it did not, 2 usage error.`,
 			g := generator.New(s, generator.WithClock(generator.RealClock{}))
 			req := generator.Request{Event: args[0], Seed: seed}
 			if !cmd.Flags().Changed("seed") {
-				req.Seed = freshSeed()
+				req.Seed = randomSeed()
 				fmt.Fprintf(a.stderr, "seed: %d\n", req.Seed)
 			}
 			for _, kv := range sets {
@@ -90,12 +88,4 @@ func excerpt(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
-}
-
-// freshSeed picks a seed for a run that did not name one; it is printed so
-// that the run can be replayed.
-func freshSeed() uint64 {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return binary.LittleEndian.Uint64(b[:])
 }

@@ -55,15 +55,6 @@ func ClauseIDs() []string {
 	return out
 }
 
-func clauseByID(id string) *clause {
-	for _, c := range registry {
-		if c.ID == id {
-			return c
-		}
-	}
-	return nil
-}
-
 // caseLabel names one clause-case before it runs.
 type caseLabel struct{ event, name string }
 

@@ -50,17 +50,6 @@ func (b Bump) String() string {
 // MarshalText lets reports carry the bump by name.
 func (b Bump) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
 
-// bumpFor is the bump a level requires unless a rule says otherwise.
-func bumpFor(l Level) Bump {
-	switch l {
-	case Breaking:
-		return Major
-	case NonBreaking:
-		return Minor
-	}
-	return Patch
-}
-
 // Part says which message of an event a finding is about.
 type Part int
 

@@ -17,13 +17,11 @@ import (
 
 var start = time.Date(2026, 3, 1, 12, 0, 7, 0, time.UTC)
 
-// recorder is an Emitter that keeps every firing and the clock reading
-// when it was emitted.
+// recorder is an Emitter that keeps every firing.
 type recorder struct {
-	mu    sync.Mutex
-	got   []schedule.Firing
-	clock generator.Clock
-	fail  error
+	mu   sync.Mutex
+	got  []schedule.Firing
+	fail error
 }
 
 func (r *recorder) Emit(_ context.Context, f schedule.Firing) error {
