@@ -1,12 +1,16 @@
 package mockserver_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -18,9 +22,7 @@ import (
 // sign, POST to a trivial loopback consumer with 64 in flight, record.
 // b.N events are triggered; the figure is events/s.
 func BenchmarkDeliveryEndToEnd(b *testing.B) {
-	consumer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-	}))
+	consumer := trivialConsumer()
 	defer consumer.Close()
 	srv, err := mockserver.New(mockserver.Options{Seed: 1, Workers: 64, MaxDeliveries: 10_000})
 	if err != nil {
@@ -59,32 +61,85 @@ func BenchmarkDeliveryEndToEnd(b *testing.B) {
 // same POSTs (a calltransfer-sized body, 64 in flight, the same kind of
 // trivial loopback consumer) with no generation, validation, signing or
 // recording. The ratio of the two is hookmock's own cost.
+//
+// net-http is Go's client, as hookmock uses it. raw is the least a client
+// can do over keep-alive connections: prebuilt request bytes written to a
+// pooled conn, the answer read with http.ReadResponse. It is not a client
+// for production (no TLS, no proxies, no error recovery); it is here to
+// show what the consumer side and the kernel cost on their own.
 func BenchmarkHTTPCeiling(b *testing.B) {
-	consumer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	body := bytes.Repeat([]byte("x"), 600)
+	b.Run("net-http", func(b *testing.B) {
+		consumer := trivialConsumer()
+		defer consumer.Close()
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns, t.MaxIdleConnsPerHost = 128, 128
+		client := &http.Client{Transport: t}
+		defer client.CloseIdleConnections()
+		inFlight(b, 64, func() error {
+			resp, err := client.Post(consumer.URL, "application/json", bytes.NewReader(body))
+			if err != nil {
+				return err
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			return resp.Body.Close()
+		})
+	})
+	b.Run("raw", func(b *testing.B) {
+		consumer := trivialConsumer()
+		defer consumer.Close()
+		addr := consumer.Listener.Addr().String()
+		type conn struct {
+			net.Conn
+			r *bufio.Reader
+		}
+		pool := make(chan conn, 64)
+		for range 64 {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Close()
+			pool <- conn{c, bufio.NewReader(c)}
+		}
+		req := append([]byte("POST / HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/json\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"), body...)
+		inFlight(b, 64, func() error {
+			c := <-pool
+			defer func() { pool <- c }()
+			if _, err := c.Write(req); err != nil {
+				return err
+			}
+			resp, err := http.ReadResponse(c.r, nil)
+			if err != nil {
+				return err
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("status %d", resp.StatusCode)
+			}
+			return resp.Body.Close()
+		})
+	})
+}
+
+func trivialConsumer() *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 	}))
-	defer consumer.Close()
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns, t.MaxIdleConnsPerHost = 128, 128
-	client := &http.Client{Transport: t}
-	defer client.CloseIdleConnections()
-	body := bytes.Repeat([]byte("x"), 600)
-	jobs := make(chan struct{}, 64)
+}
+
+// inFlight runs b.N calls of do with n in flight and reports requests/s.
+func inFlight(b *testing.B, n int, do func() error) {
+	jobs := make(chan struct{}, n)
 	var wg sync.WaitGroup
-	for range 64 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range n {
+		wg.Go(func() {
 			for range jobs {
-				resp, err := client.Post(consumer.URL, "application/json", bytes.NewReader(body))
-				if err != nil {
+				if err := do(); err != nil {
 					b.Error(err)
-					continue
 				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
 			}
-		}()
+		})
 	}
 	b.ReportAllocs()
 	start := time.Now()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -234,7 +235,11 @@ func (e *engine) attempt(j *job) {
 		d.Attempts = append(d.Attempts, att)
 		d.UpdatedAt = att.At
 	})
-	e.p.log.Debug("attempt", "delivery", j.id, "webhook", j.hook, "n", att.N, "outcome", att.Outcome, "status", statusOf(att), "latency", att.Latency, "error", att.Error)
+	if e.p.log.Enabled(e.ctx, slog.LevelDebug) {
+		// Guarded: boxing the attributes costs allocations on every
+		// attempt even when debug logging is off.
+		e.p.log.Debug("attempt", "delivery", j.id, "webhook", j.hook, "n", att.N, "outcome", att.Outcome, "status", statusOf(att), "latency", att.Latency, "error", att.Error)
+	}
 	if success {
 		e.finish(j, StatusDelivered, "")
 		return

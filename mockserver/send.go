@@ -104,7 +104,9 @@ func sendWire(ctx context.Context, client *http.Client, t Target, msgID string, 
 		att.Error = "cannot sign: " + err.Error()
 		return att
 	}
-	att.Request = SentRequest{Method: req.Method, URL: t.URL, Headers: req.Header.Clone(), Body: string(body)}
+	// The header map is recorded as sent, not cloned: neither the client
+	// nor the transport writes to a request's headers.
+	att.Request = SentRequest{Method: req.Method, URL: t.URL, Headers: req.Header, Body: string(body)}
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
