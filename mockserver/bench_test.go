@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,10 +13,14 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/mockserver"
+	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/spec"
 )
 
 // BenchmarkDeliveryEndToEnd measures the whole path: generate, validate,
@@ -76,7 +81,7 @@ func BenchmarkHTTPCeiling(b *testing.B) {
 		t.MaxIdleConns, t.MaxIdleConnsPerHost = 128, 128
 		client := &http.Client{Transport: t}
 		defer client.CloseIdleConnections()
-		inFlight(b, 64, func() error {
+		inFlight(b, 64, "requests/s", func() error {
 			resp, err := client.Post(consumer.URL, "application/json", bytes.NewReader(body))
 			if err != nil {
 				return err
@@ -103,7 +108,7 @@ func BenchmarkHTTPCeiling(b *testing.B) {
 			pool <- conn{c, bufio.NewReader(c)}
 		}
 		req := append([]byte("POST / HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/json\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"), body...)
-		inFlight(b, 64, func() error {
+		inFlight(b, 64, "requests/s", func() error {
 			c := <-pool
 			defer func() { pool <- c }()
 			if _, err := c.Write(req); err != nil {
@@ -122,14 +127,75 @@ func BenchmarkHTTPCeiling(b *testing.B) {
 	})
 }
 
+// BenchmarkHTTPCeiling/raw plus the work every event must have: generated
+// and validated by the generator, and signed. This is what any delivery
+// engine on this machine could reach with a client as lean as raw and a
+// log, queue and retry logic that cost nothing.
+func BenchmarkLeastEventWork(b *testing.B) {
+	s, err := spec.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	gen := generator.New(s)
+	signer, err := signing.New(signing.Daily, base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("k"), 32)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	consumer := trivialConsumer()
+	defer consumer.Close()
+	addr := consumer.Listener.Addr().String()
+	type conn struct {
+		net.Conn
+		r   *bufio.Reader
+		buf []byte
+	}
+	pool := make(chan *conn, 64)
+	for range 64 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		pool <- &conn{Conn: c, r: bufio.NewReader(c)}
+	}
+	var seed atomic.Uint64
+	inFlight(b, 64, "events/s", func() error {
+		ev, err := gen.Generate(generator.Request{Event: "calltransfer.triggered", Seed: seed.Add(1)})
+		if err != nil {
+			return err
+		}
+		h := http.Header{}
+		signer.Sign(h, ev.ID, time.Now(), ev.JSON)
+		c := <-pool
+		defer func() { pool <- c }()
+		c.buf = append(c.buf[:0], "POST / HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/json\r\n"...)
+		for k, v := range h {
+			c.buf = append(append(append(append(c.buf, k...), ": "...), v[0]...), "\r\n"...)
+		}
+		c.buf = append(strconv.AppendInt(append(c.buf, "Content-Length: "...), int64(len(ev.JSON)), 10), "\r\n\r\n"...)
+		if _, err := c.Write(append(c.buf, ev.JSON...)); err != nil {
+			return err
+		}
+		resp, err := http.ReadResponse(c.r, nil)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("status %d", resp.StatusCode)
+		}
+		return resp.Body.Close()
+	})
+}
+
 func trivialConsumer() *httptest.Server {
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 	}))
 }
 
-// inFlight runs b.N calls of do with n in flight and reports requests/s.
-func inFlight(b *testing.B, n int, do func() error) {
+// inFlight runs b.N calls of do with n in flight and reports calls/s as unit.
+func inFlight(b *testing.B, n int, unit string, do func() error) {
 	jobs := make(chan struct{}, n)
 	var wg sync.WaitGroup
 	for range n {
@@ -148,5 +214,5 @@ func inFlight(b *testing.B, n int, do func() error) {
 	}
 	close(jobs)
 	wg.Wait()
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "requests/s")
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), unit)
 }
