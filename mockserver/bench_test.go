@@ -93,37 +93,9 @@ func BenchmarkHTTPCeiling(b *testing.B) {
 	b.Run("raw", func(b *testing.B) {
 		consumer := trivialConsumer()
 		defer consumer.Close()
-		addr := consumer.Listener.Addr().String()
-		type conn struct {
-			net.Conn
-			r *bufio.Reader
-		}
-		pool := make(chan conn, 64)
-		for range 64 {
-			c, err := net.Dial("tcp", addr)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.Close()
-			pool <- conn{c, bufio.NewReader(c)}
-		}
-		req := append([]byte("POST / HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/json\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"), body...)
-		inFlight(b, 64, "requests/s", func() error {
-			c := <-pool
-			defer func() { pool <- c }()
-			if _, err := c.Write(req); err != nil {
-				return err
-			}
-			resp, err := http.ReadResponse(c.r, nil)
-			if err != nil {
-				return err
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			if resp.StatusCode != http.StatusOK {
-				return fmt.Errorf("status %d", resp.StatusCode)
-			}
-			return resp.Body.Close()
-		})
+		c := newRawClient(b, consumer, 64)
+		defer c.close()
+		inFlight(b, 64, "requests/s", func() error { return c.post(nil, body) })
 	})
 }
 
@@ -143,21 +115,8 @@ func BenchmarkLeastEventWork(b *testing.B) {
 	}
 	consumer := trivialConsumer()
 	defer consumer.Close()
-	addr := consumer.Listener.Addr().String()
-	type conn struct {
-		net.Conn
-		r   *bufio.Reader
-		buf []byte
-	}
-	pool := make(chan *conn, 64)
-	for range 64 {
-		c, err := net.Dial("tcp", addr)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer c.Close()
-		pool <- &conn{Conn: c, r: bufio.NewReader(c)}
-	}
+	c := newRawClient(b, consumer, 64)
+	defer c.close()
 	var seed atomic.Uint64
 	inFlight(b, 64, "events/s", func() error {
 		ev, err := gen.Generate(generator.Request{Event: "calltransfer.triggered", Seed: seed.Add(1)})
@@ -166,26 +125,66 @@ func BenchmarkLeastEventWork(b *testing.B) {
 		}
 		h := http.Header{}
 		signer.Sign(h, ev.ID, time.Now(), ev.JSON)
-		c := <-pool
-		defer func() { pool <- c }()
-		c.buf = append(c.buf[:0], "POST / HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/json\r\n"...)
-		for k, v := range h {
-			c.buf = append(append(append(append(c.buf, k...), ": "...), v[0]...), "\r\n"...)
-		}
-		c.buf = append(strconv.AppendInt(append(c.buf, "Content-Length: "...), int64(len(ev.JSON)), 10), "\r\n\r\n"...)
-		if _, err := c.Write(append(c.buf, ev.JSON...)); err != nil {
-			return err
-		}
-		resp, err := http.ReadResponse(c.r, nil)
-		if err != nil {
-			return err
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("status %d", resp.StatusCode)
-		}
-		return resp.Body.Close()
+		return c.post(h, ev.JSON)
 	})
+}
+
+// rawClient is the least a client can do: request bytes written in one
+// call to a pooled keep-alive conn, the answer read with http.ReadResponse.
+// A yardstick only: no TLS, no proxies, no recovery from a broken conn.
+type rawClient struct {
+	host  string
+	pool  chan *rawConn
+	conns []net.Conn
+}
+
+type rawConn struct {
+	net.Conn
+	r   *bufio.Reader
+	buf []byte
+}
+
+func newRawClient(b *testing.B, consumer *httptest.Server, n int) *rawClient {
+	c := &rawClient{host: consumer.Listener.Addr().String(), pool: make(chan *rawConn, n)}
+	for range n {
+		nc, err := net.Dial("tcp", c.host)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.conns = append(c.conns, nc)
+		c.pool <- &rawConn{Conn: nc, r: bufio.NewReader(nc)}
+	}
+	return c
+}
+
+func (c *rawClient) close() {
+	for _, nc := range c.conns {
+		nc.Close()
+	}
+}
+
+// post sends body with the given extra headers and wants a 200.
+func (c *rawClient) post(h http.Header, body []byte) error {
+	rc := <-c.pool
+	defer func() { c.pool <- rc }()
+	b := append(rc.buf[:0], "POST / HTTP/1.1\r\nHost: "+c.host+"\r\nContent-Type: application/json\r\n"...)
+	for k, v := range h {
+		b = append(append(append(append(b, k...), ": "...), v[0]...), "\r\n"...)
+	}
+	b = append(strconv.AppendInt(append(b, "Content-Length: "...), int64(len(body)), 10), "\r\n\r\n"...)
+	rc.buf = append(b, body...)
+	if _, err := rc.Write(rc.buf); err != nil {
+		return err
+	}
+	resp, err := http.ReadResponse(rc.r, nil)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return resp.Body.Close()
 }
 
 func trivialConsumer() *httptest.Server {
