@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -23,17 +24,17 @@ type ActionError struct {
 	Message string `yaml:"message" json:"message"`
 }
 
-// Validate reports a rule that cannot apply.
+// Validate reports a rule that cannot apply, naming the field.
 func (e ActionError) Validate() error {
 	switch {
 	case e.Room == "" && e.SessionID == "":
-		return fmt.Errorf("room or sessionId is required")
+		return fieldErr("room", "required when sessionId is not given")
 	case e.Action != "" && e.Action != ActionSIPCallTransfer && e.Action != ActionSIPRefer:
-		return fmt.Errorf("action %q is not %s or %s", e.Action, ActionSIPCallTransfer, ActionSIPRefer)
+		return fieldErr("action", "%q is not %s or %s", e.Action, ActionSIPCallTransfer, ActionSIPRefer)
 	case e.Status < 400 || e.Status > 599:
-		return fmt.Errorf("status %d is not an error status (400..599)", e.Status)
+		return fieldErr("status", "%d is not an error status (400..599)", e.Status)
 	case strings.TrimSpace(e.Message) == "":
-		return fmt.Errorf("message is required, e.g. %q", ErrRoomNotHostingCall.Message)
+		return fieldErr("message", "is required, e.g. %q", ErrRoomNotHostingCall.Message)
 	}
 	return nil
 }
@@ -113,6 +114,13 @@ func (p *Provider) SetSessionError(sessionID string, status int, message string)
 	return p.SetActionError(ActionError{SessionID: sessionID, Status: status, Message: message})
 }
 
+// ActionErrors lists the rules, oldest first.
+func (p *Provider) ActionErrors() []ActionError {
+	p.scen.mu.Lock()
+	defer p.scen.mu.Unlock()
+	return append([]ActionError{}, p.scen.actionErrs...)
+}
+
 // ClearActionErrors removes every rule.
 func (p *Provider) ClearActionErrors() {
 	p.scen.mu.Lock()
@@ -132,4 +140,70 @@ func (s *scenarioState) actionError(action, room, session string) (ActionError, 
 		}
 	}
 	return ActionError{}, false
+}
+
+// The control API's view of the rules, for a running `hookmock serve`:
+// POST adds one, GET lists them, DELETE clears them.
+func (p *Provider) actionErrorRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /_mock/action-errors", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"errors": p.ActionErrors()})
+	})
+	mux.HandleFunc("POST /_mock/action-errors", p.postActionError)
+	mux.HandleFunc("DELETE /_mock/action-errors", func(w http.ResponseWriter, _ *http.Request) {
+		p.ClearActionErrors()
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func (p *Provider) postActionError(w http.ResponseWriter, r *http.Request) {
+	v, _, err := readJSONBody(w, r, p.opts.MaxBodyBytes)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		writeError(w, badRequest("body", "want an object with room or sessionId, status and message"))
+		return
+	}
+	var e ActionError
+	for _, k := range sortedKeys(m) {
+		var ok bool
+		switch k {
+		case "room":
+			e.Room, ok = m[k].(string)
+		case "sessionId":
+			e.SessionID, ok = m[k].(string)
+		case "action":
+			e.Action, ok = m[k].(string)
+		case "message":
+			e.Message, ok = m[k].(string)
+		case "status":
+			var n int64
+			n, ok = wholeNumber(m[k])
+			e.Status = int(n)
+			if !ok {
+				writeError(w, badRequest(k, "want a whole number, got %s", jsonKind(m[k])))
+				return
+			}
+			continue
+		default:
+			writeError(w, badRequest(k, "unknown field (want room, sessionId, action, status, message)"))
+			return
+		}
+		if !ok {
+			writeError(w, badRequest(k, "want a string, got %s", jsonKind(m[k])))
+			return
+		}
+	}
+	if err := p.SetActionError(e); err != nil {
+		var fe *fieldError
+		if errors.As(err, &fe) {
+			writeError(w, badRequest(fe.Field, "%s", fe.Msg))
+			return
+		}
+		writeError(w, badRequest("body", "%v", err))
+		return
+	}
+	writeJSON(w, http.StatusCreated, e)
 }

@@ -35,6 +35,7 @@ var (
 func (p *Provider) routeActions(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/rooms/{name}/sipCallTransfer", p.auth(p.actionHandler(ActionSIPCallTransfer)))
 	mux.HandleFunc("POST /v1/rooms/{name}/sipRefer", p.auth(p.actionHandler(ActionSIPRefer)))
+	p.actionErrorRoutes(mux)
 }
 
 // transferRequest is a validated action body.

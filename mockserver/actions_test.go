@@ -130,8 +130,49 @@ var _ = Describe("Daily's room actions", func() {
 			srv.ClearActionErrors()
 			status, _ = call("r", "sipCallTransfer", body(sessionID))
 			Expect(status).To(Equal(http.StatusOK))
-			Expect(srv.SetRoomError("", 404, "x")).To(MatchError(ContainSubstring("room or sessionId is required")))
+			Expect(srv.SetRoomError("", 404, "x")).To(MatchError(ContainSubstring("room: required when sessionId is not given")))
 			Expect(srv.SetRoomError("r", 200, "x")).To(MatchError(ContainSubstring("not an error status")))
+		})
+
+		It("takes, lists and clears rules through the control API", func() {
+			rules := srv.URL + "/_mock/action-errors"
+			status, m, _ := api("POST", rules, "", map[string]any{"sessionId": sessionID, "action": "sipRefer", "status": 404, "message": "invalid sessionId"})
+			Expect(status).To(Equal(http.StatusCreated))
+			Expect(m).To(Equal(map[string]any{"sessionId": sessionID, "action": "sipRefer", "status": 404.0, "message": "invalid sessionId"}))
+			status, m, _ = api("GET", rules, "", nil)
+			Expect(status).To(Equal(http.StatusOK))
+			Expect(m["errors"]).To(HaveLen(1))
+			body := map[string]any{"sessionId": sessionID, "toEndPoint": "sip:a@b.example.com"}
+			status, m = call("any-room", "sipRefer", body)
+			Expect(status).To(Equal(http.StatusNotFound))
+			Expect(m).To(Equal(map[string]any{"error": "not-found", "info": "invalid sessionId"}))
+			status, _ = call("any-room", "sipCallTransfer", body)
+			Expect(status).To(Equal(http.StatusOK), "the rule is for sipRefer only")
+
+			for _, bad := range []struct {
+				body any
+				info string
+			}{
+				{map[string]any{"room": "r", "status": 200, "message": "m"}, "status: 200 is not an error status"},
+				{map[string]any{"room": "r", "status": "404", "message": "m"}, "status: want a whole number, got a string"},
+				{map[string]any{"room": "r", "status": 404, "message": "m", "sesionId": "x"}, "sesionId: unknown field"},
+				{map[string]any{"status": 404, "message": "m"}, "room: required when sessionId is not given"},
+				{map[string]any{"room": "r", "action": "dialOut", "status": 404, "message": "m"}, `action: "dialOut" is not sipCallTransfer or sipRefer`},
+				{map[string]any{"room": 7, "status": 404, "message": "m"}, "room: want a string, got a number"},
+				{"[]", "body: want an object"},
+				{"{", "body: "},
+			} {
+				status, m, _ := api("POST", rules, "", bad.body)
+				Expect(status).To(Equal(http.StatusBadRequest), "%v", bad.body)
+				Expect(m["info"]).To(ContainSubstring(bad.info))
+			}
+			Expect(srv.ActionErrors()).To(HaveLen(1), "a rejected rule is not kept")
+
+			status, _, _ = api("DELETE", rules, "", nil)
+			Expect(status).To(Equal(http.StatusNoContent))
+			Expect(srv.ActionErrors()).To(BeEmpty())
+			status, _ = call("any-room", "sipRefer", body)
+			Expect(status).To(Equal(http.StatusOK))
 		})
 
 		It("reads errors from hookmock.yaml, with line and column for bad entries", func() {
@@ -150,9 +191,9 @@ var _ = Describe("Daily's room actions", func() {
 			Expect(m["info"]).To(Equal("Room not in SFU mode"))
 
 			for doc, want := range map[string]string{
-				"actions:\n  errors:\n    - room: x\n      status: 200\n      message: m\n": "line 3, column 7: actions.errors: status 200 is not an error status",
+				"actions:\n  errors:\n    - room: x\n      status: 200\n      message: m\n": "line 3, column 7: actions.errors: status: 200 is not an error status",
 				"actions:\n  errors:\n    - room: x\n      stauts: 404\n":                   `line 4, column 7: actions.errors: unknown field "stauts"`,
-				"actions:\n  errors:\n    - status: 404\n      message: m\n":                "line 3, column 7: actions.errors: room or sessionId is required",
+				"actions:\n  errors:\n    - status: 404\n      message: m\n":                "line 3, column 7: actions.errors: room: required when sessionId is not given",
 			} {
 				bad := filepath.Join(dir, "bad.yaml")
 				Expect(os.WriteFile(bad, []byte(doc), 0o644)).To(Succeed())
