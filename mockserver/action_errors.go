@@ -166,35 +166,10 @@ func (p *Provider) postActionError(w http.ResponseWriter, r *http.Request) {
 		writeError(w, badRequest("body", "want an object with room or sessionId, status and message"))
 		return
 	}
-	var e ActionError
-	for _, k := range sortedKeys(m) {
-		var ok bool
-		switch k {
-		case "room":
-			e.Room, ok = m[k].(string)
-		case "sessionId":
-			e.SessionID, ok = m[k].(string)
-		case "action":
-			e.Action, ok = m[k].(string)
-		case "message":
-			e.Message, ok = m[k].(string)
-		case "status":
-			var n int64
-			n, ok = wholeNumber(m[k])
-			e.Status = int(n)
-			if !ok {
-				writeError(w, badRequest(k, "want a whole number, got %s", jsonKind(m[k])))
-				return
-			}
-			continue
-		default:
-			writeError(w, badRequest(k, "unknown field (want room, sessionId, action, status, message)"))
-			return
-		}
-		if !ok {
-			writeError(w, badRequest(k, "want a string, got %s", jsonKind(m[k])))
-			return
-		}
+	e, aerr := decodeActionError(m)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
 	}
 	if err := p.SetActionError(e); err != nil {
 		var fe *fieldError
@@ -206,4 +181,30 @@ func (p *Provider) postActionError(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, e)
+}
+
+// decodeActionError reads a rule from a JSON object, naming the field that
+// is unknown or of the wrong type.
+func decodeActionError(m map[string]any) (ActionError, *apiError) {
+	var e ActionError
+	for _, k := range sortedKeys(m) {
+		if k == "status" {
+			n, ok := wholeNumber(m[k])
+			if !ok {
+				return e, badRequest(k, "want a whole number, got %s", jsonKind(m[k]))
+			}
+			e.Status = int(n)
+			continue
+		}
+		dst := map[string]*string{"room": &e.Room, "sessionId": &e.SessionID, "action": &e.Action, "message": &e.Message}[k]
+		if dst == nil {
+			return e, badRequest(k, "unknown field (want room, sessionId, action, status, message)")
+		}
+		str, ok := m[k].(string)
+		if !ok {
+			return e, badRequest(k, "want a string, got %s", jsonKind(m[k]))
+		}
+		*dst = str
+	}
+	return e, nil
 }
