@@ -156,14 +156,9 @@ func (p *Provider) actionErrorRoutes(mux *http.ServeMux) {
 }
 
 func (p *Provider) postActionError(w http.ResponseWriter, r *http.Request) {
-	v, _, err := readJSONBody(w, r, p.opts.MaxBodyBytes)
+	m, err := readJSONObject(w, r, p.opts.MaxBodyBytes, "room or sessionId, status and message")
 	if err != nil {
 		writeError(w, err)
-		return
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		writeError(w, badRequest("body", "want an object with room or sessionId, status and message"))
 		return
 	}
 	e, aerr := decodeActionError(m)

@@ -77,13 +77,9 @@ func (p *Provider) parseAction(w http.ResponseWriter, r *http.Request, action st
 	if strings.TrimSpace(room) == "" {
 		return nil, badRequest("name", "the room name in the path is empty")
 	}
-	v, _, err := readJSONBody(w, r, p.opts.MaxBodyBytes)
+	body, err := readJSONObject(w, r, p.opts.MaxBodyBytes, strings.Join(actionFields[action], ", "))
 	if err != nil {
 		return nil, err
-	}
-	body, ok := v.(map[string]any)
-	if !ok {
-		return nil, badRequest("body", "want a JSON object with %s", strings.Join(actionFields[action], ", "))
 	}
 	if err := unknownFields(body, actionFields[action], action); err != nil {
 		return nil, err

@@ -159,7 +159,7 @@ var _ = Describe("Daily's room actions", func() {
 				{map[string]any{"status": 404, "message": "m"}, "room: required when sessionId is not given"},
 				{map[string]any{"room": "r", "action": "dialOut", "status": 404, "message": "m"}, `action: "dialOut" is not sipCallTransfer or sipRefer`},
 				{map[string]any{"room": 7, "status": 404, "message": "m"}, "room: want a string, got a number"},
-				{"[]", "body: want an object"},
+				{"[]", "body: want a JSON object with room or sessionId"},
 				{"{", "body: "},
 			} {
 				status, m, _ := api("POST", rules, "", bad.body)

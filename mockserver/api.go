@@ -77,13 +77,9 @@ type webhookInput struct {
 }
 
 func (p *Provider) parseWebhookInput(w http.ResponseWriter, r *http.Request, schema *spec.Validator) (*webhookInput, error) {
-	v, _, err := readJSONBody(w, r, p.opts.MaxBodyBytes)
+	obj, err := readJSONObject(w, r, p.opts.MaxBodyBytes, "the webhook's fields")
 	if err != nil {
 		return nil, err
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, badRequest("body", "must be a JSON object")
 	}
 	if vs := schema.Validate(dailyShape(obj)); len(vs) > 0 {
 		return nil, violationError(vs)

@@ -71,6 +71,20 @@ func readJSONBody(w http.ResponseWriter, r *http.Request, limit int64) (any, []b
 	return v, raw, nil
 }
 
+// readJSONObject is readJSONBody for bodies that must be an object; want
+// says what the object holds, for the error when it is not one.
+func readJSONObject(w http.ResponseWriter, r *http.Request, limit int64, want string) (map[string]any, error) {
+	v, _, err := readJSONBody(w, r, limit)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, badRequest("body", "want a JSON object with %s", want)
+	}
+	return m, nil
+}
+
 // fieldName turns a JSON pointer into the dotted field name a person
 // would write: /eventTypes/0 → eventTypes[0].
 func fieldName(ptr string) string {

@@ -187,14 +187,9 @@ func (p *Provider) routeSchedules(mux *http.ServeMux) {
 }
 
 func (p *Provider) postSchedule(w http.ResponseWriter, r *http.Request) {
-	v, _, err := readJSONBody(w, r, p.opts.MaxBodyBytes)
+	m, err := readJSONObject(w, r, p.opts.MaxBodyBytes, "event or scenario, and every, cron or rate")
 	if err != nil {
 		writeError(w, err)
-		return
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		writeError(w, badRequest("body", "want a schedule object with event or scenario, and every, cron or rate"))
 		return
 	}
 	c, ferr := decodeSchedule(m)
