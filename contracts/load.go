@@ -2,9 +2,10 @@ package contracts
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -61,7 +62,7 @@ func ParseContract(source string, data []byte) (*Contract, error) {
 		}
 	}
 	if len(c.Events) > 0 {
-		for _, ev := range sortedKeys(c.Reads) {
+		for _, ev := range slices.Sorted(maps.Keys(c.Reads)) {
 			if !contains(c.Events, ev) {
 				return nil, fmt.Errorf("%s:%d: reads names %q, which is not in events", source, c.lines["reads/"+ev], ev)
 			}
@@ -369,13 +370,4 @@ func kindNames() string {
 		names[i] = string(k)
 	}
 	return strings.Join(names, ", ")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

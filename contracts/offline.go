@@ -3,6 +3,7 @@ package contracts
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -81,7 +82,7 @@ func (s *settings) recorded(log mockserver.DeliveryLog) ([]attempt, error) {
 		}
 	}
 	if s.c.Endpoint != "" && len(out) == 0 && !urls[s.c.Endpoint] {
-		return nil, fmt.Errorf("the delivery log has no delivery to %s (it has deliveries to: %s)", s.c.Endpoint, strings.Join(sortedKeys(urls), ", "))
+		return nil, fmt.Errorf("the delivery log has no delivery to %s (it has deliveries to: %s)", s.c.Endpoint, strings.Join(slices.Sorted(maps.Keys(urls)), ", "))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].a.At.Before(out[j].a.At) })
 	return out, nil

@@ -3,9 +3,11 @@ package contracts
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hookmock/hookmock/mockserver/signing"
@@ -49,7 +51,7 @@ func (c *Contract) Resolve() error {
 			return err
 		}
 	}
-	for _, ev := range sortedKeys(c.Reads) {
+	for _, ev := range slices.Sorted(maps.Keys(c.Reads)) {
 		if err := c.lookup(ev, "reads/"+ev); err != nil {
 			return err
 		}

@@ -3,7 +3,9 @@ package mockserver
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -182,7 +184,7 @@ func (p *Provider) postActionError(w http.ResponseWriter, r *http.Request) {
 // is unknown or of the wrong type.
 func decodeActionError(m map[string]any) (ActionError, *apiError) {
 	var e ActionError
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if k == "status" {
 			n, ok := wholeNumber(m[k])
 			if !ok {

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
@@ -96,7 +98,7 @@ func parseSet(raw json.RawMessage) ([]string, error) {
 		return nil, badRequest("set", "want an object of overrides or a list of key=value strings")
 	}
 	out := make([]string, 0, len(obj))
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		// A JSON string value is meant literally, even if it looks like a
 		// number: quote it for the override parser.
 		out = append(out, k+"="+string(obj[k]))

@@ -3,7 +3,9 @@ package mockserver
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -54,7 +56,7 @@ func decodeFaultItem(v any) ([]Fault, error) {
 
 func decodeFaultObject(m map[string]any) (Fault, error) {
 	var f Fault
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		var err error
 		switch v := m[k]; k {
 		case "kind":

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -136,7 +138,7 @@ func (p *Provider) Scenarios() ([]*scenario.Scenario, error) {
 	}
 	p.scen.mu.Lock()
 	defer p.scen.mu.Unlock()
-	for _, n := range sortedKeys(p.scen.custom) {
+	for _, n := range slices.Sorted(maps.Keys(p.scen.custom)) {
 		out = append(out, p.scen.custom[n])
 	}
 	return out, nil

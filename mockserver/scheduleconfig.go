@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -69,7 +71,7 @@ var scheduleFields = []string{"id", "event", "scenario", "every", "cron", "rate"
 // decodeSchedule reads a schedule from decoded JSON or YAML.
 func decodeSchedule(m map[string]any) (ScheduleConfig, *fieldError) {
 	var c ScheduleConfig
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if err := c.decodeField(k, m[k]); err != nil {
 			return c, err
 		}
@@ -200,7 +202,7 @@ func decodeSet(v any) ([]string, error) {
 			out = append(out, s)
 		}
 	case map[string]any:
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			raw, err := json.Marshal(x[k])
 			if err != nil {
 				return nil, fmt.Errorf("%s: %v", k, err)

@@ -177,12 +177,3 @@ func (r *registry) state(id string) (string, bool) {
 	}
 	return w.State, true
 }
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}

@@ -2,7 +2,8 @@ package spec
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -83,7 +84,7 @@ func (s *Spec) walkSchemas(roots []string, visit schemaVisitor) error {
 			if !ok {
 				continue
 			}
-			for _, name := range sortedKeys(sub) {
+			for _, name := range slices.Sorted(maps.Keys(sub)) {
 				if err := walk(sub[name], Join(ptr, k, name)); err != nil {
 					return err
 				}
@@ -124,7 +125,7 @@ func (s *Spec) walkSchemas(roots []string, visit schemaVisitor) error {
 // auditKeywords rejects schema keywords the validator would not honour.
 func (s *Spec) auditKeywords(m map[string]any, ptr string) error {
 	var bad []string
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if strings.HasPrefix(k, "x-") || knownKeywords[k] {
 			continue
 		}
@@ -182,15 +183,6 @@ func containsValue(a []any, v any) bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 func jsonKind(v any) string {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -176,7 +178,7 @@ func (s *Spec) Lint(ctx context.Context) error {
 var httpMethods = []string{"post", "put", "patch", "get", "delete", "head", "options", "trace"}
 
 func (s *Spec) buildEvents(hooksKey string, hooks map[string]any) error {
-	for _, name := range sortedKeys(hooks) {
+	for _, name := range slices.Sorted(maps.Keys(hooks)) {
 		itemPtr := Join("/"+hooksKey, name)
 		item, err := s.derefObject(hooks[name], itemPtr)
 		if err != nil {
@@ -275,7 +277,7 @@ func (s *Spec) buildEvent(name, method string, item, op located) (*Event, error)
 		e.Body = Schema{Ptr: "", Raw: true}
 	}
 	if rs, ok := op.v["responses"].(map[string]any); ok {
-		for _, status := range sortedKeys(rs) {
+		for _, status := range slices.Sorted(maps.Keys(rs)) {
 			r, err := s.derefObject(rs[status], Join(op.ptr, "responses", status))
 			if err != nil {
 				return nil, err
@@ -331,7 +333,7 @@ func (s *Spec) pickMedia(obj located) (string, located, error) {
 	if !ok || len(content) == 0 {
 		return "", located{}, nil
 	}
-	keys := sortedKeys(content)
+	keys := slices.Sorted(maps.Keys(content))
 	choice := keys[0]
 	for _, k := range keys {
 		if k == "application/json" {
@@ -352,7 +354,7 @@ func (s *Spec) examples(media located) ([]Example, error) {
 		out = append(out, Example{Name: "example", Value: v, Ptr: Join(media.ptr, "example")})
 	}
 	exs, _ := media.v["examples"].(map[string]any)
-	for _, name := range sortedKeys(exs) {
+	for _, name := range slices.Sorted(maps.Keys(exs)) {
 		ex, err := s.derefObject(exs[name], Join(media.ptr, "examples", name))
 		if err != nil {
 			return nil, err
@@ -367,9 +369,9 @@ func (s *Spec) examples(media located) ([]Example, error) {
 	return out, nil
 }
 
-// schemaRoots lists every schema location the loader must normalize, audit
-// and compile: event bodies, responses, headers and all component schemas.
-func (s *Spec) schemaRoots() []string {
+// bodyRoots lists the schemas that messages are validated against: event
+// bodies and response bodies.
+func (s *Spec) bodyRoots() []string {
 	var roots []string
 	for _, e := range s.Events {
 		if e.Body.Ptr != "" {
@@ -380,6 +382,15 @@ func (s *Spec) schemaRoots() []string {
 				roots = append(roots, r.Body.Ptr)
 			}
 		}
+	}
+	return roots
+}
+
+// schemaRoots lists every schema location the loader must normalize, audit
+// and compile: event bodies, responses, headers and all component schemas.
+func (s *Spec) schemaRoots() []string {
+	roots := s.bodyRoots()
+	for _, e := range s.Events {
 		for _, h := range e.Headers {
 			if h.Schema != nil {
 				roots = append(roots, h.Schema.Ptr)
@@ -388,7 +399,7 @@ func (s *Spec) schemaRoots() []string {
 	}
 	if comps, ok := walkPointer(s.root, "/components/schemas"); ok {
 		if m, ok := comps.(map[string]any); ok {
-			for _, k := range sortedKeys(m) {
+			for _, k := range slices.Sorted(maps.Keys(m)) {
 				roots = append(roots, Join("/components/schemas", k))
 			}
 		}

@@ -2,6 +2,8 @@ package spec
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 )
 
@@ -17,7 +19,7 @@ func (s *Spec) undeclared(sc Schema, v any, ptr string) []Violation {
 			return nil
 		}
 		var out []Violation
-		for _, k := range sortedKeys(val) {
+		for _, k := range slices.Sorted(maps.Keys(val)) {
 			subs, ok := props[k]
 			child := Join(ptr, k)
 			if !ok {
@@ -62,7 +64,7 @@ func (s *Spec) declaredProperties(sc Schema, depth int) (props map[string][]Sche
 	declared := false
 	if p, ok := m["properties"].(map[string]any); ok {
 		declared = true
-		for _, k := range sortedKeys(p) {
+		for _, k := range slices.Sorted(maps.Keys(p)) {
 			props[k] = append(props[k], Schema{Ptr: Join(sc.Ptr, "properties", k), Raw: p[k]})
 		}
 	}

@@ -57,18 +57,7 @@ func (s *Spec) Compile() error {
 
 func (s *Spec) compile() error {
 	s.keys = s.propertyNames()
-	var roots []string
-	for _, e := range s.Events {
-		if e.Body.Ptr != "" {
-			roots = append(roots, e.Body.Ptr)
-		}
-		for _, r := range e.Responses {
-			if r.Body != nil {
-				roots = append(roots, r.Body.Ptr)
-			}
-		}
-	}
-	c, err := s.newCompiler(roots...)
+	c, err := s.newCompiler(s.bodyRoots()...)
 	if err != nil {
 		return err
 	}

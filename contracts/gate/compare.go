@@ -1,6 +1,8 @@
 package gate
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -228,7 +230,7 @@ func (em *emitter) event(oe, ne *spec.Event) {
 			em.add(ruleExampleChanged, ne.Direction, name, PartEvent, "", old.Ptr, x.Ptr, nil, "example %q changed", x.Name)
 		}
 	}
-	for _, k := range sortedKeys(oex) {
+	for _, k := range slices.Sorted(maps.Keys(oex)) {
 		em.add(ruleExampleChanged, ne.Direction, name, PartEvent, "", oex[k].Ptr, np, nil, "example %q removed", k)
 	}
 	em.schema(name, PartBody, "", ne.Direction, oe.Body, ne.Body, modeRoot, "")
@@ -273,7 +275,7 @@ func headerView(e *spec.Event, ptr string) *view {
 			v.required[k] = sc.Ptr
 		}
 	}
-	v.names = sortedKeys(v.props)
+	v.names = slices.Sorted(maps.Keys(v.props))
 	return v
 }
 
@@ -308,7 +310,7 @@ func (em *emitter) responses(oe, ne *spec.Event, op, np string) {
 			em.schema(ne.Name, PartResponse, nr.Status, nr.Direction, *o.Body, *nr.Body, 0, "")
 		}
 	}
-	for _, st := range sortedKeys(or) {
+	for _, st := range slices.Sorted(maps.Keys(or)) {
 		em.add(ruleResponseRemoved, or[st].Direction, ne.Name, PartResponse, st, respPtr(op, st), np+"/responses", nil,
 			"response %s removed", st)
 	}

@@ -2,8 +2,10 @@ package gate
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -122,7 +124,7 @@ func (r *Report) ApplyConsumers(cs []Consumer, old, new *spec.Spec) error {
 			events[name] = true
 		}
 		reads := map[string][]string{}
-		for _, ref := range sortedKeys(c.Reads) {
+		for _, ref := range slices.Sorted(maps.Keys(c.Reads)) {
 			name, err := resolve(c, ref, "reads/"+ref)
 			if err != nil {
 				return err

@@ -1,6 +1,10 @@
 package gate
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+)
 
 // Documentation does not change a single message byte.
 var ruleDescriptionChanged = register(&Rule{
@@ -24,7 +28,7 @@ func annotationDiff(p *pair, r *Rule, kws ...string) {
 				}
 			}
 		}
-		kws = sortedKeys(seen)
+		kws = slices.Sorted(maps.Keys(seen))
 	}
 	for _, k := range kws {
 		o, ook := p.o.kw[k]

@@ -1,6 +1,10 @@
 package gate
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+)
 
 // Code generated from the contract dispatches on the discriminator: a new
 // property name or a remapped value sends messages to the wrong type.
@@ -23,7 +27,7 @@ var ruleDiscriminatorChanged = register(&Rule{
 		}
 		omap, _ := om["mapping"].(map[string]any)
 		nmap, _ := nm["mapping"].(map[string]any)
-		for _, k := range sortedKeys(omap) {
+		for _, k := range slices.Sorted(maps.Keys(omap)) {
 			if v, ok := nmap[k]; !ok || !equalJSON(v, omap[k]) {
 				what = append(what, "mapping "+k)
 			}

@@ -1,5 +1,10 @@
 package gate
 
+import (
+	"maps"
+	"slices"
+)
+
 // Consumers that counted on a property being present now meet messages
 // without it; a provider that stops demanding a property is harmless.
 var rulePropertyBecameOptional = register(&Rule{
@@ -7,7 +12,7 @@ var rulePropertyBecameOptional = register(&Rule{
 	Summary: "a required property (or header) is no longer required",
 	Impacts: widening(),
 	check: func(p *pair, r *Rule) {
-		for _, name := range sortedKeys(p.o.required) {
+		for _, name := range slices.Sorted(maps.Keys(p.o.required)) {
 			if _, still := p.n.required[name]; still {
 				continue
 			}

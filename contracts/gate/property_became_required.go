@@ -1,5 +1,10 @@
 package gate
 
+import (
+	"maps"
+	"slices"
+)
+
 // A property the provider may have omitted is now always sent (safe for
 // consumers); one consumers may have omitted is now demanded (breaking).
 var rulePropertyBecameRequired = register(&Rule{
@@ -7,7 +12,7 @@ var rulePropertyBecameRequired = register(&Rule{
 	Summary: "an optional property (or header) is now required",
 	Impacts: narrowing(),
 	check: func(p *pair, r *Rule) {
-		for _, name := range sortedKeys(p.n.required) {
+		for _, name := range slices.Sorted(maps.Keys(p.n.required)) {
 			if _, was := p.o.required[name]; was {
 				continue
 			}

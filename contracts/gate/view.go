@@ -99,13 +99,13 @@ func (d *doc) view(sc spec.Schema) *view {
 			return
 		}
 		seen[sc.Ptr] = true
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			val := m[k]
 			switch k {
 			case "$ref", "allOf":
 			case "properties":
 				ps, _ := val.(map[string]any)
-				for _, name := range sortedKeys(ps) {
+				for _, name := range slices.Sorted(maps.Keys(ps)) {
 					if _, dup := v.props[name]; !dup {
 						v.props[name] = spec.Schema{Ptr: spec.Join(sc.Ptr, "properties", name), Raw: ps[name]}
 					}
@@ -146,7 +146,7 @@ func (d *doc) view(sc spec.Schema) *view {
 		}
 	}
 	add(sc)
-	v.names = sortedKeys(v.props)
+	v.names = slices.Sorted(maps.Keys(v.props))
 	return v
 }
 
@@ -277,5 +277,3 @@ func (d *doc) types(v *view, depth int) typeSet {
 	}
 	return set
 }
-
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
