@@ -71,6 +71,8 @@ var commands = []func(*app) *cobra.Command{
 	newScenarioCmd,
 	newLoadCmd,
 	newVerifyCmd,
+	newVersionCmd,
+	newHealthCmd,
 }
 
 // Run executes hookmock with args (without the program name) and returns
@@ -91,6 +93,8 @@ Exit codes: 0 ok, 1 a check failed, 2 usage or load error.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.Version = ReadBuildInfo().String()
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
