@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hookmock/hookmock/cmd"
+	"github.com/hookmock/hookmock/internal/corpus"
 )
 
 // run executes the CLI in-process, as main does.
@@ -122,10 +123,7 @@ func TestUsageAndLoadErrorsExit2(t *testing.T) {
 }
 
 func TestEventsOnAnotherSpec(t *testing.T) {
-	dir := os.Getenv("HOOKMOCK_CORPUS")
-	if dir == "" {
-		t.Skip("HOOKMOCK_CORPUS is not set: skipping the real-spec corpus")
-	}
+	dir := corpus.Dir(t)
 	code, out, _ := run(t, "", "events", "--spec", filepath.Join(dir, "svix/openapi.json"))
 	if code != cmd.ExitOK || !strings.Contains(out, "EndpointCreatedEvent") {
 		t.Fatalf("exit %d\n%s", code, out)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hookmock/hookmock/internal/corpus"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -173,10 +174,7 @@ func TestGenWallClock(t *testing.T) {
 }
 
 func TestGenCorpusSpec(t *testing.T) {
-	dir := os.Getenv("HOOKMOCK_CORPUS")
-	if dir == "" {
-		t.Skip("HOOKMOCK_CORPUS not set; point it at ../shared/specs/real to run this test")
-	}
+	dir := corpus.Dir(t)
 	code, out, errOut := runGen(t, "gen", "--spec", filepath.Join(dir, "svix/openapi.json"), "endpoint.created", "--seed", "1", "-n", "2")
 	if code != ExitOK || len(genLines(out)) != 2 {
 		t.Errorf("exit %d, %s\n%s", code, errOut, out)

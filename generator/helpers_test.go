@@ -3,11 +3,11 @@ package generator
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
+	"github.com/hookmock/hookmock/internal/corpus"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -52,11 +52,7 @@ func featuresSpec(t testing.TB) *spec.Spec { return loadSpec(t, "testdata/featur
 // corpusDir returns the shared corpus folder, or skips the test.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("HOOKMOCK_CORPUS")
-	if dir == "" {
-		t.Skip("HOOKMOCK_CORPUS not set; point it at the shared real-spec corpus (../shared/specs/real) to run this test")
-	}
-	return dir
+	return corpus.Dir(t)
 }
 
 func corpusSpec(t testing.TB, rel string) *spec.Spec {

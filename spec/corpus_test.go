@@ -1,21 +1,17 @@
 package spec_test
 
 import (
-	"os"
 	"path/filepath"
 	"sort"
 	"testing"
 
+	"github.com/hookmock/hookmock/internal/corpus"
 	"github.com/hookmock/hookmock/spec"
 )
 
 // corpusDir names the folder of real third-party specs, or skips the test.
 func corpusDir(t testing.TB) string {
-	dir := os.Getenv("HOOKMOCK_CORPUS")
-	if dir == "" {
-		t.Skip("HOOKMOCK_CORPUS is not set: skipping the real-spec corpus (.ci/run sets it to ../shared/specs/real)")
-	}
-	return dir
+	return corpus.Dir(t)
 }
 
 // corpusSpecs are the real documents with webhooks, with the event count

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/contracts/gate"
+	"github.com/hookmock/hookmock/internal/corpus"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -24,10 +25,7 @@ const githubSpec = "github/api.github.com.webhooks.openapi-3.1.json"
 // The corpus file is never copied into the project.
 func githubPair(t testing.TB) (oldData, newData []byte, want []string) {
 	t.Helper()
-	dir := os.Getenv("HOOKMOCK_CORPUS")
-	if dir == "" {
-		t.Skip("HOOKMOCK_CORPUS is not set: the GitHub webhooks spec is needed (e.g. HOOKMOCK_CORPUS=/work/shared/specs/real)")
-	}
+	dir := corpus.Dir(t)
 	oldData, err := os.ReadFile(filepath.Join(dir, githubSpec))
 	if err != nil {
 		t.Fatal(err)

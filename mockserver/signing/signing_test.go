@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hookmock/hookmock/internal/corpus"
 	"github.com/hookmock/hookmock/mockserver/signing"
 )
 
@@ -77,10 +78,7 @@ type vectors struct {
 }
 
 func TestStandardWebhooksVectors(t *testing.T) {
-	dir := os.Getenv("HOOKMOCK_CORPUS")
-	if dir == "" {
-		t.Skip("HOOKMOCK_CORPUS is not set: skipping the Standard Webhooks test vectors")
-	}
+	dir := corpus.Dir(t)
 	data, err := os.ReadFile(filepath.Join(dir, "standard-webhooks", "test-vectors.json"))
 	if err != nil {
 		t.Fatal(err)
