@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"os/signal"
 	"syscall"
 	"time"
@@ -56,6 +57,9 @@ retry, log, schedules, actions); flags override it.`,
 			clockKind := pick("clock", cfg.Clock, file.Clock)
 			logFormat := pick("log-format", cfg.LogFormat, file.LogFormat)
 			apiKey := pick("api-key", cfg.APIKey, file.APIKey)
+			if env := os.Getenv("HOOKMOCK_API_KEY"); env != "" && !flags.Changed("api-key") {
+				apiKey = env
+			}
 			seed := cfg.Seed
 			if !flags.Changed("seed") && file.Seed != 0 {
 				seed = file.Seed
@@ -95,6 +99,10 @@ retry, log, schedules, actions); flags override it.`,
 				p.Shutdown(context.Background())
 				return usageErr("--addr: %v", err)
 			}
+			if apiKey == "" && !isLoopback(ln.Addr()) {
+				fmt.Fprintf(a.stderr, "hookmock serve: warning: %s is not a loopback address and no --api-key (or HOOKMOCK_API_KEY) is set: "+
+					"anyone who can reach it can fire events, read the delivery log and the webhooks' secrets\n", ln.Addr())
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			fmt.Fprintf(a.stdout, "hookmock serve: ready on http://%s (%s %s, %d events; seed %d; %s clock)\n",
@@ -111,7 +119,14 @@ retry, log, schedules, actions); flags override it.`,
 	f.StringVar(&configPath, "config", "", "config file (hookmock.yaml)")
 	f.Int64Var(&cfg.Seed, "seed", 0, "seed for events, webhook uuids and secrets (0: random, printed)")
 	f.StringVar(&cfg.Clock, "clock", "real", "real, or virtual (time moves only through POST /_mock/clock/advance)")
-	f.StringVar(&cfg.APIKey, "api-key", "", "require exactly this bearer token (default: any token)")
+	f.StringVar(&cfg.APIKey, "api-key", "", "require this bearer token on every route, /_mock/* included (default: $HOOKMOCK_API_KEY; unset: any token)")
 	f.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
 	return c
+}
+
+// isLoopback reports whether a listener only takes connections from this
+// machine.
+func isLoopback(a net.Addr) bool {
+	t, ok := a.(*net.TCPAddr)
+	return ok && t.IP.IsLoopback()
 }

@@ -136,10 +136,10 @@ var _ = Describe("Daily's room actions", func() {
 
 		It("takes, lists and clears rules through the control API", func() {
 			rules := srv.URL + "/_mock/action-errors"
-			status, m, _ := api("POST", rules, "", map[string]any{"sessionId": sessionID, "action": "sipRefer", "status": 404, "message": "invalid sessionId"})
+			status, m, _ := api("POST", rules, token, map[string]any{"sessionId": sessionID, "action": "sipRefer", "status": 404, "message": "invalid sessionId"})
 			Expect(status).To(Equal(http.StatusCreated))
 			Expect(m).To(Equal(map[string]any{"sessionId": sessionID, "action": "sipRefer", "status": 404.0, "message": "invalid sessionId"}))
-			status, m, _ = api("GET", rules, "", nil)
+			status, m, _ = api("GET", rules, token, nil)
 			Expect(status).To(Equal(http.StatusOK))
 			Expect(m["errors"]).To(HaveLen(1))
 			body := map[string]any{"sessionId": sessionID, "toEndPoint": "sip:a@b.example.com"}
@@ -162,13 +162,13 @@ var _ = Describe("Daily's room actions", func() {
 				{"[]", "body: want a JSON object with room or sessionId"},
 				{"{", "body: "},
 			} {
-				status, m, _ := api("POST", rules, "", bad.body)
+				status, m, _ := api("POST", rules, token, bad.body)
 				Expect(status).To(Equal(http.StatusBadRequest), "%v", bad.body)
 				Expect(m["info"]).To(ContainSubstring(bad.info))
 			}
 			Expect(srv.ActionErrors()).To(HaveLen(1), "a rejected rule is not kept")
 
-			status, _, _ = api("DELETE", rules, "", nil)
+			status, _, _ = api("DELETE", rules, token, nil)
 			Expect(status).To(Equal(http.StatusNoContent))
 			Expect(srv.ActionErrors()).To(BeEmpty())
 			status, _ = call("any-room", "sipRefer", body)

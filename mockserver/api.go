@@ -3,7 +3,6 @@ package mockserver
 import (
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -51,21 +50,6 @@ func (p *Provider) routeAPI(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/webhooks/{uuid}", p.auth(p.getWebhook))
 	mux.HandleFunc("POST /v1/webhooks/{uuid}", p.auth(p.updateWebhook))
 	mux.HandleFunc("DELETE /v1/webhooks/{uuid}", p.auth(p.deleteWebhook))
-}
-
-// auth accepts any bearer token, or exactly --api-key when one is set.
-func (p *Provider) auth(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		switch {
-		case !ok || strings.TrimSpace(token) == "":
-			writeError(w, &apiError{Status: http.StatusUnauthorized, Kind: errAuthentication, Info: "Authorization: a Bearer token is required"})
-		case p.opts.APIKey != "" && subtle.ConstantTimeCompare([]byte(token), []byte(p.opts.APIKey)) != 1:
-			writeError(w, &apiError{Status: http.StatusUnauthorized, Kind: errAuthentication, Info: "Authorization: the Bearer token is not valid"})
-		default:
-			next(w, r)
-		}
-	}
 }
 
 // webhookInput is a validated create or update body; nil fields were absent.

@@ -34,6 +34,7 @@ type Config struct {
 		AllowMultiple    bool   `yaml:"allowMultiple"`
 		Signing          string `yaml:"signing"`
 		FailureThreshold int    `yaml:"failureThreshold"`
+		SeededSecrets    bool   `yaml:"seededSecrets"`
 	} `yaml:"webhooks"`
 	Retry struct {
 		Exponential struct {
@@ -47,6 +48,20 @@ type Config struct {
 		ResponseBodyLimit int   `yaml:"responseBodyLimit"`
 		MaxRequestBody    int64 `yaml:"maxRequestBody"`
 	} `yaml:"log"`
+	// Server bounds connections (see ServerTimeouts).
+	Server struct {
+		ReadHeaderTimeout Duration `yaml:"readHeaderTimeout"`
+		ReadTimeout       Duration `yaml:"readTimeout"`
+		WriteTimeout      Duration `yaml:"writeTimeout"`
+		IdleTimeout       Duration `yaml:"idleTimeout"`
+		MaxHeaderBytes    int      `yaml:"maxHeaderBytes"`
+	} `yaml:"server"`
+	// Limits bound what callers can make the provider hold (see Limits).
+	Limits struct {
+		MaxWait           Duration `yaml:"maxWait"`
+		MaxLiveDeliveries int      `yaml:"maxLiveDeliveries"`
+		MaxSetKeys        int      `yaml:"maxSetKeys"`
+	} `yaml:"limits"`
 	// Schedules emit events on an interval, a cron expression or a
 	// Poisson rate; see ScheduleConfig.
 	Schedules ScheduleList `yaml:"schedules"`
@@ -103,6 +118,9 @@ func (c *Config) check() error {
 	default:
 		return fmt.Errorf("logFormat: %q is not text or json", c.LogFormat)
 	}
+	if err := checkCounts(c.Delivery.Workers, c.Delivery.Queue); err != nil {
+		return err
+	}
 	if _, err := signing.ParseScheme(c.Webhooks.Signing); err != nil {
 		return fmt.Errorf("webhooks.signing: %w", err)
 	}
@@ -124,6 +142,10 @@ func (c *Config) Apply(o *Options) {
 	o.MaxDeliveries = c.Log.MaxDeliveries
 	o.ResponseBodyLimit = c.Log.ResponseBodyLimit
 	o.MaxBodyBytes = c.Log.MaxRequestBody
+	o.SeededSecrets = c.Webhooks.SeededSecrets
+	o.Server = ServerTimeouts{ReadHeader: time.Duration(c.Server.ReadHeaderTimeout), Read: time.Duration(c.Server.ReadTimeout),
+		Write: time.Duration(c.Server.WriteTimeout), Idle: time.Duration(c.Server.IdleTimeout), MaxHeaderBytes: c.Server.MaxHeaderBytes}
+	o.Limits = Limits{MaxWait: time.Duration(c.Limits.MaxWait), MaxLiveDeliveries: c.Limits.MaxLiveDeliveries, MaxSetKeys: c.Limits.MaxSetKeys}
 	o.Schedules = c.Schedules
 	o.ActionErrors = c.Actions.Errors
 }

@@ -124,7 +124,13 @@ func (p *Provider) deleteDeliveries(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "store": p.store.Stats()})
 }
 
-func (p *Provider) health(w http.ResponseWriter, _ *http.Request) {
+func (p *Provider) health(w http.ResponseWriter, r *http.Request) {
+	if !p.keyValid(r) {
+		// Liveness only: the seed, the spec and the counters are for
+		// callers with the key.
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "auth": "send the API key for details"})
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"ok":       true,
 		"spec":     map[string]any{"title": p.spec.Title, "version": p.spec.Version, "events": len(p.spec.Events)},

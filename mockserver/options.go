@@ -23,8 +23,14 @@ type Options struct {
 	Seed int64
 	// Clock drives event timestamps and retry back-off; nil is the real clock.
 	Clock generator.Clock
-	// APIKey, when set, is the only bearer token the management API accepts.
+	// APIKey, when set, is the only bearer token any route accepts (only
+	// GET /_mock/health answers without it, with liveness alone).
 	APIKey string
+	// SeededSecrets derives provisioned hmac secrets from Seed, so that a
+	// test can know them in advance. By default they come from crypto/rand:
+	// the seed is printed and shown to key holders, and a secret anyone
+	// can recompute from it is no secret.
+	SeededSecrets bool
 
 	// DeliveryTimeout bounds each delivery attempt (default 5 s; Daily asks
 	// for a 200 "within a few seconds" and publishes no number).
@@ -60,6 +66,12 @@ type Options struct {
 	// ResponseBodyLimit is how much of a consumer's response body each
 	// attempt records (default 4 KiB).
 	ResponseBodyLimit int
+
+	// Server bounds connections: read, write and idle timeouts and the
+	// request header size.
+	Server ServerTimeouts
+	// Limits bound what callers can make the provider hold.
+	Limits Limits
 
 	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger
@@ -129,6 +141,10 @@ func (o Options) withDefaults() (Options, error) {
 	setInt(&o.QueueSize, 4096)
 	setInt(&o.MaxDeliveries, 100_000)
 	setInt(&o.ResponseBodyLimit, 4<<10)
+	if err := checkCounts(o.Workers, o.QueueSize); err != nil {
+		return o, err
+	}
+	o.Server, o.Limits = o.Server.withDefaults(), o.Limits.withDefaults()
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = 1 << 20
 	}

@@ -54,7 +54,7 @@ func NewProvider(opts Options) (*Provider, error) {
 			seed = 1
 		}
 	}
-	p := &Provider{opts: o, spec: o.Spec, clock: o.Clock, seed: seed, hooks: newRegistry(seed),
+	p := &Provider{opts: o, spec: o.Spec, clock: o.Clock, seed: seed, hooks: newRegistry(seed, o.SeededSecrets),
 		store: newMemStore(o.MaxDeliveries), mgmt: mgmt, log: o.Logger, client: o.HTTPClient}
 	p.scen = newScenarioState(o.ActionErrors)
 	p.events, err = newEventSource(p)
@@ -89,7 +89,7 @@ func (p *Provider) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{Status: http.StatusNotFound, Kind: errNotFound, Info: fmt.Sprintf("path: no route for %s %s", r.Method, r.URL.Path)})
 	})
-	return mux
+	return p.guard(mux)
 }
 
 // Webhooks lists the registered webhooks.

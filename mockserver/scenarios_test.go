@@ -121,7 +121,7 @@ var _ = Describe("scenarios on the mock provider", func() {
 		ctx = context.Background()
 		clock = generator.NewVirtualClock(time.Now().Truncate(time.Second))
 		var err error
-		srv, err = mockserver.New(mockserver.Options{Clock: clock, Seed: 11, APIKey: token})
+		srv, err = mockserver.New(mockserver.Options{Clock: clock, Seed: 11, SeededSecrets: true, APIKey: token})
 		Expect(err).NotTo(HaveOccurred())
 		c = newConsumer(nil)
 		hook = register(srv, map[string]any{"url": c.URL})
@@ -166,7 +166,7 @@ var _ = Describe("scenarios on the mock provider", func() {
 	)
 
 	It("gives the same events for the same seed, and the same timestamps under the virtual clock", func() {
-		other, err := mockserver.New(mockserver.Options{Clock: generator.NewVirtualClock(clock.Now()), Seed: 11})
+		other, err := mockserver.New(mockserver.Options{Clock: generator.NewVirtualClock(clock.Now()), Seed: 11, SeededSecrets: true})
 		Expect(err).NotTo(HaveOccurred())
 		defer other.Close()
 		c2 := newConsumer(nil)
@@ -212,7 +212,7 @@ steps:
 
 	Describe("the control API", func() {
 		It("lists the built-ins with their descriptions", func() {
-			status, body, raw := api("GET", srv.URL+"/_mock/scenarios", "", nil)
+			status, body, raw := api("GET", srv.URL+"/_mock/scenarios", token, nil)
 			Expect(status).To(Equal(http.StatusOK), string(raw))
 			var names []string
 			for _, s := range body["scenarios"].([]any) {
@@ -224,7 +224,7 @@ steps:
 		})
 
 		It("runs a scenario with a seed, variables and overrides, and waits when asked", func() {
-			status, body, raw := api("POST", srv.URL+"/_mock/scenarios/sip-refer/run", "", map[string]any{
+			status, body, raw := api("POST", srv.URL+"/_mock/scenarios/sip-refer/run", token, map[string]any{
 				"seed": 9, "wait": true, "vars": map[string]any{"referEmitsAnswered": true, "room": "support-escalation"},
 				"set": map[string]any{"calltransfer.completed": map[string]any{"payload.from_endpoint": "sip:bot@pbx.example.net"}},
 			})
@@ -240,33 +240,33 @@ steps:
 		})
 
 		It("starts a run in the background and shows it", func() {
-			status, body, raw := api("POST", srv.URL+"/_mock/scenarios/pstn-transfer/run", "", map[string]any{"faults": "dup"})
+			status, body, raw := api("POST", srv.URL+"/_mock/scenarios/pstn-transfer/run", token, map[string]any{"faults": "dup"})
 			Expect(status).To(Equal(http.StatusAccepted), string(raw))
 			Expect(body["planned"]).To(HaveLen(6))
 			id := body["id"].(string)
 			Eventually(func() any {
-				_, run, _ := api("GET", srv.URL+"/_mock/scenarios/runs/"+id, "", nil)
+				_, run, _ := api("GET", srv.URL+"/_mock/scenarios/runs/"+id, token, nil)
 				return run["status"]
 			}, 10*time.Second, 5*time.Millisecond).Should(Equal("done"))
 			Expect(events()).To(HaveLen(12), "each event and its duplicate")
-			status, _, _ = api("GET", srv.URL+"/_mock/scenarios/runs/run_999", "", nil)
+			status, _, _ = api("GET", srv.URL+"/_mock/scenarios/runs/run_999", token, nil)
 			Expect(status).To(Equal(http.StatusNotFound))
 		})
 
 		It("adds scenarios written in YAML, reporting errors with line and column", func() {
-			status, _, raw := api("PUT", srv.URL+"/_mock/scenarios/mine", "", "name: mine\ndescription: d\nsteps:\n  - event: calltransfer.nope\n")
+			status, _, raw := api("PUT", srv.URL+"/_mock/scenarios/mine", token, "name: mine\ndescription: d\nsteps:\n  - event: calltransfer.nope\n")
 			Expect(status).To(Equal(http.StatusBadRequest))
 			Expect(string(raw)).To(ContainSubstring(`mine.yaml:4:12: steps[0].event: unknown event \"calltransfer.nope\"`))
-			status, _, raw = api("PUT", srv.URL+"/_mock/scenarios/mine", "", "name: mine\ndescription: d\nsteps:\n  - event: calltransfer.completed\n    repeat: 3\n")
+			status, _, raw = api("PUT", srv.URL+"/_mock/scenarios/mine", token, "name: mine\ndescription: d\nsteps:\n  - event: calltransfer.completed\n    repeat: 3\n")
 			Expect(status).To(Equal(http.StatusOK), string(raw))
-			status, body, raw := api("POST", srv.URL+"/_mock/scenarios/mine/run", "", map[string]any{"wait": true})
+			status, body, raw := api("POST", srv.URL+"/_mock/scenarios/mine/run", token, map[string]any{"wait": true})
 			Expect(status).To(Equal(http.StatusOK), string(raw))
 			Expect(body["events"]).To(HaveLen(3))
 		})
 
 		DescribeTable("rejects bad run requests with the field at fault",
 			func(path string, body any, status int, info string) {
-				got, m, raw := api("POST", srv.URL+path, "", body)
+				got, m, raw := api("POST", srv.URL+path, token, body)
 				Expect(got).To(Equal(status), string(raw))
 				Expect(m["info"]).To(ContainSubstring(info))
 			},

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -28,7 +29,9 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts := httptest.NewServer(p.Handler())
+	ts := httptest.NewUnstartedServer(p.Handler())
+	p.opts.Server.configure(ts.Config)
+	ts.Start()
 	return &Server{Provider: p, URL: ts.URL, ts: ts}, nil
 }
 
@@ -45,7 +48,8 @@ func (s *Server) Close() {
 // gracefully: the listener closes, in-flight requests and deliveries get
 // grace to finish, and undelivered events are recorded as interrupted.
 func Serve(ctx context.Context, ln net.Listener, p *Provider, grace time.Duration) error {
-	hs := &http.Server{Handler: p.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: p.Handler(), ErrorLog: slog.NewLogLogger(p.log.Handler(), slog.LevelDebug)}
+	p.opts.Server.configure(hs)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

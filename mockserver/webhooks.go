@@ -3,6 +3,7 @@ package mockserver
 import (
 	"encoding/base64"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"slices"
 	"sort"
@@ -53,12 +54,14 @@ func (w *Webhook) subscribed(t string) bool {
 type registry struct {
 	mu       sync.Mutex
 	hooks    map[string]*Webhook
-	rng      *rand.Rand // seeded: same seed, same uuids and secrets
+	rng      *rand.Rand // seeded: same seed, same uuids
+	secrets  io.Reader  // see newSecretSource
 	domainID string
 }
 
-func newRegistry(seed int64) *registry {
-	r := &registry{hooks: map[string]*Webhook{}, rng: rand.New(rand.NewPCG(uint64(seed), 0x686f6f6b6d6f636b))}
+func newRegistry(seed int64, seededSecrets bool) *registry {
+	r := &registry{hooks: map[string]*Webhook{}, rng: rand.New(rand.NewPCG(uint64(seed), 0x686f6f6b6d6f636b)),
+		secrets: newSecretSource(seed, seededSecrets)}
 	r.domainID = r.uuidLocked()
 	return r
 }
@@ -77,9 +80,7 @@ func (r *registry) uuidLocked() string {
 // secretLocked provisions a 32-byte secret in the scheme's format.
 func (r *registry) secretLocked(scheme signing.Scheme) string {
 	var b [32]byte
-	for i := range b {
-		b[i] = byte(r.rng.UintN(256))
-	}
+	_, _ = io.ReadFull(r.secrets, b[:])
 	s := base64.StdEncoding.EncodeToString(b[:])
 	if scheme == signing.Standard {
 		return "whsec_" + s
