@@ -87,9 +87,33 @@ func (p *Provider) Handler() http.Handler {
 	p.routeSchedules(mux)
 	p.routeScenarios(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := allowedMethods(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeError(w, &apiError{Status: http.StatusMethodNotAllowed, Kind: errInvalidRequest,
+				Info: fmt.Sprintf("method: %s %s is not served; use %s", r.Method, r.URL.Path, strings.Join(allow, " or "))})
+			return
+		}
 		writeError(w, &apiError{Status: http.StatusNotFound, Kind: errNotFound, Info: fmt.Sprintf("path: no route for %s %s", r.Method, r.URL.Path)})
 	})
 	return p.guard(mux)
+}
+
+// allowedMethods lists the methods that have a route for r's path. The
+// catch-all "/" route matches every method, so ServeMux never answers 405
+// by itself; this asks it which other methods would have matched.
+func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
 
 // Webhooks lists the registered webhooks.
