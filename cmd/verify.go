@@ -22,6 +22,7 @@ type verifyFlags struct {
 	deadline, timeout                     time.Duration
 	seed                                  uint64
 	report, out, deliveries               string
+	schemaViolations                      string
 }
 
 func newVerifyCmd(a *app) *cobra.Command {
@@ -40,7 +41,9 @@ body excerpt). --report json|junit|markdown writes a report for CI to --out
 (or to standard output instead of the table). Flags override the contract;
 without --contract, --to and --secret verify with the defaults.
 
-Exit codes: 0 every clause passed, 1 a clause failed, 2 usage or load error.`,
+Exit codes: 0 no clause failed (a warning, such as a stale timestamp
+accepted under Daily's scheme, which documents no replay window, does not
+fail), 1 a clause failed, 2 usage or load error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if f.report != "" && f.report != "text" && !slices.Contains(contracts.Formats, f.report) {
@@ -84,6 +87,7 @@ Exit codes: 0 every clause passed, 1 a clause failed, 2 usage or load error.`,
 	fl.Uint64Var(&f.seed, "seed", 0, "generation seed (default: the contract's, else random, printed in the report)")
 	fl.StringVar(&f.report, "report", "", "also write a report: json, junit or markdown")
 	fl.StringVar(&f.out, "out", "", "file for --report (default: standard output, instead of the table)")
+	fl.StringVar(&f.schemaViolations, "schema-violations", "", "answer wanted to schema-violating events: reject (4xx), accept (success) or either (default: the contract's, else either)")
 	fl.StringVar(&f.deliveries, "deliveries", "", "judge recorded deliveries (GET /_mock/deliveries JSON) instead of a live consumer")
 	return c
 }
@@ -144,6 +148,13 @@ func (a *app) verifyContract(cmd *cobra.Command, f *verifyFlags) (*contracts.Con
 	}
 	if flags.Changed("seed") {
 		ct.Seed = f.seed
+	}
+	if f.schemaViolations != "" {
+		e, err := contracts.ParseExpectation(f.schemaViolations)
+		if err != nil {
+			return nil, usageErr("--schema-violations: %v", err)
+		}
+		ct.Clauses.SchemaViolations.Expect = e
 	}
 	if err := ct.Resolve(); err != nil {
 		return nil, usageErr("%v", err)

@@ -22,7 +22,9 @@ type badSignatureCase struct {
 // badSignatureClause sends valid events that the provider did not sign:
 // forged (signed with another secret), unsigned, and replayed (signed with
 // the right secret, but StaleBy ago). Each must get a 4xx; a 5xx means
-// the consumer crashed on them, a 2xx that it let them in.
+// the consumer crashed on them, a 2xx that it let them in. A stale
+// timestamp let in is a warning, not a failure, where the scheme
+// documents no replay window (Daily), unless the contract opts in.
 var badSignatureClause = clause{
 	Clause: Clause{
 		ID:          ClauseRejectsBadSignature,
@@ -47,9 +49,27 @@ var badSignatureClause = clause{
 					return fail(err.Error())
 				}
 				ex, _ := x.send(ctx, delivery{step: c.step, body: body, sig: c.sig, noBasicAuth: c.noBasicAuth})
+				if c.name == CaseStaleTimestamp {
+					return x.s.judgeStale(ex)
+				}
 				return judge(want4xx, ex)
 			}))
 		}
 		return units, ""
 	},
+}
+
+// judgeStale judges the stale-timestamp case at the contract's level: a
+// 4xx passes; a success fails or, at warn level, names the replay risk;
+// anything else (a crash, no answer) fails either way.
+func (s *settings) judgeStale(ex Exchange) outcome {
+	o := judge(want4xx, ex)
+	if o.verdict != VerdictFail || s.staleLevel != VerdictWarn || !s.isSuccess(ex.Status) || ex.Error != "" {
+		return o
+	}
+	o.verdict = VerdictWarn
+	o.reason = fmt.Sprintf("accepted a correctly signed event whose timestamp is %s old (%s): anyone who captures one delivery can replay it. "+
+		"Daily documents no replay window, so this is advice, not a failure: reject timestamps more than a few minutes from now "+
+		"(set clauses.%s.staleTimestamp: fail to hold the consumer to it)", durationText(s.staleBy), got(ex), ClauseRejectsBadSignature)
+	return o
 }

@@ -31,6 +31,8 @@ type fixture struct {
 	spec *spec.Spec
 	// rejectInvalid answers schema-violating events 400; else 200 (parked).
 	rejectInvalid bool
+	// crashInvalid answers them 500, as a consumer that throws on them.
+	crashInvalid bool
 	// ack is the body of a 200 to an event.
 	ack string
 
@@ -38,6 +40,10 @@ type fixture struct {
 	standard bool
 	// basicAuth, when set, is the Authorization: Basic value required.
 	basicAuth string
+
+	// noReplayWindow checks signatures exactly as Daily documents them,
+	// with no window on the timestamp.
+	noReplayWindow bool
 
 	// The ways to break it.
 	noSignatureCheck  bool
@@ -99,7 +105,11 @@ func (f *fixture) hook(w http.ResponseWriter, r *http.Request) {
 		if f.standard {
 			check = checkStandardSignature
 		}
-		if why := check(r.Header, body, time.Now()); why != "" {
+		now := time.Now()
+		if f.noReplayWindow {
+			now = time.Time{}
+		}
+		if why := check(r.Header, body, now); why != "" {
 			http.Error(w, why, http.StatusUnauthorized)
 			return
 		}
@@ -140,6 +150,10 @@ func (f *fixture) hook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *fixture) invalid(w http.ResponseWriter, why string) {
+	if f.crashInvalid {
+		http.Error(w, "TypeError: "+why, http.StatusInternalServerError)
+		return
+	}
 	if f.rejectInvalid {
 		http.Error(w, why, http.StatusBadRequest)
 		return
@@ -187,13 +201,14 @@ func checkStandardSignature(h http.Header, body []byte, now time.Time) string {
 }
 
 // checkHMAC compares sig with prefix + base64(HMAC-SHA256(key, signed + body))
-// after checking that ts is within five minutes of now.
+// after checking that ts is within five minutes of now (a zero now checks
+// no window).
 func checkHMAC(sig, ts, signed, prefix string, body []byte, now time.Time) string {
 	if ts == "" || sig == "" {
 		return "missing signature"
 	}
 	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || now.Sub(time.Unix(sec, 0)).Abs() > 5*time.Minute {
+	if err != nil || (!now.IsZero() && now.Sub(time.Unix(sec, 0)).Abs() > 5*time.Minute) {
 		return "stale timestamp"
 	}
 	key, _ := base64.StdEncoding.DecodeString(secret)

@@ -89,6 +89,12 @@ type BadSignatureOptions struct {
 	// 1 h: past any common replay window, and past the 30 minutes over which
 	// Daily's exponential policy retries a message).
 	StaleBy time.Duration
+	// StaleTimestamp is what accepting the stale-timestamp case counts as:
+	// VerdictFail or VerdictWarn. "" takes the scheme's rule: a warning
+	// for Daily, which documents no replay window, so a consumer that
+	// checks exactly what Daily documents still passes; a failure for
+	// Standard Webhooks, whose spec sets a 5-minute tolerance.
+	StaleTimestamp Verdict
 }
 
 // DuplicateOptions tune duplicate-safe.
@@ -119,12 +125,17 @@ const (
 	Reject Expectation = "reject"
 	// Accept means a success status (the consumer parks what it cannot use).
 	Accept Expectation = "accept"
+	// Either means a 4xx or a success: only a crash (5xx), a redirect or
+	// no answer fails.
+	Either Expectation = "either"
 )
 
 // SchemaViolationOptions tune schema-violations.
 type SchemaViolationOptions struct {
-	// Expect is Reject or Accept; "" takes it from the provider contract:
-	// Reject when the events declare a 4xx response, else Accept.
+	// Expect is Reject, Accept or Either; "" means Either: the choice is
+	// the consumer's, and answering 200 to authentic events it cannot use
+	// (so that they do not trip a provider's circuit breaker) is as good
+	// a choice as a 4xx.
 	Expect Expectation
 	// Kinds are the generator's negative kinds to send (default: all).
 	Kinds []generator.Kind

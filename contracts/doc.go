@@ -9,10 +9,10 @@
 //
 //	probe                      200 to Daily's {"test":"test"} verification probe, in time
 //	accepts-valid              success to a valid event of each type, within the deadline
-//	rejects-bad-signature      4xx to a bad signature, a missing one, a stale timestamp
+//	rejects-bad-signature      4xx to a bad signature, a missing one, a stale timestamp (for Daily a warning)
 //	duplicate-safe             success to a duplicate; processed once (idempotency probe)
 //	tolerates-additive-change  success with unknown extra fields and every optional field
-//	schema-violations          4xx (reject) or success (accept) to contract-breaking events
+//	schema-violations          4xx (reject), success (accept) or either to contract-breaking events
 //	out-of-order               no 5xx when a lifecycle arrives out of order
 //	response-shape             the response body matches the declared response schema
 //
@@ -37,12 +37,12 @@
 //	seed: 42                           # default: random, printed in the report
 //	bodyLimit: 65536                   # response bytes read
 //	clauses:
-//	  rejects-bad-signature: {staleBy: 1h}
+//	  rejects-bad-signature: {staleBy: 1h, staleTimestamp: fail}   # default: warn for daily, fail for standard
 //	  duplicate-safe:
 //	    idempotencyProbe:
 //	      url: http://127.0.0.1:8080/debug/processed?id={id}   # or command: [prog, "{id}"]
 //	      settle: 100ms
-//	  schema-violations: reject        # or accept, or {expect: reject, kinds: [missing-required]}
+//	  schema-violations: reject        # or accept, either (default), or {expect: reject, kinds: [missing-required]}
 //	  out-of-order:
 //	    lifecycle: [calltransfer.triggered, calltransfer.completed]
 //	    correlate: payload.session_id
@@ -51,8 +51,9 @@
 //	  calltransfer.completed: [payload.room, /payload/to_endpoint]
 //
 // Each clause runs as one or more cases; a Result is one clause-case with
-// its verdict and the exchanges that prove it (status, latency, body
-// excerpt). Everything the verifier waits for is bounded: each request by
+// its verdict (its level: fail, warn or pass, or skip) and the exchanges
+// that prove it (status, latency, body excerpt). A warning names a risk
+// without failing the run. Everything the verifier waits for is bounded: each request by
 // the contract's timeout, each response body by a size limit, the whole run
 // by the caller's context.
 //

@@ -38,9 +38,16 @@ func (r Report) Headline() string {
 		return "ERROR: " + r.Error
 	}
 	passed, failed, skipped := r.Counts()
-	cases := fmt.Sprintf("%d cases passed, %d failed, %d skipped", passed, failed, skipped)
+	warned := ""
+	if n := len(r.Warnings()); n > 0 {
+		warned = fmt.Sprintf(" (%d with a warning)", n)
+	}
+	cases := fmt.Sprintf("%d cases passed%s, %d failed, %d skipped", passed, warned, failed, skipped)
 	if fc := r.FailedClauses(); len(fc) > 0 {
 		return fmt.Sprintf("FAIL: %d of %d clauses failed (%s); %s", len(fc), len(registry), strings.Join(fc, ", "), cases)
+	}
+	if wc := r.WarnedClauses(); len(wc) > 0 {
+		return fmt.Sprintf("PASS with warnings (%s): %s", strings.Join(wc, ", "), cases)
 	}
 	return "PASS: " + cases
 }
@@ -86,10 +93,10 @@ func (r Report) writeText(w io.Writer) error {
 }
 
 // evidenceLine is a result's evidence on one line: the reason, and for a
-// failure the body the consumer answered with.
+// failure or a warning the body the consumer answered with.
 func evidenceLine(res Result) string {
 	line := res.Reason
-	if res.Verdict != VerdictFail {
+	if res.Verdict != VerdictFail && res.Verdict != VerdictWarn {
 		return line
 	}
 	for i := len(res.Evidence) - 1; i >= 0; i-- {
@@ -101,8 +108,11 @@ func evidenceLine(res Result) string {
 }
 
 func verdictWord(v Verdict) string {
-	if v == VerdictFail {
+	switch v {
+	case VerdictFail:
 		return "FAIL"
+	case VerdictWarn:
+		return "WARN"
 	}
 	return string(v)
 }

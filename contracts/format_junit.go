@@ -13,7 +13,11 @@ import (
 // clause, name the event and case, and a failure carries the evidence.
 func (r Report) writeJUnit(w io.Writer) error {
 	s := junit.Suite{Name: "hookmock verify " + r.Consumer, Time: seconds(r.Duration), Timestamp: r.Started.UTC().Format(time.RFC3339)}
-	for _, p := range [][2]string{{"endpoint", r.Endpoint}, {"spec", r.Spec}, {"mode", r.Mode}, {"seed", seedText(r.Seed)}} {
+	warnings := ""
+	if n := len(r.Warnings()); n > 0 {
+		warnings = fmt.Sprint(n)
+	}
+	for _, p := range [][2]string{{"endpoint", r.Endpoint}, {"spec", r.Spec}, {"mode", r.Mode}, {"seed", seedText(r.Seed)}, {"warnings", warnings}} {
 		if p[1] != "" {
 			s.Properties = append(s.Properties, junit.Property{Name: p[0], Value: p[1]})
 		}
@@ -29,6 +33,10 @@ func (r Report) writeJUnit(w io.Writer) error {
 			c.Failure = &junit.Message{Message: res.Reason, Type: res.Clause, Text: detail}
 		case VerdictSkip:
 			c.Skipped = &junit.Message{Message: res.Reason}
+		case VerdictWarn:
+			// A warning passes: CI must not count it, but shows it.
+			c.Properties = []junit.Property{{Name: "level", Value: string(VerdictWarn)}, {Name: "warning", Value: res.Reason}}
+			c.SystemOut = "WARN: " + detail
 		default:
 			c.SystemOut = detail
 		}

@@ -8,6 +8,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	. "github.com/onsi/gomega/gstruct"
 
 	"github.com/hookmock/hookmock/contracts"
 )
@@ -43,6 +44,11 @@ var _ = Describe("reports", Ordered, func() {
 				Skipped *struct {
 					Message string `xml:"message,attr"`
 				} `xml:"skipped"`
+				Properties []struct {
+					Name  string `xml:"name,attr"`
+					Value string `xml:"value,attr"`
+				} `xml:"properties>property"`
+				SystemOut string `xml:"system-out"`
 			} `xml:"testcase"`
 		}
 		Expect(xml.Unmarshal(render("junit"), &suite)).To(Succeed())
@@ -51,8 +57,14 @@ var _ = Describe("reports", Ordered, func() {
 		Expect(suite.Tests).To(Equal(len(rep.Results)))
 		_, failed, skipped := rep.Counts()
 		Expect([]int{suite.Failures, suite.Skipped}).To(Equal([]int{failed, skipped}))
-		var fails []string
+		var fails, warns []string
 		for _, c := range suite.Cases {
+			if len(c.Properties) > 0 {
+				warns = append(warns, c.Name)
+				Expect(c.Failure).To(BeNil(), "a warning is not a failure")
+				Expect(c.Properties[0].Name + "=" + c.Properties[0].Value).To(Equal("level=warn"))
+				Expect(c.SystemOut).To(HavePrefix("WARN: accepted a correctly signed event whose timestamp is 1h old"))
+			}
 			if c.Failure != nil {
 				fails = append(fails, c.ClassName+" "+c.Name)
 				Expect(c.Failure.Type).To(Equal("rejects-bad-signature"))
@@ -63,8 +75,8 @@ var _ = Describe("reports", Ordered, func() {
 		Expect(fails).To(Equal([]string{
 			"hookmock.verify.rejects-bad-signature calltransfer.triggered bad-signature",
 			"hookmock.verify.rejects-bad-signature calltransfer.triggered missing-signature",
-			"hookmock.verify.rejects-bad-signature calltransfer.triggered stale-timestamp",
 		}))
+		Expect(warns).To(Equal([]string{"calltransfer.triggered stale-timestamp"}))
 	})
 
 	It("writes JSON with the verdict, the clause summary and every result", func() {
@@ -79,15 +91,19 @@ var _ = Describe("reports", Ordered, func() {
 		Expect(got.Clauses).To(HaveLen(len(contracts.Clauses())))
 		Expect(got.Seed).To(Equal(rep.Seed))
 		Expect(got.Results).To(Equal(rep.Results))
+		Expect(got.Clauses[2]).To(MatchFields(IgnoreExtras, Fields{"Verdict": Equal(contracts.VerdictFail), "Failed": Equal(2), "Warned": Equal(1)}))
+		Expect(string(render("json"))).To(ContainSubstring(`"verdict": "warn"`))
 	})
 
 	It("writes a markdown summary for a pull request", func() {
 		md := string(render("markdown"))
 		Expect(md).To(HavePrefix("## ❌ hookmock verify FAIL: fixture\n"))
-		Expect(md).To(ContainSubstring("| `rejects-bad-signature` | ❌ **fail** | 3 | 3 |"))
-		Expect(md).To(ContainSubstring("| `probe` | ✅ pass | 1 | 0 |"))
-		Expect(md).To(ContainSubstring("| `response-shape` | ➖ skip | 1 | 0 |"))
-		Expect(md).To(MatchRegexp("\\| `rejects-bad-signature` \\| calltransfer.triggered \\| stale-timestamp \\| want 4xx, got 200 in .* \\| `\\{\"ok\":true\\}` \\|"))
+		Expect(md).To(ContainSubstring("| `rejects-bad-signature` | ❌ **fail** | 3 | 2 | 1 |"))
+		Expect(md).To(ContainSubstring("| `probe` | ✅ pass | 1 | 0 | 0 |"))
+		Expect(md).To(ContainSubstring("| `response-shape` | ➖ skip | 1 | 0 | 0 |"))
+		Expect(md).To(MatchRegexp("\\| `rejects-bad-signature` \\| calltransfer.triggered \\| missing-signature \\| want 4xx, got 200 in .* \\| `\\{\"ok\":true\\}` \\|"))
+		Expect(md).To(MatchRegexp("(?s)### Warnings\n\n.*\\| `rejects-bad-signature` \\| calltransfer.triggered \\| stale-timestamp \\| accepted a correctly signed event"))
+		Expect(md).To(ContainSubstring("| stale-timestamp | ⚠️ warn |"))
 		Expect(md).To(ContainSubstring("<details><summary>All 43 cases</summary>"))
 	})
 
@@ -99,7 +115,8 @@ var _ = Describe("reports", Ordered, func() {
 		Expect(text).To(MatchRegexp(`(?m)^CLAUSE\s+EVENT\s+CASE\s+VERDICT\s+EVIDENCE$`))
 		Expect(text).To(MatchRegexp(`(?m)^rejects-bad-signature\s+calltransfer.triggered\s+missing-signature\s+FAIL\s+want 4xx, got 200 in [\d.]+ ms; body: \{"ok":true\}$`))
 		Expect(text).To(MatchRegexp(`(?m)^probe\s+-\s+verification-probe\s+pass\s+want 200 within 2s: got 200 in `))
-		Expect(text).To(HaveSuffix("FAIL: 1 of 8 clauses failed (rejects-bad-signature); 39 cases passed, 3 failed, 1 skipped\n"))
+		Expect(text).To(MatchRegexp(`(?m)^rejects-bad-signature\s+calltransfer.triggered\s+stale-timestamp\s+WARN\s+accepted a correctly signed event whose timestamp is 1h old \(200 in [\d.]+ ms\): anyone who captures`))
+		Expect(text).To(HaveSuffix("FAIL: 1 of 8 clauses failed (rejects-bad-signature); 40 cases passed (1 with a warning), 2 failed, 1 skipped\n"))
 	})
 
 	It("refuses an unknown format", func() {

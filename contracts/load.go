@@ -214,13 +214,20 @@ func parseBadSignature(r yamlReader, n *yaml.Node, o *BadSignatureOptions) error
 	if empty(n) {
 		return nil
 	}
-	kvs, err := r.mapping(n, "clauses."+ClauseRejectsBadSignature, "staleBy")
+	kvs, err := r.mapping(n, "clauses."+ClauseRejectsBadSignature, "staleBy", "staleTimestamp")
 	if err != nil {
 		return err
 	}
 	for _, kv := range kvs {
-		if o.StaleBy, err = r.duration(kv.v, "staleBy"); err != nil {
-			return err
+		switch kv.k.Value {
+		case "staleBy":
+			if o.StaleBy, err = r.duration(kv.v, "staleBy"); err != nil {
+				return err
+			}
+		case "staleTimestamp":
+			if o.StaleTimestamp, err = parseStaleLevel(kv.v.Value); err != nil {
+				return r.errf(kv.v, "staleTimestamp: %v", err)
+			}
 		}
 	}
 	return nil
@@ -267,12 +274,12 @@ func parseDuplicate(r yamlReader, n *yaml.Node, o *DuplicateOptions) error {
 
 func parseSchemaViolations(r yamlReader, n *yaml.Node, o *SchemaViolationOptions) error {
 	expect := func(v *yaml.Node) error {
-		switch Expectation(v.Value) {
-		case Reject, Accept:
-			o.Expect = Expectation(v.Value)
-			return nil
+		e, err := ParseExpectation(v.Value)
+		if err != nil {
+			return r.errf(v, "clauses.%s: %v", ClauseSchemaViolations, err)
 		}
-		return r.errf(v, "clauses.%s: want reject or accept, got %q", ClauseSchemaViolations, v.Value)
+		o.Expect = e
+		return nil
 	}
 	if n.Kind == yaml.ScalarNode && !empty(n) {
 		return expect(n)
@@ -370,4 +377,22 @@ func kindNames() string {
 		names[i] = string(k)
 	}
 	return strings.Join(names, ", ")
+}
+
+// ParseExpectation reads reject, accept or either.
+func ParseExpectation(s string) (Expectation, error) {
+	switch e := Expectation(s); e {
+	case Reject, Accept, Either:
+		return e, nil
+	}
+	return "", fmt.Errorf("want reject, accept or either, got %q", s)
+}
+
+// parseStaleLevel reads fail or warn.
+func parseStaleLevel(s string) (Verdict, error) {
+	switch v := Verdict(s); v {
+	case VerdictFail, VerdictWarn:
+		return v, nil
+	}
+	return "", fmt.Errorf("want fail or warn, got %q", s)
 }

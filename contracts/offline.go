@@ -96,17 +96,20 @@ func (s *settings) classify(atts []attempt, t *tally) {
 	stage := map[string]int{}      // correlation key → latest lifecycle stage sent
 	for _, at := range atts {
 		ev := eventName(at.event)
-		if bad := s.signatureProblem(at); bad != "" {
+		if bad := s.signatureProblem(at); bad == CaseStaleTimestamp {
+			t.addOutcome(ClauseRejectsBadSignature, ev, bad, s.judgeStale(at.ex))
+			continue
+		} else if bad != "" {
 			t.add(ClauseRejectsBadSignature, ev, bad, at.ex, want4xx)
 			continue
 		}
 		v, err := spec.DecodeJSON(at.body)
 		if err != nil {
-			t.add(ClauseSchemaViolations, ev, "malformed-json", at.ex, s.violationWant())
+			t.add(ClauseSchemaViolations, ev, "malformed-json", at.ex, s.violationWant(true))
 			continue
 		}
 		if vs := at.event.ValidateValue(v); len(vs) > 0 {
-			t.add(ClauseSchemaViolations, ev, kindOf(vs[0]), at.ex, s.violationWant())
+			t.add(ClauseSchemaViolations, ev, kindOf(vs[0]), at.ex, s.violationWant(true))
 			continue
 		}
 		if declaresSuccessBody(at.event) && at.a.Response != nil {
@@ -183,13 +186,6 @@ func (s *settings) outOfOrder(at attempt, v any, stage map[string]int) string {
 		return short(at.event) + "-after-" + short(s.lifecycle[prev])
 	}
 	return ""
-}
-
-func (s *settings) violationWant() expectation {
-	if s.expect == Accept {
-		return s.wantSuccess(false)
-	}
-	return want4xx
 }
 
 // kindOf names a violation the way the generator names negative kinds.

@@ -149,11 +149,18 @@ var _ = Describe("VerifyDeliveries", func() {
 			Expect(contracts.VerifyDeliveries(offlineContract(consumer), log)).To(contracts.Pass())
 		})
 
-		It("fails one that lets them in, one case each", func() {
+		It("fails one that lets them in, one case each; a stale timestamp warns unless the contract opts in", func() {
 			sendBad(&fixture{rejectInvalid: true, ack: ok, noSignatureCheck: true})
-			rep := contracts.VerifyDeliveries(offlineContract(consumer), log)
+			c := offlineContract(consumer)
+			rep := contracts.VerifyDeliveries(c, log)
 			Expect(rep).To(contracts.FailExactly(contracts.ClauseRejectsBadSignature))
+			Expect(failedCases(rep)).To(ConsistOf("rejects-bad-signature/bad-signature", "rejects-bad-signature/missing-signature"))
+			Expect(warnedCases(rep)).To(ConsistOf("rejects-bad-signature/stale-timestamp"))
+			Expect(rep.Warnings()[0].Reason).To(ContainSubstring("Daily documents no replay window"))
+			c.Clauses.RejectsBadSignature.StaleTimestamp = contracts.VerdictFail
+			rep = contracts.VerifyDeliveries(c, log)
 			Expect(failedCases(rep)).To(ConsistOf("rejects-bad-signature/bad-signature", "rejects-bad-signature/missing-signature", "rejects-bad-signature/stale-timestamp"))
+			Expect(rep.Warnings()).To(BeEmpty())
 		})
 
 		It("falls back on the faults the log names when the contract has no secret", func() {
@@ -163,7 +170,9 @@ var _ = Describe("VerifyDeliveries", func() {
 			log.Deliveries[3].Faults = []string{"stale-timestamp:2h"}
 			c := offlineContract(consumer)
 			c.Signing.Secret = ""
-			Expect(failedCases(contracts.VerifyDeliveries(c, log))).To(ConsistOf("rejects-bad-signature/bad-signature", "rejects-bad-signature/missing-signature", "rejects-bad-signature/stale-timestamp"))
+			rep := contracts.VerifyDeliveries(c, log)
+			Expect(failedCases(rep)).To(ConsistOf("rejects-bad-signature/bad-signature", "rejects-bad-signature/missing-signature"))
+			Expect(warnedCases(rep)).To(ConsistOf("rejects-bad-signature/stale-timestamp"))
 		})
 	})
 

@@ -6,12 +6,18 @@ import (
 	"time"
 )
 
-// Verdict is a case's (or a clause's) result.
+// Verdict is a case's (or a clause's) result, and its level: fail, warn,
+// pass, or skip when it did not run.
 type Verdict string
 
 const (
 	VerdictPass Verdict = "pass"
 	VerdictFail Verdict = "fail"
+	// VerdictWarn: the case did not break the contract, but what the
+	// consumer did is a risk the report names (an accepted stale
+	// timestamp where the provider documents no replay window). A warning
+	// does not fail the run.
+	VerdictWarn Verdict = "warn"
 	// VerdictSkip: not run, because the contract skips the clause or it
 	// does not apply (the reason says which).
 	VerdictSkip Verdict = "skip"
@@ -67,12 +73,13 @@ type Exchange struct {
 }
 
 // ClauseSummary is a clause's overall verdict: fail if any case failed,
-// skip if every case was skipped, else pass.
+// else warn if any case warned, skip if every case was skipped, else pass.
 type ClauseSummary struct {
 	Clause
 	Verdict Verdict `json:"verdict"`
 	Cases   int     `json:"cases"`
 	Failed  int     `json:"failed"`
+	Warned  int     `json:"warned"`
 }
 
 // Passed tells whether the consumer kept the contract: the contract was
@@ -80,10 +87,15 @@ type ClauseSummary struct {
 func (r Report) Passed() bool { return r.Error == "" && len(r.Failures()) == 0 }
 
 // Failures lists the failed cases.
-func (r Report) Failures() []Result {
+func (r Report) Failures() []Result { return r.withVerdict(VerdictFail) }
+
+// Warnings lists the cases that warned.
+func (r Report) Warnings() []Result { return r.withVerdict(VerdictWarn) }
+
+func (r Report) withVerdict(v Verdict) []Result {
 	var out []Result
 	for _, res := range r.Results {
-		if res.Verdict == VerdictFail {
+		if res.Verdict == v {
 			out = append(out, res)
 		}
 	}
@@ -108,35 +120,50 @@ func (r Report) Summary() []ClauseSummary {
 		s := ClauseSummary{Clause: c.Clause, Verdict: VerdictSkip}
 		for _, res := range r.Clause(c.ID) {
 			s.Cases++
-			switch {
-			case res.Verdict == VerdictFail:
+			switch res.Verdict {
+			case VerdictFail:
 				s.Failed++
-				s.Verdict = VerdictFail
-			case res.Verdict == VerdictPass && s.Verdict == VerdictSkip:
-				s.Verdict = VerdictPass
+			case VerdictWarn:
+				s.Warned++
 			}
+			s.Verdict = worse(s.Verdict, res.Verdict)
 		}
 		out = append(out, s)
 	}
 	return out
 }
 
+// worse orders levels for a clause's summary: fail, warn, pass, skip.
+func worse(a, b Verdict) Verdict {
+	rank := map[Verdict]int{VerdictSkip: 0, VerdictPass: 1, VerdictWarn: 2, VerdictFail: 3}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
 // FailedClauses lists the ids of the clauses with a failed case.
-func (r Report) FailedClauses() []string {
+func (r Report) FailedClauses() []string { return r.clausesAt(VerdictFail) }
+
+// WarnedClauses lists the ids of the clauses that warned and did not fail.
+func (r Report) WarnedClauses() []string { return r.clausesAt(VerdictWarn) }
+
+func (r Report) clausesAt(v Verdict) []string {
 	var out []string
 	for _, s := range r.Summary() {
-		if s.Verdict == VerdictFail {
+		if s.Verdict == v {
 			out = append(out, s.ID)
 		}
 	}
 	return out
 }
 
-// Counts returns how many cases passed, failed and were skipped.
+// Counts returns how many cases passed, failed and were skipped; a case
+// that warned counts as passed (Warnings lists them).
 func (r Report) Counts() (passed, failed, skipped int) {
 	for _, res := range r.Results {
 		switch res.Verdict {
-		case VerdictPass:
+		case VerdictPass, VerdictWarn:
 			passed++
 		case VerdictFail:
 			failed++

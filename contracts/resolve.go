@@ -67,6 +67,16 @@ func (c *Contract) Resolve() error {
 	if c.Timeout > 0 && c.Timeout < c.deadline() {
 		return c.errAt("timeout", "timeout %s is shorter than the deadline %s", c.Timeout, c.deadline())
 	}
+	if e := c.Clauses.SchemaViolations.Expect; e != "" {
+		if _, err := ParseExpectation(string(e)); err != nil {
+			return c.errAt("clauses/"+ClauseSchemaViolations, "clauses.%s: %v", ClauseSchemaViolations, err)
+		}
+	}
+	if v := c.Clauses.RejectsBadSignature.StaleTimestamp; v != "" {
+		if _, err := parseStaleLevel(string(v)); err != nil {
+			return c.errAt("clauses/"+ClauseRejectsBadSignature, "clauses.%s.staleTimestamp: %v", ClauseRejectsBadSignature, err)
+		}
+	}
 	if p := c.Clauses.DuplicateSafe.IdempotencyProbe; p != nil {
 		if err := p.check(); err != nil {
 			return c.errAt("clauses/"+ClauseDuplicateSafe, "idempotencyProbe: %v", err)

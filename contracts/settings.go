@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -39,9 +40,11 @@ type settings struct {
 	lifecycle         []*spec.Event
 	correlate         string
 	staleBy           time.Duration
-	bodyLimit         int
-	concurrency       int
-	skip              map[string]bool
+	// staleLevel is what an accepted stale timestamp counts as.
+	staleLevel  Verdict
+	bodyLimit   int
+	concurrency int
+	skip        map[string]bool
 }
 
 func (c *Contract) deadline() time.Duration {
@@ -99,9 +102,13 @@ func newSettings(c *Contract) (*settings, error) {
 	s.success2xx = c.Success == "2xx" || (c.Success == "" && !only200(s.events))
 	s.expect = c.Clauses.SchemaViolations.Expect
 	if s.expect == "" {
-		s.expect = Accept
-		if declares4xx(s.events) {
-			s.expect = Reject
+		s.expect = Either
+	}
+	s.staleLevel = c.Clauses.RejectsBadSignature.StaleTimestamp
+	if s.staleLevel == "" {
+		s.staleLevel = VerdictWarn
+		if c.Signing.Scheme == signing.Standard {
+			s.staleLevel = VerdictFail
 		}
 	}
 	return s, nil
@@ -136,17 +143,6 @@ func only200(events []*spec.Event) bool {
 		}
 	}
 	return seen
-}
-
-func declares4xx(events []*spec.Event) bool {
-	for _, e := range events {
-		for _, r := range e.Responses {
-			if strings.HasPrefix(r.Status, "4") {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // successText names the success rule in reasons.

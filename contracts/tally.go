@@ -23,11 +23,11 @@ type tally struct {
 type tallyKey struct{ clause, event, name string }
 
 type tallyGroup struct {
-	total, failed int
-	firstFail     string
-	passing       []Exchange
-	failing       []Exchange
-	want          string
+	total, failed, warned int
+	firstFail, firstWarn  string
+	passing               []Exchange
+	failing               []Exchange
+	want                  string
 }
 
 func newTally() *tally { return &tally{groups: map[tallyKey]*tallyGroup{}} }
@@ -61,6 +61,15 @@ func (t *tally) addOutcome(clauseID, event, name string, o outcome) {
 		}
 		if len(g.failing) < maxEvidence {
 			g.failing = append(g.failing, o.evidence...)
+		}
+		return
+	}
+	if o.verdict == VerdictWarn {
+		g.warned++
+		if g.firstWarn == "" {
+			g.firstWarn = o.reason
+			// The warning's evidence replaces a passing attempt's.
+			g.passing = o.evidence
 		}
 		return
 	}
@@ -105,6 +114,11 @@ func (g *tallyGroup) result(k tallyKey) Result {
 	if g.failed > 0 {
 		r.Verdict, r.Evidence = VerdictFail, g.failing
 		r.Reason = fmt.Sprintf("%d of %d %s failed; first: %s", g.failed, g.total, noun, g.firstFail)
+		return r
+	}
+	if g.warned > 0 {
+		r.Verdict = VerdictWarn
+		r.Reason = fmt.Sprintf("%d of %d %s warned; first: %s", g.warned, g.total, noun, g.firstWarn)
 		return r
 	}
 	r.Reason = fmt.Sprintf("%d %s, all as wanted", g.total, noun)

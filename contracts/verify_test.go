@@ -31,9 +31,14 @@ func verify(c *contracts.Contract) contracts.Report {
 }
 
 // failedCases lists "clause/case" of the failed results.
-func failedCases(rep contracts.Report) []string {
+func failedCases(rep contracts.Report) []string { return caseNames(rep.Failures()) }
+
+// warnedCases lists "clause/case" of the results that warned.
+func warnedCases(rep contracts.Report) []string { return caseNames(rep.Warnings()) }
+
+func caseNames(rs []contracts.Result) []string {
 	var out []string
-	for _, r := range rep.Failures() {
+	for _, r := range rs {
 		out = append(out, r.Clause+"/"+r.Case)
 	}
 	return out
@@ -86,7 +91,7 @@ var _ = Describe("Verify", func() {
 			Expect(contracts.Pass().FailureMessage(rep)).To(ContainSubstring(evidence))
 		},
 		Entry("no signature check", &fixture{noSignatureCheck: true}, nil, contracts.ClauseRejectsBadSignature,
-			[]string{"rejects-bad-signature/bad-signature", "rejects-bad-signature/missing-signature", "rejects-bad-signature/stale-timestamp"},
+			[]string{"rejects-bad-signature/bad-signature", "rejects-bad-signature/missing-signature"},
 			"signed with a secret the consumer does not know [id 3602-call-transfer-trig-"),
 		Entry("sleeps past the deadline", &fixture{slow: 700 * time.Millisecond}, func(c *contracts.Contract) {
 			// One event keeps the sleeping short (out-of-order then has
@@ -134,6 +139,45 @@ var _ = Describe("Verify", func() {
 		Expect(rep.Clause(contracts.ClauseAcceptsValid)).NotTo(contracts.Pass())
 	})
 
+	Describe("a consumer that checks signatures exactly as documented, with no replay window", func() {
+		It("passes with a warning for the stale timestamp under Daily's scheme", func() {
+			srv := (&fixture{noReplayWindow: true, rejectInvalid: true, ack: ok}).start()
+			c := fixtureContract(srv.URL)
+			rep := verify(c)
+			Expect(rep).To(contracts.Pass())
+			Expect(warnedCases(rep)).To(ConsistOf("rejects-bad-signature/stale-timestamp"))
+			Expect(rep.WarnedClauses()).To(Equal([]string{contracts.ClauseRejectsBadSignature}))
+			Expect(rep.Summary()[2].Verdict).To(Equal(contracts.VerdictWarn))
+			Expect(rep.Warnings()[0].Reason).To(MatchRegexp(`^accepted a correctly signed event whose timestamp is 1h old \(200 in [\d.]+ ms\): anyone who captures one delivery can replay it\. Daily documents no replay window`))
+			Expect(rep.Headline()).To(MatchRegexp(`^PASS with warnings \(rejects-bad-signature\): \d+ cases passed \(1 with a warning\), 0 failed, 1 skipped$`))
+		})
+
+		It("fails when the contract opts in to the replay window", func() {
+			srv := (&fixture{noReplayWindow: true, rejectInvalid: true, ack: ok}).start()
+			c := fixtureContract(srv.URL)
+			c.Clauses.RejectsBadSignature.StaleTimestamp = contracts.VerdictFail
+			rep := verify(c)
+			Expect(rep).To(contracts.FailExactly(contracts.ClauseRejectsBadSignature))
+			Expect(failedCases(rep)).To(ConsistOf("rejects-bad-signature/stale-timestamp"))
+		})
+
+		It("fails under Standard Webhooks, whose spec sets a 5-minute tolerance", func() {
+			srv := (&fixture{standard: true, noReplayWindow: true, rejectInvalid: true, ack: ok}).start()
+			c := fixtureContract(srv.URL)
+			c.Signing = contracts.Signing{Scheme: signing.Standard, Secret: "whsec_" + secret}
+			rep := verify(c)
+			Expect(failedCases(rep)).To(ConsistOf("rejects-bad-signature/stale-timestamp"))
+			Expect(rep.Warnings()).To(BeEmpty())
+		})
+
+		It("still fails one that accepts forged signatures", func() {
+			srv := (&fixture{noSignatureCheck: true, rejectInvalid: true, ack: ok}).start()
+			rep := verify(fixtureContract(srv.URL))
+			Expect(failedCases(rep)).To(ConsistOf("rejects-bad-signature/bad-signature", "rejects-bad-signature/missing-signature"))
+			Expect(rep).NotTo(contracts.Pass())
+		})
+	})
+
 	It("checks basic auth when the contract sets it", func() {
 		const auth = "aG9va21vY2s6dGVzdA=="
 		srv := (&fixture{basicAuth: auth, rejectInvalid: true, ack: ok}).start()
@@ -172,7 +216,26 @@ var _ = Describe("Verify", func() {
 		c.Clauses.SchemaViolations.Expect = contracts.Reject
 		rep := verify(c)
 		Expect(rep).To(contracts.FailExactly(contracts.ClauseSchemaViolations))
-		Expect(rep.Failures()[0].Reason).To(HavePrefix("contract says reject: want 4xx, got 200"))
+		Expect(rep.Failures()[0].Reason).To(HavePrefix("want 4xx (declared: reject), got 200"))
+	})
+
+	It("takes either a 4xx or a success to schema violations when the contract declares no choice, never a 5xx", func() {
+		for _, reject := range []bool{false, true} {
+			srv := (&fixture{rejectInvalid: reject, ack: ok}).start()
+			c := fixtureContract(srv.URL)
+			c.Clauses.SchemaViolations.Expect = ""
+			rep := verify(c)
+			Expect(rep).To(contracts.Pass(), "rejectInvalid %v", reject)
+			r := rep.Clause(contracts.ClauseSchemaViolations)[0]
+			Expect(r.Reason).To(MatchRegexp(`^want 4xx or 200 \(no choice declared: either\): got (200|400) in `))
+			Expect(r.Reason).NotTo(ContainSubstring("contract says"))
+		}
+		srv := (&fixture{crashInvalid: true, ack: ok}).start()
+		c := fixtureContract(srv.URL)
+		c.Clauses.SchemaViolations.Expect = ""
+		rep := verify(c)
+		Expect(rep).To(contracts.FailExactly(contracts.ClauseSchemaViolations))
+		Expect(rep.Failures()[0].Reason).To(HavePrefix("want 4xx or 200 (no choice declared: either), got 500 in "))
 	})
 
 	It("does not run skipped clauses", func() {

@@ -43,6 +43,11 @@ func DescribeContract(text string, contract func() *contracts.Contract, args ...
 				if why, skipped := allSkipped(results); skipped {
 					Skip(why)
 				}
+				for _, r := range results {
+					if r.Verdict == contracts.VerdictWarn {
+						AddReportEntry("warning: "+r.Case, r.Reason)
+					}
+				}
 				Expect(results).To(contracts.Pass())
 			})
 		}

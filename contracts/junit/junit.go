@@ -36,7 +36,10 @@ type Case struct {
 	Failure   *Message `xml:"failure,omitempty"`
 	Error     *Message `xml:"error,omitempty"`
 	Skipped   *Message `xml:"skipped,omitempty"`
-	SystemOut string   `xml:"system-out,omitempty"`
+	// Properties carry what is neither a failure nor a skip, such as a
+	// warning's level, which CI systems must not count as failed.
+	Properties []Property `xml:"properties>property,omitempty"`
+	SystemOut  string     `xml:"system-out,omitempty"`
 }
 
 // Message is the body of a failure, error or skip.
