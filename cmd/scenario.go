@@ -3,7 +3,6 @@ package cmd
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -11,8 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hookmock/hookmock/generator"
-	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/mockserver/scenario"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 func newScenarioCmd(a *app) *cobra.Command {
@@ -35,7 +34,7 @@ func (a *app) scenarioOptions() (scenario.Options, error) {
 		return scenario.Options{}, err
 	}
 	return scenario.Options{Spec: s, CheckFault: func(name string) error {
-		_, err := mockserver.ParseFaults(name)
+		_, err := wire.ParseFaults(name)
 		return err
 	}}, nil
 }
@@ -174,7 +173,7 @@ faults. Exit codes: 0 every event without a rejecting fault got 200,
 			if err != nil {
 				return usageErr("--speed: %v", err)
 			}
-			fs, err := mockserver.ParseFaults(faults)
+			fs, err := wire.ParseFaults(faults)
 			if err != nil {
 				return usageErr("--faults: %v", err)
 			}
@@ -206,7 +205,7 @@ faults. Exit codes: 0 every event without a rejecting fault got 200,
 				return err
 			}
 			clock := generator.RealClock{}
-			em := &oneShot{gen: generator.New(s, generator.WithClock(clock)), client: http.DefaultClient,
+			em := &oneShot{gen: generator.New(s, generator.WithClock(clock)), client: wire.NewClient(nil),
 				target:  target,
 				timeout: timeout, extra: fs, clock: clock, out: a.stdout, start: time.Now(), quiet: asJSON}
 			player := &scenario.Player{Clock: clock, Emitter: em, Speed: sp}

@@ -11,9 +11,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hookmock/hookmock/generator"
-	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // targetFlags say where and how to send without a server (trigger,
@@ -28,39 +28,39 @@ func (t *targetFlags) register(f *pflag.FlagSet) {
 }
 
 // target checks the flags.
-func (t *targetFlags) target(stderr io.Writer) (mockserver.Target, error) {
+func (t *targetFlags) target(stderr io.Writer) (wire.Target, error) {
 	if t.to == "" {
-		return mockserver.Target{}, usageErr("--to is required")
+		return wire.Target{}, usageErr("--to is required")
 	}
 	scheme, err := signing.ParseScheme(t.sign)
 	if err != nil {
-		return mockserver.Target{}, usageErr("--sign: %v", err)
+		return wire.Target{}, usageErr("--sign: %v", err)
 	}
 	if t.secret == "" {
 		fmt.Fprintln(stderr, "hookmock: no --secret: sending unsigned")
 	} else if _, err := signing.New(scheme, t.secret); err != nil {
-		return mockserver.Target{}, usageErr("--secret: %v", err)
+		return wire.Target{}, usageErr("--secret: %v", err)
 	}
-	return mockserver.Target{URL: t.to, Scheme: scheme, Secret: t.secret, BasicAuth: t.basicAuth}, nil
+	return wire.Target{URL: t.to, Scheme: scheme, Secret: t.secret, BasicAuth: t.basicAuth}, nil
 }
 
 // sendTarget checks --to, --sign, --secret and --basic-auth values.
-func (a *app) sendTarget(to, sign, secret, basicAuth string) (mockserver.Target, error) {
+func (a *app) sendTarget(to, sign, secret, basicAuth string) (wire.Target, error) {
 	t := targetFlags{to: to, secret: secret, sign: sign, basicAuth: basicAuth}
 	return t.target(a.stderr)
 }
 
 // oneShot plays a scenario at a URL without a server: each event is
 // generated, signed and POSTed once. Faults that change the request are
-// applied by mockserver.SendFaults; the ones about timing and repetition
+// applied by wire.SendFaults; the ones about timing and repetition
 // (duplicate, reorder, delay) are scheduled here; drop-first needs a
 // retry policy, which a one-shot sender does not have.
 type oneShot struct {
 	gen     *generator.Generator
 	client  *http.Client
-	target  mockserver.Target
+	target  wire.Target
 	timeout time.Duration
-	extra   []mockserver.Fault
+	extra   []wire.Fault
 	clock   generator.Clock
 	out     io.Writer
 	start   time.Time
@@ -74,24 +74,24 @@ type heldEvent struct {
 	em     scenario.Emission
 	id     string
 	body   []byte
-	faults []mockserver.Fault
-	notes  []mockserver.AppliedFault
+	faults []wire.Fault
+	notes  []wire.AppliedFault
 }
 
 // sentRequest is the run record's detail for one request.
 type sentRequest struct {
-	Copy      int                       `json:"copy,omitempty"`
-	Status    int                       `json:"status,omitempty"`
-	LatencyMS float64                   `json:"latencyMs"`
-	Error     string                    `json:"error,omitempty"`
-	Faults    []mockserver.AppliedFault `json:"faults,omitempty"`
-	Verdict   string                    `json:"verdict"`
+	Copy      int                 `json:"copy,omitempty"`
+	Status    int                 `json:"status,omitempty"`
+	LatencyMS float64             `json:"latencyMs"`
+	Error     string              `json:"error,omitempty"`
+	Faults    []wire.AppliedFault `json:"faults,omitempty"`
+	Verdict   string              `json:"verdict"`
 }
 
 func (o *oneShot) Emit(ctx context.Context, em scenario.Emission) (scenario.Emitted, error) {
-	faults := append([]mockserver.Fault(nil), o.extra...)
+	faults := append([]wire.Fault(nil), o.extra...)
 	if len(em.Faults) > 0 {
-		fs, err := mockserver.ParseFaults(strings.Join(em.Faults, ","))
+		fs, err := wire.ParseFaults(strings.Join(em.Faults, ","))
 		if err != nil {
 			return scenario.Emitted{}, err
 		}
@@ -102,12 +102,12 @@ func (o *oneShot) Emit(ctx context.Context, em scenario.Emission) (scenario.Emit
 	if err != nil {
 		return scenario.Emitted{}, err
 	}
-	ev := &heldEvent{em: em, id: mockserver.EventID(body), body: body, faults: faults, notes: notes}
+	ev := &heldEvent{em: em, id: wire.EventID(body), body: body, faults: faults, notes: notes}
 	out := scenario.Emitted{ID: ev.id, Body: body}
-	if has(faults, mockserver.FaultReorder) && o.held == nil {
+	if has(faults, wire.FaultReorder) && o.held == nil {
 		o.held = ev
 		o.line(em, ev.id, "held back, to be sent after the next event (reorder)")
-		out.Detail = []sentRequest{{Verdict: "held", Faults: []mockserver.AppliedFault{{Kind: mockserver.FaultReorder, Expect: "tolerate",
+		out.Detail = []sentRequest{{Verdict: "held", Faults: []wire.AppliedFault{{Kind: wire.FaultReorder, Expect: "tolerate",
 			Detail: "held back and sent after the next event"}}}}
 		return out, nil
 	}
@@ -133,8 +133,8 @@ func (o *oneShot) flush(ctx context.Context) error {
 
 // decide applies each fault's probability, deterministically from the
 // event's seed, so that the same seed injects the same faults.
-func (o *oneShot) decide(fs []mockserver.Fault, seed uint64) []mockserver.Fault {
-	var out []mockserver.Fault
+func (o *oneShot) decide(fs []wire.Fault, seed uint64) []wire.Fault {
+	var out []wire.Fault
 	for i, f := range fs {
 		if f.Probability > 0 {
 			x := splitmix(seed ^ uint64(i+1)*0x9e3779b97f4a7c15)
@@ -154,7 +154,7 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-func has(fs []mockserver.Fault, k mockserver.FaultKind) bool {
+func has(fs []wire.Fault, k wire.FaultKind) bool {
 	for _, f := range fs {
 		if f.Kind == k {
 			return true
@@ -164,7 +164,7 @@ func has(fs []mockserver.Fault, k mockserver.FaultKind) bool {
 }
 
 // generate makes the event; a schema-violation fault makes a negative one.
-func (o *oneShot) generate(em scenario.Emission, fs []mockserver.Fault) ([]byte, []mockserver.AppliedFault, error) {
+func (o *oneShot) generate(em scenario.Emission, fs []wire.Fault) ([]byte, []wire.AppliedFault, error) {
 	req := generator.Request{Event: em.Event, Seed: em.Seed, Call: em.Call}
 	for _, kv := range em.Set {
 		ov, err := generator.ParseOverride(kv)
@@ -173,9 +173,9 @@ func (o *oneShot) generate(em scenario.Emission, fs []mockserver.Fault) ([]byte,
 		}
 		req.Set = append(req.Set, ov)
 	}
-	var notes []mockserver.AppliedFault
+	var notes []wire.AppliedFault
 	for _, f := range fs {
-		if f.Kind != mockserver.FaultSchemaViolation {
+		if f.Kind != wire.FaultSchemaViolation {
 			continue
 		}
 		kinds := []generator.Kind{generator.MissingRequired, generator.WrongType, generator.PatternBreak, generator.EnumBreak}
@@ -192,7 +192,7 @@ func (o *oneShot) generate(em scenario.Emission, fs []mockserver.Fault) ([]byte,
 			req.Invalid = kinds[(int(em.Seed%uint64(len(kinds)))+i)%len(kinds)]
 			res, err := o.gen.Generate(req)
 			if err == nil && res.Invalid != nil {
-				notes = append(notes, mockserver.AppliedFault{Kind: f.Kind, Invalid: string(req.Invalid), Expect: "reject", Detail: res.Invalid.String()})
+				notes = append(notes, wire.AppliedFault{Kind: f.Kind, Invalid: string(req.Invalid), Expect: "reject", Detail: res.Invalid.String()})
 				return res.JSON, notes, nil
 			}
 		}
@@ -207,25 +207,25 @@ func (o *oneShot) generate(em scenario.Emission, fs []mockserver.Fault) ([]byte,
 
 // deliver sends an event, its duplicates after it, and reports each.
 func (o *oneShot) deliver(ctx context.Context, ev *heldEvent) []sentRequest {
-	var wire []mockserver.Fault
+	var onWire []wire.Fault
 	copies, gap := 0, time.Duration(0)
-	notes := append([]mockserver.AppliedFault(nil), ev.notes...)
+	notes := append([]wire.AppliedFault(nil), ev.notes...)
 	for _, f := range ev.faults {
 		switch f.Kind {
-		case mockserver.FaultDuplicate:
+		case wire.FaultDuplicate:
 			copies, gap = f.Count, f.Gap
-		case mockserver.FaultDelay:
-			notes = append(notes, mockserver.AppliedFault{Kind: f.Kind, Gap: f.Gap.String(), Expect: "tolerate", Detail: "sent " + f.Gap.String() + " late"})
+		case wire.FaultDelay:
+			notes = append(notes, wire.AppliedFault{Kind: f.Kind, Gap: f.Gap.String(), Expect: "tolerate", Detail: "sent " + f.Gap.String() + " late"})
 			if err := o.clock.Sleep(ctx, f.Gap); err != nil {
 				return nil
 			}
-		case mockserver.FaultDropFirst:
-			notes = append(notes, mockserver.AppliedFault{Kind: f.Kind, Expect: "tolerate", Detail: "not applied: a one-shot sender has no retries to force"})
-		case mockserver.FaultReorder:
-			notes = append(notes, mockserver.AppliedFault{Kind: f.Kind, Expect: "tolerate", Detail: "held back and sent after the next event"})
-		case mockserver.FaultSchemaViolation:
+		case wire.FaultDropFirst:
+			notes = append(notes, wire.AppliedFault{Kind: f.Kind, Expect: "tolerate", Detail: "not applied: a one-shot sender has no retries to force"})
+		case wire.FaultReorder:
+			notes = append(notes, wire.AppliedFault{Kind: f.Kind, Expect: "tolerate", Detail: "held back and sent after the next event"})
+		case wire.FaultSchemaViolation:
 		default:
-			wire = append(wire, f)
+			onWire = append(onWire, f)
 		}
 	}
 	var out []sentRequest
@@ -235,10 +235,11 @@ func (o *oneShot) deliver(ctx context.Context, ev *heldEvent) []sentRequest {
 				break
 			}
 		}
-		att, applied, err := mockserver.SendFaults(ctx, o.client, o.target, ev.id, ev.body, o.clock.Now(), o.timeout, 4<<10, wire)
-		all := append(append([]mockserver.AppliedFault(nil), notes...), applied...)
+		att, applied, err := wire.SendFaults(ctx, o.client, o.target,
+			wire.Request{MsgID: ev.id, Body: ev.body, At: o.clock.Now(), Timeout: o.timeout, BodyLimit: 4 << 10}, onWire)
+		all := append(append([]wire.AppliedFault(nil), notes...), applied...)
 		if c > 0 {
-			all = append(all, mockserver.AppliedFault{Kind: mockserver.FaultDuplicate, Count: copies, Expect: "process-once",
+			all = append(all, wire.AppliedFault{Kind: wire.FaultDuplicate, Count: copies, Expect: "process-once",
 				Detail: fmt.Sprintf("copy %d of %d, same id", c, copies)})
 		}
 		sr := sentRequest{Copy: c, LatencyMS: att.LatencyMS, Error: att.Error, Faults: all}
@@ -281,6 +282,8 @@ func verdict(sr sentRequest) string {
 		return "unexpected: accepted an event it should reject"
 	case expect == "reject":
 		return "ok: rejected"
+	case wire.IsRedirect(sr.Status):
+		return "unexpected: " + wire.RedirectNotSuccess
 	case !ok:
 		return "unexpected: not 200"
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hookmock/hookmock/generator"
-	"github.com/hookmock/hookmock/mockserver"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 func newTriggerCmd(a *app) *cobra.Command {
@@ -57,14 +57,17 @@ Exit codes: 0 the consumer answered 200, 1 it did not, 2 usage error.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout+time.Second)
 			defer cancel()
-			att := mockserver.Send(ctx, http.DefaultClient, t, res.ID, res.JSON, time.Now(), timeout, 4<<10)
+			att := wire.Send(ctx, wire.NewClient(nil), t, wire.Request{MsgID: res.ID, Body: res.JSON, At: time.Now(), Timeout: timeout, BodyLimit: 4 << 10})
 			if att.Response == nil {
 				fmt.Fprintf(a.stdout, "%s %s: no answer after %.1f ms: %s\n", res.Event.Name, t.URL, att.LatencyMS, att.Error)
 				return errFailed
 			}
 			fmt.Fprintf(a.stdout, "%s %s: %d %s in %.1f ms; body: %s\n", res.Event.Name, t.URL, att.Response.Status,
 				http.StatusText(att.Response.Status), att.LatencyMS, excerpt(att.Response.Body, 200))
-			if att.Outcome != "success" {
+			if wire.IsRedirect(att.Response.Status) {
+				fmt.Fprintf(a.stdout, "%s: %s (Location: %s)\n", res.Event.Name, wire.RedirectNotSuccess, att.Response.Headers.Get("Location"))
+			}
+			if att.Outcome != wire.OutcomeSuccess {
 				return errFailed
 			}
 			return nil

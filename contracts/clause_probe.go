@@ -3,7 +3,7 @@ package contracts
 import (
 	"context"
 
-	"github.com/hookmock/hookmock/mockserver"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // probeClause: Daily POSTs {"test":"test"} before it creates or re-activates
@@ -22,7 +22,7 @@ var probeClause = clause{
 }
 
 func runProbe(ctx context.Context, x *runner) outcome {
-	ex, _ := x.send(ctx, delivery{step: "unsigned probe", body: mockserver.ProbeBody, sig: unsigned})
+	ex, _ := x.send(ctx, delivery{step: "unsigned probe", body: wire.ProbeBody, sig: unsigned})
 	ok := expectation{"200 within " + durationText(x.s.deadline), func(ex Exchange) bool { return ex.Status == 200 && !x.s.late(ex) }}
 	return judge(ok, ex)
 }

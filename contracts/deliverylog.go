@@ -6,23 +6,23 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/hookmock/hookmock/mockserver"
+	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
 )
 
 // ReadDeliveryLog reads a delivery log for offline verification: the JSON
 // object GET /_mock/deliveries returns, or a bare array of deliveries.
-func ReadDeliveryLog(path string) (mockserver.DeliveryLog, error) {
+func ReadDeliveryLog(path string) (wire.DeliveryLog, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return mockserver.DeliveryLog{}, err
+		return wire.DeliveryLog{}, err
 	}
 	return ParseDeliveryLog(path, data)
 }
 
 // ParseDeliveryLog parses a delivery log; errors name source, line and column.
-func ParseDeliveryLog(source string, data []byte) (mockserver.DeliveryLog, error) {
-	var log mockserver.DeliveryLog
+func ParseDeliveryLog(source string, data []byte) (wire.DeliveryLog, error) {
+	var log wire.DeliveryLog
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	var target any = &log
 	if len(trimmed) > 0 && trimmed[0] == '[' {

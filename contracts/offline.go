@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -25,7 +25,7 @@ import (
 //
 // What a log cannot show is skipped with the reason: the verification
 // probe (not a delivery) and the processed count behind duplicate-safe.
-func VerifyDeliveries(c *Contract, log mockserver.DeliveryLog) Report {
+func VerifyDeliveries(c *Contract, log wire.DeliveryLog) Report {
 	start := time.Now()
 	rep := Report{Consumer: c.Name, Source: c.Source, Endpoint: c.Endpoint, Mode: "offline", Started: start}
 	s, err := newSettings(c)
@@ -47,8 +47,8 @@ func VerifyDeliveries(c *Contract, log mockserver.DeliveryLog) Report {
 
 // attempt is one recorded request with what the verifier learned of it.
 type attempt struct {
-	d     *mockserver.Delivery
-	a     *mockserver.Attempt
+	d     *wire.Delivery
+	a     *wire.Attempt
 	ex    Exchange
 	event *spec.Event
 	body  []byte
@@ -56,7 +56,7 @@ type attempt struct {
 
 // recorded lists the attempts to the contract's endpoint of consumed
 // events, in the order they were sent.
-func (s *settings) recorded(log mockserver.DeliveryLog) ([]attempt, error) {
+func (s *settings) recorded(log wire.DeliveryLog) ([]attempt, error) {
 	var out []attempt
 	urls := map[string]bool{}
 	for i := range log.Deliveries {
@@ -73,7 +73,7 @@ func (s *settings) recorded(log mockserver.DeliveryLog) ([]attempt, error) {
 			a := &d.Attempts[k]
 			// Skip what was never sent, what the provider dropped on
 			// purpose, and a Content-Type a consumer may take either way.
-			if a.Request.Method == "" || (k == 0 && hasFault(d.Faults, mockserver.FaultDropFirst)) || hasFault(d.Faults, mockserver.FaultContentType) {
+			if a.Request.Method == "" || (k == 0 && hasFault(d.Faults, wire.FaultDropFirst)) || hasFault(d.Faults, wire.FaultContentType) {
 				continue
 			}
 			ex := exchangeOf(fmt.Sprintf("recorded attempt %d", a.N), *a)
@@ -126,7 +126,7 @@ func (s *settings) classify(atts []attempt, t *tally) {
 			t.add(ClauseToleratesAdditiveChange, ev, CaseUnknownFields, at.ex, s.wantSuccess(false))
 		default:
 			// A body the provider dripped slowly on purpose is late by design.
-			t.add(ClauseAcceptsValid, ev, "recorded", at.ex, s.wantSuccess(!hasFault(at.d.Faults, mockserver.FaultSlowSend)))
+			t.add(ClauseAcceptsValid, ev, "recorded", at.ex, s.wantSuccess(!hasFault(at.d.Faults, wire.FaultSlowSend)))
 		}
 		if s.isSuccess(at.ex.Status) {
 			delivered[at.d.EventID] = true
@@ -139,7 +139,7 @@ func (s *settings) classify(atts []attempt, t *tally) {
 func (s *settings) signatureProblem(at attempt) string {
 	faults := at.d.Faults
 	switch {
-	case hasFault(faults, mockserver.FaultStaleTimestamp), hasFault(faults, mockserver.FaultFutureTimestamp):
+	case hasFault(faults, wire.FaultStaleTimestamp), hasFault(faults, wire.FaultFutureTimestamp):
 		return CaseStaleTimestamp
 	case s.c.Signing.BasicAuth != "" && at.a.Request.Headers.Get("Authorization") != "Basic "+s.c.Signing.BasicAuth:
 		return CaseMissingBasicAuth
@@ -147,9 +147,9 @@ func (s *settings) signatureProblem(at attempt) string {
 	if s.secret == "" {
 		// Without the secret only the provider's word is left.
 		switch {
-		case hasFault(faults, mockserver.FaultBadSignature):
+		case hasFault(faults, wire.FaultBadSignature):
 			return CaseBadSignature
-		case hasFault(faults, mockserver.FaultMissingSignature):
+		case hasFault(faults, wire.FaultMissingSignature):
 			return CaseMissingSignature
 		}
 		return ""
@@ -223,7 +223,7 @@ func walk(v any, ptr string) (any, bool) {
 
 // hasFault tells whether the log names a fault of kind k, written as the
 // bare kind or with parameters ("stale-timestamp:2h").
-func hasFault(faults []string, k mockserver.FaultKind) bool {
+func hasFault(faults []string, k wire.FaultKind) bool {
 	for _, f := range faults {
 		if f == string(k) || strings.HasPrefix(f, string(k)+":") || strings.HasPrefix(f, string(k)+"@") {
 			return true

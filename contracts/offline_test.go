@@ -17,6 +17,7 @@ import (
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // mockWith starts the mock provider with a fixture registered as its
@@ -59,11 +60,11 @@ func logOf(srv *mockserver.Server) mockserver.DeliveryLog {
 
 // record sends one delivery signed at signedAt and logs it as the mock
 // does, with the moment it was really sent.
-func record(url, event string, body []byte, t mockserver.Target, signedAt time.Time, faults ...string) mockserver.Delivery {
+func record(url, event string, body []byte, t wire.Target, signedAt time.Time, faults ...string) mockserver.Delivery {
 	sent := time.Now()
-	att := mockserver.Send(context.Background(), http.DefaultClient, t, mockserver.EventID(body), body, signedAt, 5*time.Second, 4<<10)
+	att := wire.Send(context.Background(), http.DefaultClient, t, wire.Request{MsgID: wire.EventID(body), Body: body, At: signedAt, Timeout: 5 * time.Second, BodyLimit: 4 << 10})
 	att.At = sent
-	return mockserver.Delivery{ID: fmt.Sprintf("rec-%d", sent.UnixNano()), URL: url, EventType: event, EventID: mockserver.EventID(body),
+	return mockserver.Delivery{ID: fmt.Sprintf("rec-%d", sent.UnixNano()), URL: url, EventType: event, EventID: wire.EventID(body),
 		Status: mockserver.StatusDelivered, Faults: faults, Attempts: []mockserver.Attempt{att}}
 }
 
@@ -130,7 +131,7 @@ var _ = Describe("VerifyDeliveries", func() {
 				return res.JSON
 			}
 			hook := consumer + "/hook"
-			good := mockserver.Target{URL: hook, Scheme: signing.Daily, Secret: secret}
+			good := wire.Target{URL: hook, Scheme: signing.Daily, Secret: secret}
 			forged := good
 			forged.Secret = "b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldA=="
 			unsigned := good

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
-	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -41,11 +41,7 @@ func newRunner(s *settings, seed uint64) *runner {
 		MaxResponseHeaderBytes: 64 << 10,
 		ForceAttemptHTTP2:      true,
 	}
-	client := &http.Client{
-		Transport: t,
-		// A redirect is an answer, and not a success: providers do not follow them.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	client := wire.NewClient(t)
 	clock := generator.RealClock{}
 	return &runner{s: s, seed: seed, client: client,
 		gen:     generator.New(s.spec, generator.WithClock(clock)),
@@ -99,7 +95,7 @@ type delivery struct {
 // send posts one delivery to the endpoint and returns the exchange, and the
 // response body as read (up to the body limit) for clauses that judge it.
 func (x *runner) send(ctx context.Context, d delivery) (Exchange, string) {
-	t := mockserver.Target{URL: x.s.c.Endpoint, Scheme: x.s.c.Signing.Scheme, Secret: x.s.secret, BasicAuth: x.s.c.Signing.BasicAuth}
+	t := wire.Target{URL: x.s.c.Endpoint, Scheme: x.s.c.Signing.Scheme, Secret: x.s.secret, BasicAuth: x.s.c.Signing.BasicAuth}
 	at := time.Now()
 	switch d.sig {
 	case signedByAnother:
@@ -112,12 +108,12 @@ func (x *runner) send(ctx context.Context, d delivery) (Exchange, string) {
 	if d.noBasicAuth {
 		t.BasicAuth = ""
 	}
-	id := mockserver.EventID(d.body)
+	id := wire.EventID(d.body)
 	msgID := id
 	if msgID == "" {
 		msgID = "hookmock-verify"
 	}
-	a := mockserver.Send(ctx, x.client, t, msgID, d.body, at, x.s.timeout, x.s.bodyLimit)
+	a := wire.Send(ctx, x.client, t, wire.Request{MsgID: msgID, Body: d.body, At: at, Timeout: x.s.timeout, BodyLimit: x.s.bodyLimit})
 	ex := exchangeOf(d.step, a)
 	// The report names the endpoint once; the client's error repeats it.
 	ex.Error = strings.TrimPrefix(ex.Error, fmt.Sprintf("Post %q: ", t.URL))
@@ -130,7 +126,7 @@ func (x *runner) send(ctx context.Context, d delivery) (Exchange, string) {
 }
 
 // exchangeOf turns a recorded attempt into evidence.
-func exchangeOf(step string, a mockserver.Attempt) Exchange {
+func exchangeOf(step string, a wire.Attempt) Exchange {
 	ex := Exchange{Step: step, LatencyMS: a.LatencyMS, Error: a.Error}
 	if a.Response != nil {
 		ex.Status = a.Response.Status

@@ -5,41 +5,28 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hookmock/hookmock/generator/invalid"
 	"github.com/hookmock/hookmock/spec"
 )
 
-// Kind is a way of making an event invalid, for consumers' negative tests.
-type Kind string
+// Kind is a way of making an event invalid; the names live in the leaf
+// package invalid so that fault checks need not import the generator.
+type Kind = invalid.Kind
 
 const (
-	MissingRequired Kind = "missing-required" // drop a required property
-	WrongType       Kind = "wrong-type"       // give a value of a type the schema excludes
-	PatternBreak    Kind = "pattern"          // break a pattern or an asserted format
-	EnumBreak       Kind = "enum"             // use a value outside an enum or const
-	MalformedJSON   Kind = "malformed-json"   // send bytes that are not JSON
-	RandomKind      Kind = "random"           // any of the above that applies
+	MissingRequired = invalid.MissingRequired
+	WrongType       = invalid.WrongType
+	PatternBreak    = invalid.PatternBreak
+	EnumBreak       = invalid.EnumBreak
+	MalformedJSON   = invalid.MalformedJSON
+	RandomKind      = invalid.RandomKind
 )
 
 // Kinds lists the concrete kinds, in the order RandomKind draws from.
-var Kinds = []Kind{MissingRequired, WrongType, PatternBreak, EnumBreak, MalformedJSON}
+var Kinds = invalid.Kinds
 
 // ParseKind reads a kind name.
-func ParseKind(s string) (Kind, error) {
-	k := Kind(s)
-	if k == RandomKind {
-		return k, nil
-	}
-	for _, x := range Kinds {
-		if x == k {
-			return k, nil
-		}
-	}
-	names := make([]string, 0, len(Kinds)+1)
-	for _, x := range append(append([]Kind(nil), Kinds...), RandomKind) {
-		names = append(names, string(x))
-	}
-	return "", fmt.Errorf("unknown invalid kind %q (have %s)", s, strings.Join(names, ", "))
-}
+func ParseKind(s string) (Kind, error) { return invalid.Parse(s) }
 
 // ErrNoLocation is returned (wrapped) when the event's schema has no place
 // where the requested kind of violation can be made, e.g. `enum` on a

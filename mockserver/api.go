@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -39,10 +40,6 @@ func loadManagementSchemas() (*managementSchemas, error) {
 	}
 	return &managementSchemas{create: create, update: update}, nil
 }
-
-// ProbeBody is the verification request Daily sends before it creates or
-// re-activates a webhook.
-var ProbeBody = []byte(`{"test":"test"}`)
 
 func (p *Provider) routeAPI(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/webhooks", p.auth(p.createWebhook))
@@ -298,18 +295,18 @@ func (p *Provider) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 func (p *Provider) probe(ctx context.Context, hook *Webhook) error {
 	ctx, cancel := context.WithTimeout(ctx, p.opts.ProbeTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook.URL, bytes.NewReader(ProbeBody))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook.URL, bytes.NewReader(wire.ProbeBody))
 	if err != nil {
 		return badRequest("url", "%v", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set("User-Agent", wire.UserAgent)
 	if hook.BasicAuth != "" {
 		req.Header.Set("Authorization", "Basic "+hook.BasicAuth)
 	}
 	if p.opts.SignProbe {
 		if s, err := signing.New(hook.Signing, hook.HMAC); err == nil {
-			s.Sign(req.Header, "probe", p.clock.Now(), ProbeBody)
+			s.Sign(req.Header, "probe", p.clock.Now(), wire.ProbeBody)
 		}
 	}
 	start := time.Now()

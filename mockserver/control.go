@@ -112,13 +112,6 @@ func (p *Provider) getDeliveries(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, DeliveryLog{Deliveries: p.store.List(f), Store: p.store.Stats()})
 }
 
-// DeliveryLog is the JSON export of the delivery log; the verifier's
-// offline mode reads it back.
-type DeliveryLog struct {
-	Deliveries []Delivery `json:"deliveries"`
-	Store      StoreStats `json:"store"`
-}
-
 func (p *Provider) deleteDeliveries(w http.ResponseWriter, _ *http.Request) {
 	p.store.Reset()
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "store": p.store.Stats()})

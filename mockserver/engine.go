@@ -9,9 +9,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-)
 
-const userAgent = "hookmock (Daily webhook mock)"
+	"github.com/hookmock/hookmock/mockserver/wire"
+)
 
 // job is one delivery in flight: the event bytes and where they go. The
 // record in the store is the durable view; the job carries what is needed
@@ -223,13 +223,13 @@ func (e *engine) attempt(j *job) {
 		j.sent = true
 		e.reorder.sent(j.hook, j.seq)
 	}
-	if e.ctx.Err() != nil && att.Outcome != outcomeSuccess {
+	if e.ctx.Err() != nil && att.Outcome != wire.OutcomeSuccess {
 		// Cut off by shutdown: not the consumer's failure.
 		e.p.store.Update(j.id, func(d *Delivery) { d.Attempts = append(d.Attempts, att) })
 		e.finish(j, StatusInterrupted, "shutdown while sending")
 		return
 	}
-	success := att.Outcome == outcomeSuccess
+	success := att.Outcome == wire.OutcomeSuccess
 	newState, _ := e.p.hooks.outcome(j.hook, success, e.p.clock.Now().UTC(), e.p.opts.FailureThreshold)
 	e.p.store.Update(j.id, func(d *Delivery) {
 		d.Attempts = append(d.Attempts, att)
@@ -263,7 +263,7 @@ func (e *engine) attempt(j *job) {
 // send, so the consumer is not charged with a failure, and Daily's promise
 // that every message "is tried at least once" still holds.
 func (e *engine) dropFirst(j *job, f Fault) {
-	att := Attempt{N: j.attempt, At: e.p.clock.Now().UTC(), Outcome: outcomeFailure,
+	att := Attempt{N: j.attempt, At: e.p.clock.Now().UTC(), Outcome: wire.OutcomeFailure,
 		Error: "not sent: the provider lost this attempt (fault drop-first); the consumer saw nothing"}
 	e.p.store.Update(j.id, func(d *Delivery) {
 		d.Attempts = append(d.Attempts, att)
@@ -300,11 +300,6 @@ func (e *engine) push(j *job, waiting string) {
 	}
 }
 
-const (
-	outcomeSuccess = "success"
-	outcomeFailure = "failure"
-)
-
 func statusOf(a Attempt) int {
 	if a.Response == nil {
 		return 0
@@ -320,11 +315,12 @@ func (e *engine) send(hook Webhook, j *job) Attempt {
 		// id get the delivery's, which is stable across retries.
 		msgID = j.id
 	}
-	t := Target{URL: hook.URL, Scheme: hook.Signing, Secret: hook.HMAC, BasicAuth: hook.BasicAuth}
-	att := sendWire(e.ctx, e.p.client, t, msgID, j.body, e.p.clock.Now().UTC(), e.p.opts.DeliveryTimeout, e.p.opts.ResponseBodyLimit, j.plan.wireFaults())
+	t := wire.Target{URL: hook.URL, Scheme: hook.Signing, Secret: hook.HMAC, BasicAuth: hook.BasicAuth}
+	att := wire.Send(e.ctx, e.p.client, t, wire.Request{MsgID: msgID, Body: j.body, At: e.p.clock.Now().UTC(),
+		Timeout: e.p.opts.DeliveryTimeout, BodyLimit: e.p.opts.ResponseBodyLimit, Effects: j.plan.effects()})
 	att.N = j.attempt
 	if att.Response != nil && e.p.opts.success(att.Response.Status) {
-		att.Outcome = outcomeSuccess
+		att.Outcome = wire.OutcomeSuccess
 	}
 	return att
 }

@@ -78,15 +78,3 @@ func (s *eventSource) given(ev *spec.Event, req *triggerRequest) ([]byte, string
 	}
 	return req.body, id, nil
 }
-
-// EventID reads the envelope `id` of an event; events of specs without an
-// `id` get "".
-func EventID(raw []byte) string {
-	v, err := spec.DecodeJSON(raw)
-	if err != nil {
-		return ""
-	}
-	obj, _ := v.(map[string]any)
-	id, _ := obj["id"].(string)
-	return id
-}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // DecodeFaults reads faults from decoded JSON or YAML: a string in
@@ -21,7 +23,7 @@ func DecodeFaults(v any) ([]Fault, error) {
 	case nil:
 		return nil, nil
 	case string:
-		fs, err := ParseFaults(x)
+		fs, err := wire.ParseFaults(x)
 		if err != nil {
 			return nil, fmt.Errorf(": %w", err)
 		}
@@ -62,7 +64,7 @@ func decodeFaultObject(m map[string]any) (Fault, error) {
 		case "kind":
 			var s string
 			if s, err = asString(v); err == nil {
-				f.Kind, err = ParseFaultKind(s)
+				f.Kind, err = wire.ParseFaultKind(s)
 			}
 		case "count":
 			f.Count, err = asInt(v)
@@ -89,7 +91,7 @@ func decodeFaultObject(m map[string]any) (Fault, error) {
 		}
 	}
 	if f.Kind == "" {
-		return f, fmt.Errorf(".kind: required, one of %v", FaultKinds)
+		return f, fmt.Errorf(".kind: required, one of %v", wire.FaultKinds)
 	}
 	if err := f.Validate(); err != nil {
 		return f, fmt.Errorf(": %w", err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/mockserver"
+	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -56,7 +57,7 @@ func (r *rig) waitEvents(n int) []received {
 }
 
 func (r *rig) trigger(event string, faults string) *mockserver.Triggered {
-	fs, err := mockserver.ParseFaults(faults)
+	fs, err := wire.ParseFaults(faults)
 	Expect(err).NotTo(HaveOccurred())
 	t, err := r.srv.Trigger(context.Background(), event, mockserver.WithFaults(fs...))
 	Expect(err).NotTo(HaveOccurred())
@@ -118,7 +119,7 @@ var _ = Describe("fault injection", func() {
 			got := r.waitEvents(2)
 			byID := map[string]received{}
 			for _, g := range got {
-				byID[mockserver.EventID(g.Body)] = g
+				byID[wire.EventID(g.Body)] = g
 			}
 			for _, c := range []struct {
 				t     *mockserver.Triggered
@@ -251,7 +252,7 @@ var _ = Describe("fault injection", func() {
 			got := r.waitEvents(3)
 			settle(r.srv)
 			for _, g := range got {
-				Expect(mockserver.EventID(g.Body)).To(Equal(t.ID))
+				Expect(wire.EventID(g.Body)).To(Equal(t.ID))
 				Expect(r.verifies(g)).To(BeTrue())
 			}
 			for i, id := range t.Deliveries {
@@ -273,8 +274,8 @@ var _ = Describe("fault injection", func() {
 			second := r.trigger("calltransfer.initiated", "")
 			got := r.waitEvents(2)
 			settle(r.srv)
-			Expect(mockserver.EventID(got[0].Body)).To(Equal(second.ID))
-			Expect(mockserver.EventID(got[1].Body)).To(Equal(first.ID))
+			Expect(wire.EventID(got[0].Body)).To(Equal(second.ID))
+			Expect(wire.EventID(got[1].Body)).To(Equal(first.ID))
 			d := r.delivery(first.Deliveries[0])
 			Expect(d.Faults).To(Equal([]string{"reorder"}))
 			Expect(d.Injected[0].Detail).To(HaveSuffix("released after 1 later delivery(ies) went first"))
@@ -344,7 +345,7 @@ var _ = Describe("fault injection", func() {
 	})
 
 	It("gives the same faults for the same seed, whatever the concurrency", func() {
-		faults, err := mockserver.ParseFaults("dup@0.3,badsig@0.5,invalid@0.2,stale@0.4")
+		faults, err := wire.ParseFaults("dup@0.3,badsig@0.5,invalid@0.2,stale@0.4")
 		Expect(err).NotTo(HaveOccurred())
 		run := func(seed int64) []string {
 			srv, err := mockserver.New(mockserver.Options{Seed: seed, Clock: generator.NewVirtualClock(epoch)})
@@ -387,7 +388,7 @@ var _ = Describe("fault injection", func() {
 				}
 				return http.StatusOK
 			})
-		faults, err := mockserver.ParseFaults("dup:1:3s@0.3,drop@0.2,reorder@0.1,delay:2s@0.2,badsig@0.2")
+		faults, err := wire.ParseFaults("dup:1:3s@0.3,drop@0.2,reorder@0.1,delay:2s@0.2,badsig@0.2")
 		Expect(err).NotTo(HaveOccurred())
 		want := 0
 		for i := range 200 {
@@ -441,7 +442,7 @@ var _ = Describe("fault injection", func() {
 		})
 
 		It("parses the compact syntax and rejects parameters that do not apply", func() {
-			fs, err := mockserver.ParseFaults("dup:3:1s@0.25, reorder:2, stale:90m, invalid:enum, content-type:text/csv, slow:1s:16")
+			fs, err := wire.ParseFaults("dup:3:1s@0.25, reorder:2, stale:90m, invalid:enum, content-type:text/csv, slow:1s:16")
 			Expect(err).NotTo(HaveOccurred())
 			Expect(fs).To(Equal([]mockserver.Fault{
 				{Kind: mockserver.FaultDuplicate, Count: 3, Gap: time.Second, Probability: 0.25},
@@ -459,7 +460,7 @@ var _ = Describe("fault injection", func() {
 				"dup:1000":               "at most 100 copies",
 				"nosig:5s":               "missing-signature takes no duration",
 			} {
-				_, err := mockserver.ParseFaults(in)
+				_, err := wire.ParseFaults(in)
 				Expect(err).To(MatchError(ContainSubstring(msg)), in)
 			}
 		})

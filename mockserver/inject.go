@@ -9,74 +9,44 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/invalid"
+	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
 )
-
-// AppliedFault is one fault as it was injected, with its parameters in
-// force, so that a verifier reading the log knows what the consumer should
-// have done.
-type AppliedFault struct {
-	Kind        FaultKind `json:"kind"`
-	Count       int       `json:"count,omitempty"`
-	Gap         string    `json:"gap,omitempty"`
-	Window      int       `json:"window,omitempty"`
-	Invalid     string    `json:"invalid,omitempty"`
-	ContentType string    `json:"contentType,omitempty"`
-	// Expect is what a correct consumer does: "reject" (answer non-2xx
-	// and not act on it), "process-once" (act on one copy, answer 200 to
-	// every copy), "tolerate" (act on it as usual), or "either" (a strict
-	// consumer may reject it, a lenient one may act on it).
-	Expect string `json:"expect"`
-	// Detail says what was done.
-	Detail string `json:"detail"`
-}
-
-// expectations per kind; see AppliedFault.Expect.
-var faultExpect = map[FaultKind]string{
-	FaultDuplicate: "process-once", FaultReorder: "tolerate", FaultDelay: "tolerate", FaultDropFirst: "tolerate",
-	FaultSlowSend: "tolerate", FaultContentType: "either", FaultBadSignature: "reject", FaultMissingSignature: "reject",
-	FaultStaleTimestamp: "reject", FaultFutureTimestamp: "reject", FaultTruncatedBody: "reject",
-	FaultMalformedBody: "reject", FaultSchemaViolation: "reject",
-}
 
 // faultPlan is what happens to the deliveries of one event. A nil plan is
 // a clean event.
 type faultPlan struct {
-	faults  []Fault // at most one per kind; defaults filled in
-	applied []AppliedFault
-	wire    wireFaults
+	wire.Plan
+	eff wire.Effects
 	// invalidKinds are the schema violations to try, in order.
 	invalidKinds []generator.Kind
 }
 
 func (fp *faultPlan) get(k FaultKind) (Fault, bool) {
-	if fp != nil {
-		for _, f := range fp.faults {
-			if f.Kind == k {
-				return f, true
-			}
-		}
+	if fp == nil {
+		return Fault{}, false
 	}
-	return Fault{}, false
+	return fp.Get(k)
 }
 
 func (fp *faultPlan) names() []string {
 	if fp == nil {
 		return nil
 	}
-	out := make([]string, len(fp.applied))
-	for i, a := range fp.applied {
+	out := make([]string, len(fp.Applied))
+	for i, a := range fp.Applied {
 		out[i] = string(a.Kind)
 	}
 	return out
 }
 
-// wireFaults returns the per-attempt faults; nil plans send cleanly.
-func (fp *faultPlan) wireFaults() wireFaults {
+// effects returns the per-attempt faults; nil plans send cleanly.
+func (fp *faultPlan) effects() wire.Effects {
 	if fp == nil {
-		return wireFaults{}
+		return wire.Effects{}
 	}
-	return fp.wire
+	return fp.eff
 }
 
 // copyApplied hands each delivery its own slice, so that per-delivery
@@ -85,7 +55,7 @@ func (fp *faultPlan) copyApplied() []AppliedFault {
 	if fp == nil {
 		return nil
 	}
-	return append([]AppliedFault(nil), fp.applied...)
+	return append([]AppliedFault(nil), fp.Applied...)
 }
 
 // planFaults decides which of the requested faults apply to this event.
@@ -120,28 +90,16 @@ func (p *Provider) planFaults(req *triggerRequest) (*faultPlan, error) {
 				fp.invalidKinds = append(append([]generator.Kind(nil), validJSONKinds[r:]...), validJSONKinds[:r]...)
 			}
 		}
-		fp.set(f)
+		fp.Set(f)
 	}
-	if len(fp.faults) == 0 {
+	if len(fp.Faults) == 0 {
 		return nil, nil
 	}
 	return fp, nil
 }
 
 // validJSONKinds are the generator's violations that keep the body JSON.
-var validJSONKinds = []generator.Kind{generator.MissingRequired, generator.WrongType, generator.PatternBreak, generator.EnumBreak}
-
-// set adds f; a later fault of the same kind replaces an earlier one, the
-// way a later flag overrides an earlier one.
-func (fp *faultPlan) set(f Fault) {
-	for i, x := range fp.faults {
-		if x.Kind == f.Kind {
-			fp.faults[i] = f
-			return
-		}
-	}
-	fp.faults = append(fp.faults, f)
-}
+var validJSONKinds = invalid.ValidJSON
 
 func faultKey(seed int64, req *triggerRequest) uint64 {
 	h := fnv.New64a()
@@ -190,61 +148,12 @@ func (fp *faultPlan) finish(body []byte, iv *generator.Invalidity) []byte {
 	if fp == nil {
 		return body
 	}
-	out := body
-	for _, f := range fp.faults {
-		a := AppliedFault{Kind: f.Kind, Count: f.Count, Window: f.Window, Invalid: f.Invalid, ContentType: f.ContentType, Expect: faultExpect[f.Kind]}
-		if f.Gap > 0 {
-			a.Gap = f.Gap.String()
-		}
-		switch f.Kind {
-		case FaultDuplicate:
-			a.Detail = fmt.Sprintf("sent %d more time(s) with the same event id, %s apart; each copy is its own delivery", f.Count, f.Gap)
-		case FaultReorder:
-			a.Detail = fmt.Sprintf("held back until %d later delivery(ies) to the webhook were sent, or for at most %s", f.Window, f.Gap)
-		case FaultDelay:
-			a.Detail = fmt.Sprintf("first attempt sent %s late (provider clock)", f.Gap)
-		case FaultDropFirst:
-			a.Detail = fmt.Sprintf("first attempt lost before reaching the consumer (not counted against the webhook); re-sent %s later", f.Gap)
-		case FaultBadSignature:
-			a.Detail = "signed with a wrong key: the signature does not verify"
-		case FaultMissingSignature:
-			a.Detail = "sent without signature and timestamp headers"
-		case FaultStaleTimestamp:
-			a.Detail = fmt.Sprintf("signed correctly with a timestamp %s in the past", f.Gap)
-		case FaultFutureTimestamp:
-			a.Detail = fmt.Sprintf("signed correctly with a timestamp %s in the future", f.Gap)
-		case FaultContentType:
-			a.Detail = "Content-Type: " + f.ContentType
-		case FaultTruncatedBody:
-			n := len(out)
-			out = out[:n/2]
-			a.Detail = fmt.Sprintf("body cut to %d of %d bytes, signed as sent", len(out), n)
-		case FaultMalformedBody:
-			out = malform(out)
-			a.Detail = "a trailing comma makes the body invalid JSON; signed as sent"
-		case FaultSchemaViolation:
-			if iv != nil {
-				a.Invalid = string(iv.Kind)
-				a.Detail = iv.String()
-			}
-		case FaultSlowSend:
-			a.Detail = fmt.Sprintf("body dripped in %d pieces over %s (real time)", f.Count, f.Gap)
-		}
-		fp.applied = append(fp.applied, a)
+	out := fp.Finish(body)
+	if iv != nil {
+		fp.Explain(string(iv.Kind), iv.String())
 	}
-	fp.wire = newWireFaults(fp.faults)
+	fp.eff = fp.Effects()
 	return out
-}
-
-// malform inserts a trailing comma before the closing bracket, the classic
-// output of a broken serializer; strict parsers all reject it.
-func malform(b []byte) []byte {
-	out := make([]byte, 0, len(b)+1)
-	if n := len(b); n > 0 && (b[n-1] == '}' || b[n-1] == ']') {
-		out = append(append(append(out, b[:n-1]...), ','), b[n-1])
-		return out
-	}
-	return append(append(out, b...), ',')
 }
 
 // firstWait is how long the first attempt of copy n (0 the original)

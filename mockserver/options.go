@@ -9,6 +9,7 @@ import (
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -164,12 +165,7 @@ func (o Options) withDefaults() (Options, error) {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConns = o.Workers * 2
 		t.MaxIdleConnsPerHost = o.Workers * 2
-		o.HTTPClient = &http.Client{
-			Transport: t,
-			// Daily does not follow redirects to other hosts as far as
-			// anyone knows; a redirect is an answer that is not 200.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
+		o.HTTPClient = wire.NewClient(t)
 	}
 	return o, nil
 }

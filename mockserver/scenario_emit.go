@@ -7,6 +7,7 @@ import (
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/mockserver/scenario"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // paced reports whether each event should have been sent before the
@@ -29,7 +30,7 @@ type providerEmitter struct {
 func (e *providerEmitter) Emit(ctx context.Context, em scenario.Emission) (scenario.Emitted, error) {
 	faults := append([]Fault(nil), e.faults...)
 	if len(em.Faults) > 0 {
-		fs, err := ParseFaults(strings.Join(em.Faults, ","))
+		fs, err := wire.ParseFaults(strings.Join(em.Faults, ","))
 		if err != nil {
 			return scenario.Emitted{}, err
 		}

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/hookmock/hookmock/mockserver/scenario"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // RunOptions tune one scenario run on the provider.
@@ -146,7 +147,7 @@ func (p *Provider) Scenarios() ([]*scenario.Scenario, error) {
 
 func (p *Provider) scenarioOptions() scenario.Options {
 	return scenario.Options{Spec: p.spec, CheckFault: func(name string) error {
-		_, err := ParseFaults(name)
+		_, err := wire.ParseFaults(name)
 		return err
 	}}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/hookmock/hookmock/mockserver/scenario"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // routeScenarios serves the scenario control API and Daily's room actions.
@@ -188,7 +189,7 @@ func (req *scenarioRunRequest) options() (RunOptions, error) {
 		} else if err := json.Unmarshal(req.Faults, &names); err != nil {
 			return opts, badRequest("faults", "want \"dup,reorder\" or a list of fault names")
 		}
-		fs, err := ParseFaults(strings.Join(names, ","))
+		fs, err := wire.ParseFaults(strings.Join(names, ","))
 		if err != nil {
 			return opts, badRequest("faults", "%v", err)
 		}

@@ -35,13 +35,6 @@ func (f Filter) match(d *Delivery) bool {
 		(f.Status == "" || f.Status == d.Status)
 }
 
-// StoreStats is reported by GET /_mock/deliveries and /_mock/health.
-type StoreStats struct {
-	Kept    int `json:"kept"`
-	Evicted int `json:"evicted"`
-	Cap     int `json:"cap"`
-}
-
 // memStore is a bounded in-memory log. Past its cap it evicts the oldest
 // terminal records (never a live one, whose outcome is still to come) and
 // counts them.
@@ -101,7 +94,7 @@ func (s *memStore) List(f Filter) []Delivery {
 	out := []Delivery{}
 	for _, d := range s.order {
 		if _, live := s.byID[d.ID]; live && f.match(d) {
-			out = append(out, d.clone())
+			out = append(out, d.Clone())
 		}
 	}
 	return out

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/mockserver/loadgen"
 	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // BenchmarkLoad runs the load engine for two seconds at each rate against
@@ -32,7 +32,7 @@ func BenchmarkLoad(b *testing.B) {
 			for b.Loop() {
 				var err error
 				rep, err = loadgen.Run(context.Background(), loadgen.Config{
-					Target: mockserver.Target{URL: consumer.URL, Scheme: signing.Daily, Secret: secret},
+					Target: wire.Target{URL: consumer.URL, Scheme: signing.Daily, Secret: secret},
 					Rate:   float64(rate), Duration: 2 * time.Second, Event: "calltransfer.triggered", Seed: 1,
 				})
 				if err != nil {

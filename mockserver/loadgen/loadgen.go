@@ -16,14 +16,14 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
-	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/mockserver/scenario"
+	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
 )
 
 // Config is one load run.
 type Config struct {
-	Target mockserver.Target
+	Target wire.Target
 	// Rate is sends per second (scenario runs per second with Scenario).
 	Rate float64
 	// Duration bounds the time spent starting sends; Max, if set, bounds
@@ -112,7 +112,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Client == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConns, t.MaxIdleConnsPerHost, t.MaxConnsPerHost = c.Connections, c.Connections, c.Connections
-		c.Client = &http.Client{Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		c.Client = wire.NewClient(t)
 	}
 	return c, nil
 }
@@ -225,13 +225,14 @@ func (l *load) unit(ctx context.Context, i int, due time.Time) {
 
 // send posts one event and records its latency from since: the moment it
 // was due, so that a generator falling behind shows as latency too.
-func (l *load) send(ctx context.Context, id string, body []byte, since time.Time, faults []mockserver.Fault) {
-	var att mockserver.Attempt
+func (l *load) send(ctx context.Context, id string, body []byte, since time.Time, faults []wire.Fault) {
+	var att wire.Attempt
 	var err error
+	r := wire.Request{MsgID: id, Body: body, At: time.Now(), Timeout: l.cfg.Timeout, BodyLimit: 256}
 	if len(faults) == 0 {
-		att = mockserver.Send(ctx, l.cfg.Client, l.cfg.Target, id, body, time.Now(), l.cfg.Timeout, 256)
+		att = wire.Send(ctx, l.cfg.Client, l.cfg.Target, r)
 	} else {
-		att, _, err = mockserver.SendFaults(ctx, l.cfg.Client, l.cfg.Target, id, body, time.Now(), l.cfg.Timeout, 256, faults)
+		att, _, err = wire.SendFaults(ctx, l.cfg.Client, l.cfg.Target, r, faults)
 	}
 	lat := time.Since(since)
 	switch {
@@ -239,6 +240,8 @@ func (l *load) send(ctx context.Context, id string, body []byte, since time.Time
 		l.rec.record(lat, 0, err.Error())
 	case att.Response == nil:
 		l.rec.record(lat, 0, errorClass(att.Error))
+	case wire.IsRedirect(att.Response.Status):
+		l.rec.record(lat, att.Response.Status, wire.RedirectNotSuccess)
 	default:
 		l.rec.record(lat, att.Response.Status, "")
 	}

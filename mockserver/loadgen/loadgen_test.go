@@ -15,10 +15,10 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/mockserver/loadgen"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -36,7 +36,7 @@ func verifying(t *testing.T, answer int) (*httptest.Server, *atomic.Int64, *sync
 			return
 		}
 		got.Add(1)
-		ids.Store(mockserver.EventID(body), body)
+		ids.Store(wire.EventID(body), body)
 		w.WriteHeader(answer)
 	}))
 	t.Cleanup(srv.Close)
@@ -50,7 +50,7 @@ func TestBoundedOpenLoopRun(t *testing.T) {
 	srv, got, ids := verifying(t, http.StatusOK)
 	var snaps []loadgen.Snapshot
 	rep, err := loadgen.Run(context.Background(), loadgen.Config{
-		Target: mockserver.Target{URL: srv.URL, Scheme: signing.Daily, Secret: secret},
+		Target: wire.Target{URL: srv.URL, Scheme: signing.Daily, Secret: secret},
 		Rate:   200, Duration: time.Second, Seed: 1,
 		Progress: func(s loadgen.Snapshot) { snaps = append(snaps, s) }, ProgressEvery: 250 * time.Millisecond,
 	})
@@ -101,7 +101,7 @@ func TestBoundedOpenLoopRun(t *testing.T) {
 func TestMaxAndErrors(t *testing.T) {
 	srv, _, _ := verifying(t, http.StatusTeapot)
 	rep, err := loadgen.Run(context.Background(), loadgen.Config{
-		Target: mockserver.Target{URL: srv.URL, Scheme: signing.Daily, Secret: secret},
+		Target: wire.Target{URL: srv.URL, Scheme: signing.Daily, Secret: secret},
 		Rate:   1000, Duration: time.Minute, Max: 25, Event: "calltransfer.answered",
 	})
 	if err != nil {
@@ -113,7 +113,7 @@ func TestMaxAndErrors(t *testing.T) {
 	// A refused connection is an error of its own kind.
 	dead := httptest.NewServer(http.NotFoundHandler())
 	dead.Close()
-	rep, err = loadgen.Run(context.Background(), loadgen.Config{Target: mockserver.Target{URL: dead.URL}, Rate: 100, Duration: time.Second, Max: 5})
+	rep, err = loadgen.Run(context.Background(), loadgen.Config{Target: wire.Target{URL: dead.URL}, Rate: 100, Duration: time.Second, Max: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,9 +121,9 @@ func TestMaxAndErrors(t *testing.T) {
 		t.Errorf("refused: %+v", rep.ErrorsBy)
 	}
 	for _, bad := range []loadgen.Config{
-		{Target: mockserver.Target{URL: srv.URL}, Rate: 0, Duration: time.Second},
-		{Target: mockserver.Target{URL: srv.URL}, Rate: 1, Duration: 0},
-		{Target: mockserver.Target{URL: srv.URL}, Rate: 1, Duration: time.Second, Event: "calltransfer.nope"},
+		{Target: wire.Target{URL: srv.URL}, Rate: 0, Duration: time.Second},
+		{Target: wire.Target{URL: srv.URL}, Rate: 1, Duration: 0},
+		{Target: wire.Target{URL: srv.URL}, Rate: 1, Duration: time.Second, Event: "calltransfer.nope"},
 	} {
 		if _, err := loadgen.Run(context.Background(), bad); err == nil {
 			t.Errorf("%+v: accepted", bad)
@@ -139,7 +139,7 @@ func TestScenarioRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, err := loadgen.Run(context.Background(), loadgen.Config{
-		Target: mockserver.Target{URL: srv.URL, Scheme: signing.Daily, Secret: secret},
+		Target: wire.Target{URL: srv.URL, Scheme: signing.Daily, Secret: secret},
 		Rate:   20, Duration: 250 * time.Millisecond, Scenario: sc, Seed: 3,
 	})
 	if err != nil {

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
-	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/mockserver/scenario"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // playScenario plays one run of the scenario with its events back to
@@ -29,8 +29,8 @@ func (l *load) playScenario(ctx context.Context, seed uint64, due time.Time) {
 
 // rolled returns the step's faults that apply to this event: those with a
 // probability are kept or not by the event's seed.
-func rolled(em scenario.Emission) []mockserver.Fault {
-	fs, _ := mockserver.ParseFaults(strings.Join(em.Faults, ","))
+func rolled(em scenario.Emission) []wire.Fault {
+	fs, _ := wire.ParseFaults(strings.Join(em.Faults, ","))
 	kept := fs[:0]
 	for i, f := range fs {
 		r := rand.New(rand.NewPCG(em.Seed, uint64(i)))

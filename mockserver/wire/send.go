@@ -1,10 +1,11 @@
-package mockserver
+package wire
 
 import (
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,13 @@ import (
 
 	"github.com/hookmock/hookmock/mockserver/signing"
 )
+
+// UserAgent is what every hookmock sender calls itself.
+const UserAgent = "hookmock (Daily webhook mock)"
+
+// ProbeBody is the verification request Daily sends before it creates or
+// updates a webhook.
+var ProbeBody = []byte(`{"test":"test"}`)
 
 // Target is where and how a delivery is sent.
 type Target struct {
@@ -23,65 +31,54 @@ type Target struct {
 	BasicAuth string
 }
 
-// wireFaults are the ways one attempt deviates from a clean send. They
-// apply to every attempt of a delivery: the message itself is faulty, and
-// a consumer should reject it each time.
-type wireFaults struct {
-	signature   FaultKind // "", FaultBadSignature or FaultMissingSignature
-	tsShift     time.Duration
-	contentType string
-	drip        time.Duration
-	pieces      int
+// Request is one POST to a target.
+type Request struct {
+	// MsgID is the message id the signature covers (Standard Webhooks'
+	// webhook-id); usually the event's envelope id.
+	MsgID string
+	// Body is the bytes sent, and the bytes signed.
+	Body []byte
+	// At is the signing time, before any timestamp fault moves it.
+	At time.Time
+	// Timeout bounds the whole exchange, reading the response included.
+	Timeout time.Duration
+	// BodyLimit is how many bytes of the response are kept.
+	BodyLimit int
+	// Effects are the per-attempt faults (see Plan.Effects); the zero
+	// value sends cleanly.
+	Effects Effects
 }
 
-func newWireFaults(fs []Fault) wireFaults {
-	var w wireFaults
-	for _, f := range fs {
-		switch f.Kind {
-		case FaultBadSignature, FaultMissingSignature:
-			w.signature = f.Kind
-		case FaultStaleTimestamp:
-			w.tsShift = -f.Gap
-		case FaultFutureTimestamp:
-			w.tsShift = f.Gap
-		case FaultContentType:
-			w.contentType = f.ContentType
-		case FaultSlowSend:
-			w.drip, w.pieces = f.Gap, f.Count
-		}
+// NewClient returns the client every hookmock sender uses: it never
+// follows a redirect, since a redirect is an answer and not a success
+// (Daily does not follow them as far as anyone knows). A nil transport
+// means a clone of http.DefaultTransport.
+func NewClient(t http.RoundTripper) *http.Client {
+	if t == nil {
+		t = http.DefaultTransport.(*http.Transport).Clone()
 	}
-	return w
-}
-
-// Send makes one signed POST of body to t and records the exchange. The
-// body bytes are the signed bytes. The outcome is left as failure unless
-// the status is 200; callers with other success rules re-judge it.
-func Send(ctx context.Context, client *http.Client, t Target, msgID string, body []byte, at time.Time, timeout time.Duration, bodyLimit int) Attempt {
-	return sendWire(ctx, client, t, msgID, body, at, timeout, bodyLimit, wireFaults{})
-}
-
-// SendFaults is Send with faults, for one-shot senders without a provider.
-// Faults that change the bytes or the headers (truncated, malformed,
-// signatures, timestamps, content type, slow send) are applied; faults
-// about when and how often a delivery happens (duplicate, reorder, delay,
-// drop-first) are the caller's to schedule, and schema-violation happens
-// at generation. It also returns what was applied, for the caller's log.
-func SendFaults(ctx context.Context, client *http.Client, t Target, msgID string, body []byte, at time.Time, timeout time.Duration, bodyLimit int, faults []Fault) (Attempt, []AppliedFault, error) {
-	fp := &faultPlan{}
-	for i, f := range faults {
-		if err := f.Validate(); err != nil {
-			return Attempt{}, nil, fmt.Errorf("faults[%d]: %w", i, err)
-		}
-		fp.set(f.Defaults(0))
+	return &http.Client{
+		Transport:     t,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	wire := fp.finish(body, nil)
-	return sendWire(ctx, client, t, msgID, wire, at, timeout, bodyLimit, fp.wire), fp.applied, nil
 }
 
-func sendWire(ctx context.Context, client *http.Client, t Target, msgID string, body []byte, at time.Time, timeout time.Duration, bodyLimit int, w wireFaults) Attempt {
-	att := Attempt{N: 1, At: at, Outcome: outcomeFailure}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+// RedirectNotSuccess is what senders say of a 3xx answer.
+const RedirectNotSuccess = "a redirect is not a success: hookmock, like Daily, does not follow it"
+
+// IsRedirect reports whether status asks the client to go elsewhere,
+// which NewClient never does.
+func IsRedirect(status int) bool { return status >= 300 && status < 400 }
+
+// Send makes one signed POST of r to t and records the exchange. The
+// outcome is left as failure unless the status is 200; callers with other
+// success rules re-judge it.
+func Send(ctx context.Context, client *http.Client, t Target, r Request) Attempt {
+	att := Attempt{N: 1, At: r.At, Outcome: OutcomeFailure}
+	ctx, cancel := context.WithTimeout(ctx, r.Timeout)
 	defer cancel()
+	w := r.Effects
+	body := r.Body
 	var rd io.Reader = bytes.NewReader(body)
 	if w.drip > 0 && len(body) > 0 {
 		rd = newDrip(ctx, body, w.pieces, w.drip)
@@ -96,11 +93,11 @@ func sendWire(ctx context.Context, client *http.Client, t Target, msgID string, 
 	if w.contentType != "" {
 		req.Header.Set("Content-Type", w.contentType)
 	}
-	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set("User-Agent", UserAgent)
 	if t.BasicAuth != "" {
 		req.Header.Set("Authorization", "Basic "+t.BasicAuth)
 	}
-	if err := sign(req.Header, t, w, msgID, at, body); err != nil {
+	if err := sign(req.Header, t, w, r.MsgID, r.At, body); err != nil {
 		att.Error = "cannot sign: " + err.Error()
 		return att
 	}
@@ -114,11 +111,11 @@ func sendWire(ctx context.Context, client *http.Client, t Target, msgID string, 
 		att.LatencyMS = ms(att.Latency)
 		att.Error = err.Error()
 		if errors.Is(err, context.DeadlineExceeded) {
-			att.Error = fmt.Sprintf("no response within %s", timeout)
+			att.Error = fmt.Sprintf("no response within %s", r.Timeout)
 		}
 		return att
 	}
-	rbody, truncated, rerr := readLimited(resp.Body, bodyLimit)
+	rbody, truncated, rerr := readLimited(resp.Body, r.BodyLimit)
 	resp.Body.Close()
 	att.Latency = time.Since(start)
 	att.LatencyMS = ms(att.Latency)
@@ -127,13 +124,33 @@ func sendWire(ctx context.Context, client *http.Client, t Target, msgID string, 
 		att.Error = "reading the response: " + rerr.Error()
 	}
 	if resp.StatusCode == http.StatusOK {
-		att.Outcome = outcomeSuccess
+		att.Outcome = OutcomeSuccess
 	}
 	return att
 }
 
+// SendFaults is Send with faults, for one-shot senders without a provider.
+// Faults that change the bytes or the headers (truncated, malformed,
+// signatures, timestamps, content type, slow send) are applied; faults
+// about when and how often a delivery happens (duplicate, reorder, delay,
+// drop-first) are the caller's to schedule, and schema-violation happens
+// at generation. It also returns what was applied, for the caller's log.
+// r.Effects is ignored: the faults decide them.
+func SendFaults(ctx context.Context, client *http.Client, t Target, r Request, faults []Fault) (Attempt, []AppliedFault, error) {
+	p := &Plan{}
+	for i, f := range faults {
+		if err := f.Validate(); err != nil {
+			return Attempt{}, nil, fmt.Errorf("faults[%d]: %w", i, err)
+		}
+		p.Set(f.Defaults(0))
+	}
+	r.Body = p.Finish(r.Body)
+	r.Effects = p.Effects()
+	return Send(ctx, client, t, r), p.Applied, nil
+}
+
 // sign sets the signature headers, or the faulty ones the attempt asks for.
-func sign(h http.Header, t Target, w wireFaults, msgID string, at time.Time, body []byte) error {
+func sign(h http.Header, t Target, w Effects, msgID string, at time.Time, body []byte) error {
 	secret := t.Secret
 	if w.signature == FaultBadSignature {
 		// A well-formed signature under a key the consumer does not have.
@@ -157,6 +174,19 @@ func sign(h http.Header, t Target, w wireFaults, msgID string, at time.Time, bod
 		}
 	}
 	return nil
+}
+
+// EventID reads the envelope `id` of an event; events of specs without an
+// `id`, and bytes that are not a JSON object, get "".
+func EventID(raw []byte) string {
+	var env struct {
+		ID any `json:"id"`
+	}
+	if json.Unmarshal(raw, &env) != nil {
+		return ""
+	}
+	id, _ := env.ID.(string)
+	return id
 }
 
 // drip hands the body out in pieces with real-time pauses before each, so

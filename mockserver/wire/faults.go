@@ -1,4 +1,4 @@
-package mockserver
+package wire
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/invalid"
 )
 
 // FaultKind names a way the provider misbehaves on purpose.
@@ -202,11 +202,11 @@ func (f Fault) Validate() error {
 		return fmt.Errorf("duplicate: at most %d copies", maxDuplicates)
 	}
 	if f.Invalid != "" {
-		k, err := generator.ParseKind(f.Invalid)
+		k, err := invalid.Parse(f.Invalid)
 		if err != nil {
 			return err
 		}
-		if k == generator.MalformedJSON || k == generator.RandomKind {
+		if k == invalid.MalformedJSON || k == invalid.RandomKind {
 			return fmt.Errorf("schema-violation: %q is not a valid-JSON violation; use malformed-body for bytes that are not JSON", f.Invalid)
 		}
 	}
@@ -254,9 +254,4 @@ func (f Fault) Defaults(firstBackoff time.Duration) Fault {
 		gap(2 * time.Second)
 	}
 	return f
-}
-
-// WithFaults injects faults into the deliveries of one triggered event.
-func WithFaults(f ...Fault) TriggerOption {
-	return func(r *triggerRequest) { r.faults = append(r.faults, f...) }
 }

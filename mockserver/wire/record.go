@@ -1,9 +1,44 @@
-package mockserver
+package wire
 
 import (
 	"net/http"
 	"time"
 )
+
+// An attempt's outcome as the retry policy judged it.
+const (
+	OutcomeSuccess = "success"
+	OutcomeFailure = "failure"
+)
+
+// Attempt is one HTTP exchange with the consumer.
+type Attempt struct {
+	N         int           `json:"n"`
+	At        time.Time     `json:"at"`
+	Request   SentRequest   `json:"request"`
+	Response  *GotResponse  `json:"response,omitempty"`
+	Latency   time.Duration `json:"latencyNs"`
+	LatencyMS float64       `json:"latencyMs"`
+	Error     string        `json:"error,omitempty"`
+	// Outcome is OutcomeSuccess or OutcomeFailure.
+	Outcome string `json:"outcome"`
+}
+
+// SentRequest is what went on the wire.
+type SentRequest struct {
+	Method  string      `json:"method"`
+	URL     string      `json:"url"`
+	Headers http.Header `json:"headers"`
+	Body    string      `json:"body"`
+}
+
+// GotResponse is what came back, with the body cut at the configured limit.
+type GotResponse struct {
+	Status        int         `json:"status"`
+	Headers       http.Header `json:"headers"`
+	Body          string      `json:"body"`
+	BodyTruncated bool        `json:"bodyTruncated,omitempty"`
+}
 
 // Status is where a delivery stands. Delivered, Dropped, Skipped and
 // Interrupted are terminal: every accepted event ends, for every webhook it
@@ -55,37 +90,8 @@ type Delivery struct {
 	Attempts    []Attempt `json:"attempts"`
 }
 
-// Attempt is one HTTP exchange with the consumer.
-type Attempt struct {
-	N         int           `json:"n"`
-	At        time.Time     `json:"at"`
-	Request   SentRequest   `json:"request"`
-	Response  *GotResponse  `json:"response,omitempty"`
-	Latency   time.Duration `json:"latencyNs"`
-	LatencyMS float64       `json:"latencyMs"`
-	Error     string        `json:"error,omitempty"`
-	// Outcome is "success" or "failure" as the retry policy judged it.
-	Outcome string `json:"outcome"`
-}
-
-// SentRequest is what went on the wire.
-type SentRequest struct {
-	Method  string      `json:"method"`
-	URL     string      `json:"url"`
-	Headers http.Header `json:"headers"`
-	Body    string      `json:"body"`
-}
-
-// GotResponse is what came back, with the body cut at the configured limit.
-type GotResponse struct {
-	Status        int         `json:"status"`
-	Headers       http.Header `json:"headers"`
-	Body          string      `json:"body"`
-	BodyTruncated bool        `json:"bodyTruncated,omitempty"`
-}
-
-// clone deep-copies a record so that readers never share its slices.
-func (d *Delivery) clone() Delivery {
+// Clone deep-copies a record so that readers never share its slices.
+func (d *Delivery) Clone() Delivery {
 	c := *d
 	c.Faults = append([]string(nil), d.Faults...)
 	c.Injected = append([]AppliedFault(nil), d.Injected...)
@@ -96,4 +102,18 @@ func (d *Delivery) clone() Delivery {
 		c.NextAttemptAt = &t
 	}
 	return c
+}
+
+// DeliveryLog is the JSON export of a provider's delivery log
+// (GET /_mock/deliveries); the verifier's offline mode reads it back.
+type DeliveryLog struct {
+	Deliveries []Delivery `json:"deliveries"`
+	Store      StoreStats `json:"store"`
+}
+
+// StoreStats says how much of the log is kept.
+type StoreStats struct {
+	Kept    int `json:"kept"`
+	Evicted int `json:"evicted"`
+	Cap     int `json:"cap"`
 }
