@@ -103,8 +103,8 @@ func TestGateUsageErrors(t *testing.T) {
 		{[]string{daily100}, "gate needs two contracts"},
 		{[]string{daily100, filepath.Join(dir, "missing.yaml")}, "new contract:"},
 		{[]string{"--format", "xml", daily100, daily110}, `--format "xml"`},
-		{[]string{"--policy", badPolicy, daily100, daily110}, `policy.yaml:2: unknown rule "no-such-rule"`},
-		{[]string{"--consumers", dir, daily100, daily110}, `policy.yaml:1: unknown key "rules"`},
+		{[]string{"--policy", badPolicy, daily100, daily110}, `policy.yaml:2:3: unknown rule "no-such-rule"`},
+		{[]string{"--consumers", dir, daily100, daily110}, `policy.yaml:1:1: unknown key "rules"`},
 		{[]string{"--consumers", t.TempDir(), daily100, daily110}, "no consumer contracts"},
 		{[]string{"git:no-such-ref-xyz:spec/daily/calltransfer.yaml", daily110}, "git show no-such-ref-xyz:"},
 	} {

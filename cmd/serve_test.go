@@ -160,8 +160,9 @@ func TestServeRunsUntilCancelled(t *testing.T) {
 
 func TestServeRejectsBadConfig(t *testing.T) {
 	for _, c := range []struct{ yaml, want string }{
-		{"addr: 127.0.0.1:0\nprobe:\n  timout: 5s\n", "line 3: field timout not found"},
-		{"delivery:\n  timeout: soon\n", "line 2, column 12: \"soon\" is not a duration"},
+		{"addr: 127.0.0.1:0\nprobe:\n  timout: 5s\n", `:3:3: probe: unknown key "timout" (did you mean "timeout"?); valid keys: timeout, signed`},
+		{"delivry:\n  workers: 2\n", `:1:1: unknown key "delivry" (did you mean "delivery"?); valid keys: addr, spec,`},
+		{"delivery:\n  timeout: soon\n", `:2:12: delivery.timeout: "soon" is not a duration`},
 		{"clock: sundial\n", "clock: \"sundial\" is not real or virtual"},
 	} {
 		path := writeFile(t, "hookmock.yaml", c.yaml)

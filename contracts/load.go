@@ -14,6 +14,7 @@ import (
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/spec"
+	"github.com/hookmock/hookmock/spec/yamlsafe"
 )
 
 // topKeys are the keys of a contract file. name, events and reads are the
@@ -44,14 +45,11 @@ func ParseContract(source string, data []byte) (*Contract, error) {
 	base := filepath.Base(source)
 	c := &Contract{Name: strings.TrimSuffix(base, filepath.Ext(base)), Source: source, lines: map[string]int{}}
 	r := yamlReader{source}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
+	root, err := yamlsafe.Parse(source, data, yamlsafe.Limits{})
+	if err != nil || root == nil {
+		return c, err
 	}
-	if len(doc.Content) == 0 {
-		return c, nil
-	}
-	top, err := r.mapping(doc.Content[0], "the contract", topKeys...)
+	top, err := r.mapping(root, "the contract", topKeys...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,20 +1,20 @@
 package contracts
 
 import (
-	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/hookmock/hookmock/spec/yamlsafe"
 )
 
-// yamlReader reads YAML nodes and words every error as "source:line: …",
+// yamlReader reads YAML nodes and words every error as "source:line:col: …",
 // the way a consumer team's editor can jump to.
 type yamlReader struct{ source string }
 
 func (r yamlReader) errf(n *yaml.Node, format string, a ...any) error {
-	return fmt.Errorf("%s:%d: %s", r.source, n.Line, fmt.Sprintf(format, a...))
+	return yamlsafe.At(r.source, n, format, a...)
 }
 
 // deref follows a YAML alias (*name) to the node it names.
@@ -46,9 +46,9 @@ func (r yamlReader) mapping(n *yaml.Node, what string, known ...string) ([]keyVa
 		if known != nil && !contains(known, k.Value) {
 			where := ""
 			if what != "the contract" {
-				where = " in " + what
+				where = what + ": "
 			}
-			return nil, r.errf(k, "unknown key %q%s (want %s)", k.Value, where, strings.Join(known, ", "))
+			return nil, r.errf(k, "%s%s", where, yamlsafe.UnknownKey(k.Value, known))
 		}
 		out = append(out, keyValue{k, v})
 	}

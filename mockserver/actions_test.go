@@ -191,9 +191,9 @@ var _ = Describe("Daily's room actions", func() {
 			Expect(m["info"]).To(Equal("Room not in SFU mode"))
 
 			for doc, want := range map[string]string{
-				"actions:\n  errors:\n    - room: x\n      status: 200\n      message: m\n": "line 3, column 7: actions.errors: status: 200 is not an error status",
-				"actions:\n  errors:\n    - room: x\n      stauts: 404\n":                   `line 4, column 7: actions.errors: unknown field "stauts"`,
-				"actions:\n  errors:\n    - status: 404\n      message: m\n":                "line 3, column 7: actions.errors: room: required when sessionId is not given",
+				"actions:\n  errors:\n    - room: x\n      status: 200\n      message: m\n": ":3:7: actions.errors: status: 200 is not an error status",
+				"actions:\n  errors:\n    - room: x\n      stauts: 404\n":                   `:4:7: actions.errors: unknown field "stauts"`,
+				"actions:\n  errors:\n    - status: 404\n      message: m\n":                ":3:7: actions.errors: room: required when sessionId is not given",
 			} {
 				bad := filepath.Join(dir, "bad.yaml")
 				Expect(os.WriteFile(bad, []byte(doc), 0o644)).To(Succeed())

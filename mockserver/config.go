@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/spec/yamlsafe"
 )
 
 // Config is hookmock.yaml, the one configuration file of `hookmock serve`.
@@ -93,10 +93,12 @@ func LoadConfig(path string) (*Config, error) {
 		return nil, err
 	}
 	var c Config
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	root, err := yamlsafe.Parse(path, data, yamlsafe.Limits{})
+	if err != nil {
+		return nil, err
+	}
+	if err := yamlsafe.Decode(path, root, &c); err != nil {
+		return nil, err
 	}
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

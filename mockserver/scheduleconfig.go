@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -254,11 +253,10 @@ func (c *ScheduleConfig) locate(e *fieldError) error {
 		return e
 	}
 	n := nodeAt(c.node, e.Field, strings.HasPrefix(e.Msg, "unknown field"))
-	msg := fmt.Sprintf("line %d, column %d: schedules[%d].%s", n.Line, n.Column, c.index, e.Error())
 	if c.file != "" {
-		msg = c.file + ": " + msg
+		return fmt.Errorf("%s:%d:%d: schedules[%d].%s", c.file, n.Line, n.Column, c.index, e.Error())
 	}
-	return errors.New(msg)
+	return fmt.Errorf("line %d, column %d: schedules[%d].%s", n.Line, n.Column, c.index, e.Error())
 }
 
 // nodeAt walks a path such as faults[1].gap from a mapping node and

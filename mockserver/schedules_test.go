@@ -265,26 +265,26 @@ schedules:
 					_, err = mockserver.NewProvider(opts)
 				}
 				Expect(err).To(HaveOccurred())
-				Expect(err.Error()).To(HavePrefix(path + ": " + want))
+				Expect(err.Error()).To(HavePrefix(path + ":" + want))
 			},
 			Entry("a bad rate", "schedules:\n  - event: calltransfer.answered\n    rate: fast\n",
-				`line 3, column 11: schedules[0].rate: "fast" is not a rate (e.g. 50/s, 3000/m, 2/h)`),
+				`3:11: schedules[0].rate: "fast" is not a rate (e.g. 50/s, 3000/m, 2/h)`),
 			Entry("a bad cron", "schedules:\n  - event: calltransfer.answered\n    cron: \"61 * * * *\"\n",
-				`line 3, column 11: schedules[0].cron: "61 * * * *" is not a cron expression (e.g. "*/5 * * * *", "*/10 * * * * *" with seconds, "@hourly"): end of range (61) above maximum (59): 61`),
+				`3:11: schedules[0].cron: "61 * * * *" is not a cron expression (e.g. "*/5 * * * *", "*/10 * * * * *" with seconds, "@hourly"): end of range (61) above maximum (59): 61`),
 			Entry("two timings", "schedules:\n  - event: calltransfer.answered\n    every: 5s\n    rate: 2/s\n",
-				"line 3, column 12: schedules[0].every: give exactly one of every, cron or rate"),
+				"3:12: schedules[0].every: give exactly one of every, cron or rate"),
 			Entry("an unknown key", "schedules:\n  - event: calltransfer.answered\n    every: 5s\n    evry: 5s\n",
-				"line 4, column 5: schedules[0].evry: unknown field (have id, event, scenario, every, cron, rate, jitter, count, until, set, faults)"),
+				"4:5: schedules[0].evry: unknown field (have id, event, scenario, every, cron, rate, jitter, count, until, set, faults)"),
 			Entry("a bad fault gap", "schedules:\n  - event: calltransfer.answered\n    every: 5s\n    faults:\n      - dup\n      - {kind: delay, gap: soon}\n",
-				`line 6, column 28: schedules[0].faults[1].gap: "soon" is not a duration (e.g. 500ms, 5s, 15m)`),
+				`6:28: schedules[0].faults[1].gap: "soon" is not a duration (e.g. 500ms, 5s, 15m)`),
 			Entry("a bad until", "schedules:\n  - event: calltransfer.answered\n    every: 5s\n    until: tomorrow\n",
-				`line 4, column 12: schedules[0].until: "tomorrow" is neither an RFC 3339 time (2026-03-01T12:00:00Z) nor a positive duration (1h)`),
+				`4:12: schedules[0].until: "tomorrow" is neither an RFC 3339 time (2026-03-01T12:00:00Z) nor a positive duration (1h)`),
 			Entry("a negative count", "schedules:\n  - event: calltransfer.answered\n    every: 5s\n    count: -3\n",
-				"line 4, column 12: schedules[0].count: want a positive whole number, got the number -3"),
+				"4:12: schedules[0].count: want a positive whole number, got the number -3"),
 			Entry("not a list", "schedules:\n  event: calltransfer.answered\n",
-				"line 2, column 3: schedules: want a list of schedules"),
+				"2:3: schedules: want a list of schedules"),
 			Entry("an event the contract lacks", "schedules:\n  - every: 5s\n    event: calltransfer.answred\n  - every: 5s\n    event: calltransfer.answered\n",
-				`line 3, column 12: schedules[0].event: no event "calltransfer.answred"; this mock serves calltransfer.answered, `),
+				`3:12: schedules[0].event: no event "calltransfer.answred"; this mock serves calltransfer.answered, `),
 		)
 	})
 })

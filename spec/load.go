@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/hookmock/hookmock/spec/yamlsafe"
 )
 
 //go:embed daily/*.yaml
@@ -75,7 +77,10 @@ func LoadFile(path string, opts ...LoadOption) (*Spec, error) {
 // LoadOption tunes loading.
 type LoadOption func(*loadConfig)
 
-type loadConfig struct{ deferCompile bool }
+type loadConfig struct {
+	deferCompile bool
+	limits       yamlsafe.Limits
+}
 
 // DeferCompile skips compiling validators at load; they compile on first
 // use (or on Compile). Tools that only read schemas, like the gate, save
@@ -84,11 +89,11 @@ func DeferCompile() LoadOption { return func(c *loadConfig) { c.deferCompile = t
 
 // LoadBytes loads a contract from JSON or YAML bytes; source names it in errors.
 func LoadBytes(source string, data []byte, opts ...LoadOption) (*Spec, error) {
-	var cfg loadConfig
+	cfg := loadConfig{limits: DefaultLimits()}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	root, lines, err := parseDocument(source, data)
+	root, lines, err := parseDocument(source, data, cfg.limits)
 	if err != nil {
 		return nil, err
 	}

@@ -63,8 +63,8 @@ var _ = Describe("loading documents", func() {
 		Entry("Swagger 2.0", "swagger: '2.0'\nopenapi: '2.0'\n", "OpenAPI 2.0 is not supported"),
 		Entry("x-webhooks in a 3.1 document", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nx-webhooks: {}\n", "not `x-webhooks`"),
 		Entry("a webhook without operations", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  e: {summary: s}\n", `webhook "e" declares no operation`, "doc.yaml:4"),
-		Entry("broken YAML", "openapi: 3.1.0\ninfo: [\n", "doc.yaml", "line"),
-		Entry("duplicate keys", "openapi: 3.1.0\nopenapi: 3.1.0\n", "line 2: duplicate key"),
+		Entry("broken YAML", "openapi: 3.1.0\ninfo: [\n", "doc.yaml:3:1:", "did not find expected node content"),
+		Entry("duplicate keys", "openapi: 3.1.0\nopenapi: 3.1.0\n", "doc.yaml:2:1: duplicate key"),
 		Entry("malformed JSON", "{\"openapi\": \"3.1.0\",}", "doc.yaml: line 1, column 21"),
 	)
 

@@ -10,12 +10,18 @@ import (
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/hookmock/hookmock/spec/yamlsafe"
 )
 
 // parseDocument turns JSON or YAML bytes into plain JSON values (objects as
 // map[string]any, numbers as json.Number). For YAML it also records the line
 // of every node, keyed by JSON pointer, so that errors can name a line.
-func parseDocument(source string, data []byte) (any, map[string]int, error) {
+func parseDocument(source string, data []byte, lim yamlsafe.Limits) (any, map[string]int, error) {
+	if len(data) > lim.MaxBytes {
+		return nil, nil, &yamlsafe.Error{File: source, Limit: LimitSpecBytes,
+			Msg: fmt.Sprintf("%d bytes is more than %s allows (%d)", len(data), LimitSpecBytes, lim.MaxBytes)}
+	}
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if len(trimmed) == 0 {
 		return nil, nil, fmt.Errorf("%s: empty document", source)
@@ -27,17 +33,17 @@ func parseDocument(source string, data []byte) (any, map[string]int, error) {
 		}
 		return v, nil, nil
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", source, err)
+	root, err := yamlsafe.Parse(source, data, lim)
+	if err != nil {
+		return nil, nil, err
 	}
-	if len(doc.Content) == 0 {
+	if root == nil {
 		return nil, nil, fmt.Errorf("%s: empty document", source)
 	}
 	lines := map[string]int{}
-	v, err := yamlToJSON(doc.Content[0], "", lines)
+	v, err := yamlToJSON(source, root, "", lines)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", source, err)
+		return nil, nil, err
 	}
 	return v, lines, nil
 }
@@ -93,26 +99,26 @@ func LineCol(data []byte, off int64) (int, int) {
 	return line, col
 }
 
-func yamlToJSON(n *yaml.Node, ptr string, lines map[string]int) (any, error) {
+func yamlToJSON(source string, n *yaml.Node, ptr string, lines map[string]int) (any, error) {
 	lines[ptr] = n.Line
 	switch n.Kind {
 	case yaml.AliasNode:
-		return yamlToJSON(n.Alias, ptr, lines)
+		return yamlToJSON(source, n.Alias, ptr, lines)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Tag == "!!merge" {
-				return nil, fmt.Errorf("line %d: YAML merge keys (<<) are not supported in contracts", k.Line)
+				return nil, yamlsafe.At(source, k, "YAML merge keys (<<) are not supported in contracts")
 			}
 			if k.Kind != yaml.ScalarNode {
-				return nil, fmt.Errorf("line %d: mapping keys must be scalars", k.Line)
+				return nil, yamlsafe.At(source, k, "mapping keys must be scalars")
 			}
 			if _, dup := m[k.Value]; dup {
-				return nil, fmt.Errorf("line %d: duplicate key %q", k.Line, k.Value)
+				return nil, yamlsafe.At(source, k, "duplicate key %q", k.Value)
 			}
 			child := Join(ptr, k.Value)
-			val, err := yamlToJSON(v, child, lines)
+			val, err := yamlToJSON(source, v, child, lines)
 			if err != nil {
 				return nil, err
 			}
@@ -123,7 +129,7 @@ func yamlToJSON(n *yaml.Node, ptr string, lines map[string]int) (any, error) {
 	case yaml.SequenceNode:
 		a := make([]any, len(n.Content))
 		for i, c := range n.Content {
-			val, err := yamlToJSON(c, ptr+"/"+strconv.Itoa(i), lines)
+			val, err := yamlToJSON(source, c, ptr+"/"+strconv.Itoa(i), lines)
 			if err != nil {
 				return nil, err
 			}
@@ -137,22 +143,22 @@ func yamlToJSON(n *yaml.Node, ptr string, lines map[string]int) (any, error) {
 		case "!!bool":
 			var b bool
 			if err := n.Decode(&b); err != nil {
-				return nil, fmt.Errorf("line %d: %v", n.Line, err)
+				return nil, yamlsafe.At(source, n, "%v", err)
 			}
 			return b, nil
 		case "!!int":
 			var i int64
 			if err := n.Decode(&i); err != nil {
-				return nil, fmt.Errorf("line %d: %v", n.Line, err)
+				return nil, yamlsafe.At(source, n, "%v", err)
 			}
 			return json.Number(strconv.FormatInt(i, 10)), nil
 		case "!!float":
 			var f float64
 			if err := n.Decode(&f); err != nil {
-				return nil, fmt.Errorf("line %d: %v", n.Line, err)
+				return nil, yamlsafe.At(source, n, "%v", err)
 			}
 			if math.IsInf(f, 0) || math.IsNaN(f) {
-				return nil, fmt.Errorf("line %d: %q is not a JSON number", n.Line, n.Value)
+				return nil, yamlsafe.At(source, n, "%q is not a JSON number", n.Value)
 			}
 			return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), nil
 		case "!!str", "!!binary", "!!timestamp":
@@ -160,8 +166,8 @@ func yamlToJSON(n *yaml.Node, ptr string, lines map[string]int) (any, error) {
 			// contract's date-time formats expect the text.
 			return n.Value, nil
 		default:
-			return nil, fmt.Errorf("line %d: unsupported YAML tag %s", n.Line, n.Tag)
+			return nil, yamlsafe.At(source, n, "unsupported YAML tag %s", n.Tag)
 		}
 	}
-	return nil, fmt.Errorf("line %d: unsupported YAML node", n.Line)
+	return nil, yamlsafe.At(source, n, "unsupported YAML node")
 }

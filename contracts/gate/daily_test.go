@@ -177,10 +177,10 @@ func TestReplay(t *testing.T) {
 
 func TestConsumerErrorsNameFileAndLine(t *testing.T) {
 	for src, want := range map[string]string{
-		"name: x\nevnts: [a]\n":                      `c.yaml:2: unknown key "evnts"`,
+		"name: x\nevnts: [a]\n":                      `c.yaml:2:1: unknown key "evnts" (did you mean "events"?)`,
 		"events: [a]\nreads:\n  b: [payload.x]\n":    `c.yaml:3: reads names "b", which is not in events`,
-		"events: a\n":                                `c.yaml:1: events must be a list`,
-		"reads:\n  calltransfer.completed: [a..b]\n": `c.yaml:2: field "a..b": empty segment`,
+		"events: a\n":                                `c.yaml:1:9: events must be a list`,
+		"reads:\n  calltransfer.completed: [a..b]\n": `c.yaml:2:28: field "a..b": empty segment`,
 	} {
 		if _, err := gate.ParseConsumer("c.yaml", []byte(src)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", src, err, want)

@@ -2,11 +2,15 @@ package gate
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/hookmock/hookmock/spec/yamlsafe"
 )
 
 // Policy adjusts rule impacts for a team. The zero Policy keeps the defaults.
@@ -56,19 +60,29 @@ func ParsePolicy(source string, data []byte) (Policy, error) {
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		if k.Value != "rules" {
-			return p, fmt.Errorf("%s:%d: unknown policy key %q (want: rules)", source, k.Line, k.Value)
+			return p, yamlsafe.At(source, k, "%s", yamlsafe.UnknownKey(k.Value, []string{"rules"}))
+		}
+		for v.Kind == yaml.AliasNode {
+			v = v.Alias
 		}
 		if v.Kind != yaml.MappingNode {
-			return p, fmt.Errorf("%s:%d: `rules` must map rule ids to a level", source, v.Line)
+			return p, yamlsafe.At(source, v, "`rules` must map rule ids to a level")
 		}
 		for j := 0; j+1 < len(v.Content); j += 2 {
 			id, val := v.Content[j], v.Content[j+1]
+			for val.Kind == yaml.AliasNode {
+				val = val.Alias
+			}
 			if _, ok := registry[id.Value]; !ok {
-				return p, fmt.Errorf("%s:%d: unknown rule %q (`hookmock gate --help` lists the rules)", source, id.Line, id.Value)
+				hint := ""
+				if near := yamlsafe.Nearest(id.Value, slices.Sorted(maps.Keys(registry))); len(near) > 0 {
+					hint = fmt.Sprintf(" (did you mean %q?)", near[0])
+				}
+				return p, yamlsafe.At(source, id, "unknown rule %q%s; `hookmock gate --help` lists the rules", id.Value, hint)
 			}
 			o, ok := overrideWords[strings.ToLower(val.Value)]
 			if val.Kind != yaml.ScalarNode || !ok {
-				return p, fmt.Errorf("%s:%d: rule %q: want one of %s", source, val.Line, id.Value, strings.Join(sortedWords(), ", "))
+				return p, yamlsafe.At(source, val, "rule %q: want one of %s", id.Value, strings.Join(sortedWords(), ", "))
 			}
 			p.Rules[id.Value] = o
 		}
@@ -87,16 +101,15 @@ func sortedWords() []string {
 
 // yamlMapping parses a YAML document that must be a mapping (or empty).
 func yamlMapping(source string, data []byte) (*yaml.Node, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
+	top, err := yamlsafe.Parse(source, data, yamlsafe.Limits{})
+	if err != nil || top == nil {
+		return nil, err
 	}
-	if len(doc.Content) == 0 {
-		return nil, nil
+	for top.Kind == yaml.AliasNode {
+		top = top.Alias
 	}
-	top := doc.Content[0]
 	if top.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%s:%d: the document must be a mapping", source, top.Line)
+		return nil, yamlsafe.At(source, top, "the document must be a mapping")
 	}
 	return top, nil
 }

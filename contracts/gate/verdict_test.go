@@ -199,9 +199,9 @@ func TestExtensibleEnumAndPolicy(t *testing.T) {
 		t.Errorf("policy off: %v", rules(rep))
 	}
 	for src, wantErr := range map[string]string{
-		"rules:\n  enum-value-addded: minor\n": `policy.yaml:2: unknown rule "enum-value-addded"`,
-		"rules:\n  enum-value-added: huge\n":   `policy.yaml:2: rule "enum-value-added": want one of`,
-		"levels: {}\n":                         `policy.yaml:1: unknown policy key "levels"`,
+		"rules:\n  enum-value-addded: minor\n": `policy.yaml:2:3: unknown rule "enum-value-addded" (did you mean "enum-value-added"?)`,
+		"rules:\n  enum-value-added: huge\n":   `policy.yaml:2:21: rule "enum-value-added": want one of`,
+		"levels: {}\n":                         `policy.yaml:1:1: unknown key "levels"; valid keys: rules`,
 	} {
 		if _, err := gate.ParsePolicy("policy.yaml", []byte(src)); err == nil || !strings.Contains(err.Error(), wantErr) {
 			t.Errorf("policy %q: error %v, want %q", src, err, wantErr)

@@ -1,7 +1,7 @@
 package scenario
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hookmock/hookmock/spec"
+	"github.com/hookmock/hookmock/spec/yamlsafe"
 )
 
 // Options tune loading.
@@ -22,6 +23,24 @@ type Options struct {
 	// CheckFault validates a fault name; nil leaves fault names unchecked
 	// (the scenario package does not know the mock server's fault kinds).
 	CheckFault func(name string) error
+	// Limits bound the YAML (size, nesting, alias expansion); zero fields
+	// take the defaults, MaxScenarioBytes for the size.
+	Limits yamlsafe.Limits
+}
+
+// LimitScenarioBytes names the cap on a scenario file's size; its default
+// is MaxScenarioBytes.
+const (
+	LimitScenarioBytes = "scenario.maxBytes"
+	MaxScenarioBytes   = 1 << 20
+)
+
+func (o Options) limits() yamlsafe.Limits {
+	l := o.Limits
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = MaxScenarioBytes
+	}
+	return l
 }
 
 // LoadFile reads and checks a scenario file.
@@ -42,13 +61,18 @@ func Parse(file string, data []byte, opts Options) (*Scenario, error) {
 		}
 		opts.Spec = s
 	}
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		return nil, yamlError(file, err)
+	if limit := opts.limits().MaxBytes; len(data) > limit {
+		return nil, Errors{{Pos: Pos{File: file}, Msg: fmt.Sprintf("%d bytes is more than %s allows (%d)", len(data), LimitScenarioBytes, limit)}}
+	}
+	root, err := yamlsafe.Parse(file, data, opts.limits())
+	if err != nil {
+		return nil, yamlError(err)
+	}
+	if root == nil {
+		return nil, Errors{{Pos: Pos{File: file, Line: 1}, Msg: "empty file; a scenario needs name, description and steps"}}
 	}
 	l := &loader{file: file, opts: opts, fields: newFieldChecker(opts.Spec)}
-	sc := l.scenario(&doc)
+	sc := l.scenario(root)
 	if len(l.errs) > 0 {
 		return nil, l.errs
 	}
@@ -56,20 +80,17 @@ func Parse(file string, data []byte, opts Options) (*Scenario, error) {
 	return sc, nil
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// yamlError turns a YAML syntax error into a positioned one; the parser
-// gives a line but no column.
-func yamlError(file string, err error) error {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return Errors{{Pos: Pos{File: file, Line: n}, Msg: "YAML: " + m[2]}}
+// yamlError turns the reader's error into the loader's positioned kind.
+func yamlError(err error) error {
+	var e *yamlsafe.Error
+	if !errors.As(err, &e) {
+		return err
 	}
-	if msg == "EOF" {
-		return Errors{{Pos: Pos{File: file, Line: 1}, Msg: "empty file; a scenario needs name, description and steps"}}
+	msg := e.Msg
+	if e.Limit == "" {
+		msg = "YAML: " + msg
 	}
-	return Errors{{Pos: Pos{File: file}, Msg: strings.TrimPrefix(msg, "yaml: ")}}
+	return Errors{{Pos: Pos{File: e.File, Line: e.Line, Col: e.Col}, Msg: msg}}
 }
 
 type loader struct {
@@ -100,7 +121,7 @@ func (l *loader) mapping(n *yaml.Node, what string, want ...string) map[string][
 		k, v := n.Content[i], n.Content[i+1]
 		switch {
 		case !slices.Contains(want, k.Value):
-			l.errorf(k, "%s: unknown field %q (want %s)", what, k.Value, strings.Join(want, ", "))
+			l.errorf(k, "%s: %s", what, yamlsafe.UnknownKey(k.Value, want))
 		case out[k.Value][0] != nil:
 			l.errorf(k, "%s: %q given twice", what, k.Value)
 		default:

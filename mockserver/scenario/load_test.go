@@ -2,6 +2,7 @@ package scenario_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -47,9 +48,9 @@ func TestBrokenFilesNameFileLineAndColumn(t *testing.T) {
 		{"range backwards", "after: 100ms..300ms", "after: 300ms..100ms",
 			`s.yaml:10:12: steps[1].after: "300ms..100ms": the range ends before it starts`},
 		{"unknown step field", "    after: 100ms..300ms", "    aftr: 100ms..300ms",
-			`s.yaml:10:5: steps[1]: unknown field "aftr"`},
+			`s.yaml:10:5: steps[1]: unknown key "aftr" (did you mean "after"?); valid keys: event, after,`},
 		{"unknown top-level field", "vars:", "varz:",
-			`s.yaml:3:1: scenario: unknown field "varz"`},
+			`s.yaml:3:1: scenario: unknown key "varz" (did you mean "vars"?)`},
 		{"undeclared override field", "payload.room: sales", "payload.romm: sales",
 			`s.yaml:8:7: steps[0].set: "romm" is not a field of payload in calltransfer.triggered; did you mean "room"?`},
 		{"override value of the wrong type", "payload.room: sales", "payload.is_sip_refer: yes-please",
@@ -69,7 +70,11 @@ func TestBrokenFilesNameFileLineAndColumn(t *testing.T) {
 		{"missing description", "description: a scenario to break\n", "",
 			`s.yaml:1:1: scenario: description is required`},
 		{"YAML syntax", "  - event: calltransfer.triggered", "  - event: [calltransfer.triggered",
-			`s.yaml:`},
+			`s.yaml:7:8: YAML: did not find expected ',' or ']'`},
+		// The parser stops at the key indented one column short; yaml.v3
+		// used to blame the line before it.
+		{"YAML indentation", "    after: 100ms..300ms", "   after: 100ms..300ms",
+			`s.yaml:10:4: YAML: did not find expected '-' indicator`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -202,5 +207,30 @@ steps:
 	last := decode(t, run.Events[len(run.Events)-1].Body)["payload"].(map[string]any)
 	if last["to_endpoint"] != last["from_endpoint"] {
 		t.Fatalf("the template was not filled in: %v", last)
+	}
+}
+
+// The 124-byte scenario that used to kill the server with a stack overflow,
+// and a billion-laughs scenario, are load errors naming the place.
+func TestHostileYAMLIsALoadError(t *testing.T) {
+	laughs := "name: x\ndescription: d\nl0: &l0 [lol]\n"
+	for i := 1; i < 10; i++ {
+		laughs += fmt.Sprintf("l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	for name, c := range map[string]struct{ doc, want string }{
+		"alias cycle": {"name: x\ndescription: d\nsteps:\n  - event: calltransfer.triggered\n    set: &m {payload.room: *m}\n",
+			"s.yaml:5:28: YAML: alias *m is inside the node its anchor &m names"},
+		"billion laughs": {laughs, "yaml.maxAliasExpansion"},
+		"too big":        {"name: x\n" + strings.Repeat("#", scenario.MaxScenarioBytes), "scenario.maxBytes"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := scenario.Parse("s.yaml", []byte(c.doc), scenario.Options{})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got %v, want %q", err, c.want)
+			}
+			if es := scenario.AsErrors(err); len(es) != 1 || es[0].Pos.File != "s.yaml" {
+				t.Fatalf("not one positioned error: %#v", err)
+			}
+		})
 	}
 }
