@@ -37,10 +37,49 @@ func TestEventsTable(t *testing.T) {
 	if code != cmd.ExitOK {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"Daily call-transfer webhooks 1.0.0", "calltransfer.triggered  1.0.0", "calltransfer.answered", "Emitted when remote endpoint answered the call."} {
+	for _, want := range []string{"Daily webhooks 1.2.0 (OpenAPI 3.1.0, 33 events in 10 families)", "\ncalltransfer\n",
+		"  calltransfer.triggered  1.0.0", "calltransfer.answered", "Emitted when remote endpoint answered the call.",
+		"\nwaiting-participant\n  waiting-participant.joined  1.0.0"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in:\n%s", want, out)
 		}
+	}
+	// Families come in order, each once, with its events under it.
+	var fams []string
+	for _, line := range strings.Split(out, "\n")[1:] {
+		if line != "" && !strings.HasPrefix(line, " ") {
+			fams = append(fams, line)
+		}
+	}
+	want := []string{"batch-processor", "calltransfer", "dialin", "dialout", "meeting", "participant", "recording", "streaming", "transcript", "waiting-participant"}
+	if strings.Join(fams, ",") != strings.Join(want, ",") {
+		t.Errorf("family headings %v, want %v", fams, want)
+	}
+}
+
+func TestEventsFamilyFilter(t *testing.T) {
+	code, out, _ := run(t, "", "events", "--family", "recording")
+	if code != cmd.ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"recording.started", "recording.ready-to-download", "recording.error"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "meeting.") || strings.Contains(out, "calltransfer.") || strings.Count(out, "  recording.") != 3 {
+		t.Errorf("--family recording lists other events:\n%s", out)
+	}
+	code, out, _ = run(t, "", "events", "--family", "recording", "--json")
+	var got struct {
+		Events []struct{ Name, Family string } `json:"events"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); code != cmd.ExitOK || err != nil || len(got.Events) != 3 || got.Events[0].Family != "recording" {
+		t.Errorf("exit %d, %v: %s", code, err, out)
+	}
+	code, _, errOut := run(t, "", "events", "--family", "live-stream")
+	if code != cmd.ExitUsage || !strings.Contains(errOut, `--family "live-stream": embedded:daily/daily.yaml has no such family (families: batch-processor, calltransfer,`) {
+		t.Errorf("exit %d, stderr %s", code, errOut)
 	}
 }
 
@@ -50,18 +89,19 @@ func TestEventsJSON(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	var got struct {
-		Version string `json:"version"`
-		Events  []struct {
-			Name, Type, Version, Direction string
+		Version  string   `json:"version"`
+		Families []string `json:"families"`
+		Events   []struct {
+			Name, Family, Type, Version, Direction string
 		} `json:"events"`
 	}
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err, out)
 	}
-	if got.Version != "1.0.0" || len(got.Events) != 7 { // four calltransfer events and three room events
+	if got.Version != "1.2.0" || len(got.Events) != 33 || len(got.Families) != 10 {
 		t.Fatalf("got %+v", got)
 	}
-	if e := got.Events[3]; e.Name != "calltransfer.triggered" || e.Type != e.Name || e.Version != "1.0.0" || e.Direction != "provider-to-consumer" {
+	if e := got.Events[5]; e.Name != "calltransfer.triggered" || e.Family != "calltransfer" || e.Type != e.Name || e.Version != "1.0.0" || e.Direction != "provider-to-consumer" {
 		t.Errorf("got %+v", e)
 	}
 }

@@ -166,7 +166,7 @@ func TestVerifyUsageErrors(t *testing.T) {
 		{[]string{"--to", "http://127.0.0.1:9", "--report", "html"}, `--report "html": want one of text, json, junit, markdown`},
 		{[]string{"--to", "http://127.0.0.1:9"}, "signing.secret is required"},
 		{[]string{"--to", "127.0.0.1:9", "--secret", verifySecret}, `endpoint: "127.0.0.1:9" is not an http(s) URL`},
-		{[]string{"--contract", bad}, `bad.yaml:2: event "calltransfer.transfered" is not in embedded:daily/calltransfer.yaml`},
+		{[]string{"--contract", bad}, `bad.yaml:2: event "calltransfer.transfered" is not in embedded:daily/daily.yaml`},
 		{[]string{"--contract", "nowhere.yaml"}, "--contract: open nowhere.yaml"},
 		{[]string{"--to", "http://127.0.0.1:9", "--sign", "github"}, `--sign: unknown signing scheme "github"`},
 		{[]string{"extra"}, `unknown command "extra"`},

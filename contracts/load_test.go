@@ -79,7 +79,7 @@ var _ = Describe("LoadContract", func() {
 		Entry("unknown nested key", "signing:\n  secrte: x\n", `:2: signing: unknown key "secrte" (did you mean "secret"?); valid keys: scheme, secret, secretEnv, basicAuth`),
 		Entry("duplicate key", "name: a\nname: b\n", `:2: duplicate key "name"`),
 		Entry("events not a list", "events: calltransfer.completed\n", `:1: events must be a list`),
-		Entry("unknown event", "events:\n  - calltransfer.completed\n  - calltransfer.complete\n", `:3: event "calltransfer.complete" is not in embedded:daily/calltransfer.yaml (events: `),
+		Entry("unknown event", "events:\n  - calltransfer.completed\n  - calltransfer.complete\n", `:3: event "calltransfer.complete" is not in embedded:daily/daily.yaml (events: `),
 		Entry("reads outside events", "events: [calltransfer.completed]\nreads:\n  calltransfer.answered: [payload.room]\n", `:3: reads names "calltransfer.answered", which is not in events`),
 		Entry("bad field", "reads:\n  calltransfer.completed: [a..b]\n", `:2: field "a..b": empty segment`),
 		Entry("bad duration", "deadline: soon\n", `:1: deadline: want a positive duration such as 5s or 250ms, got "soon"`),

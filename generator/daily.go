@@ -12,23 +12,54 @@ import (
 // `payload` (an object) and `event_ts` properties. Which id it gets is
 // data: a template per event type, or per family of types.
 
-// dailyIDs are Daily's observed id patterns (docs/daily-webhooks.md §1.5).
-// {session_id} is payload.session_id, {timestamp} the event's Unix seconds.
+// dailyIDs are Daily's observed id patterns (the catalogue's id table,
+// ../shared/domain/daily-events.md §1). A placeholder names a payload
+// field ({session_id}, {meeting_id}, {user_id}, {instance_id}, {id} for
+// payload.id), {timestamp} the event's Unix seconds, {start_s}/{end_s}
+// the whole seconds of payload.start_ts/end_ts, {ms} event_ts in
+// milliseconds, and {nonce} 8 random hex digits. Patterns marked "assumed"
+// are for events whose example Daily did not publish: they follow the
+// family's.
 var dailyIDs = map[string]string{
 	"calltransfer.triggered": "3602-call-transfer-trig-{session_id}{timestamp}",
 	"calltransfer.initiated": "3602-call-transfer-init-{session_id}{timestamp}",
 	"calltransfer.completed": "3602-call-transfer-completed-{session_id}{timestamp}",
 	// Daily published no calltransfer.answered example, so its id is
 	// unknown. "ans" mirrors Daily's dial-out ids (`2868-dial-out-ans-…`).
-	"calltransfer.answered":    "3602-call-transfer-ans-{session_id}{timestamp}",
-	"dialin.ready":             "3602-dial-in-ready-{timestamp}",
-	"dialin.connected":         "2868-dial-in-con-{session_id}",
-	"dialin.stopped":           "2868-dial-in-stop-{session_id}",
-	"dialout.connected":        "2868-dial-out-con-{session_id}",
-	"dialout.answered":         "2868-dial-out-ans-{session_id}",
-	"dialout.stopped":          "2868-dial-out-stop-{session_id}",
-	"dialout.warning":          "2868-dial-out-warn-{session_id}",
-	"waiting-participant.left": "1-w-ptcpt-left-{session_id}",
+	"calltransfer.answered": "3602-call-transfer-ans-{session_id}{timestamp}",
+	// Daily's example id carries only the second; two rooms ready in the
+	// same second would share it, and the id is consumers' de-duplication
+	// key, so a nonce keeps hookmock's ids distinct.
+	"dialin.ready":      "3602-dial-in-ready-{timestamp}-{nonce}",
+	"dialin.connected":  "2868-dial-in-con-{session_id}",
+	"dialin.stopped":    "2868-dial-in-stop-{session_id}",
+	"dialin.warning":    "2868-dial-in-warn-{session_id}",
+	"dialin.error":      "2868-dial-in-err-{session_id}", // assumed
+	"dialout.connected": "2868-dial-out-con-{session_id}",
+	"dialout.answered":  "2868-dial-out-ans-{session_id}",
+	"dialout.stopped":   "2868-dial-out-stop-{session_id}",
+	"dialout.warning":   "2868-dial-out-warn-{session_id}",
+	"dialout.error":     "2868-dial-out-err-{session_id}",
+
+	"meeting.started":              "met-sta-{meeting_id}-{start_s}",
+	"meeting.ended":                "met-end-{meeting_id}-{end_s}",
+	"participant.joined":           "ptcpt-join-{user_id}-{ms}",
+	"participant.left":             "ptcpt-left-{user_id}-{ms}",   // assumed
+	"waiting-participant.joined":   "1-w-ptcpt-join-{session_id}", // assumed
+	"waiting-participant.left":     "1-w-ptcpt-left-{session_id}",
+	"recording.started":            "rec-sta-{instance_id}-{start_s}",
+	"recording.ready-to-download":  "rec-rtd-{instance_id}-{timestamp}",
+	"recording.error":              "rec-err-{instance_id}-{timestamp}",
+	"transcript.started":           "3431-tra-sta-{id}", // assumed
+	"transcript.ready-to-download": "3431-tra-rtd-{id}", // assumed
+	"transcript.error":             "3431-tra-err-{id}",
+	"streaming.started":            "str-sta-{instance_id}-{timestamp}",
+	"streaming.updated":            "str-upd-{instance_id}-{timestamp}", // assumed
+	"streaming.ended":              "str-end-{instance_id}-{timestamp}", // assumed
+	"streaming.error":              "str-err-{instance_id}-{timestamp}",
+	"streaming.warning":            "str-warn-{instance_id}-{timestamp}", // assumed
+	"batch-processor.job-finished": "bp-jf-{id}",
+	"batch-processor.error":        "bp-je-{id}",
 }
 
 // dailyIDFamilies cover types of a family not listed above; {event} is
@@ -164,12 +195,11 @@ func (d *dailyPlan) preset(c *genCtx, pr *prop) (any, bool) {
 // properties the caller overrode are left alone.
 func (d *dailyPlan) derive(c *genCtx, body *object, overridden func(ptr string) bool) error {
 	seconds := c.seconds
-	var sessionID string
-	if payload, ok := lookupIn(body, "payload").(*object); ok {
+	payload, _ := lookupIn(body, "payload").(*object)
+	if payload != nil {
 		if s, ok := unixSeconds(lookupIn(payload, "timestamp")); ok {
 			seconds = s
 		}
-		sessionID, _ = lookupIn(payload, "session_id").(string)
 	}
 	// preset already wrote event_ts from the event's own moment; only an
 	// overridden timestamp moves it.
@@ -180,7 +210,7 @@ func (d *dailyPlan) derive(c *genCtx, body *object, overridden func(ptr string) 
 	if i < 0 || d.id == nil || overridden("/id") {
 		return nil
 	}
-	if id, ok := d.makeID(sessionID, seconds); ok && d.idProp.n.accepts(id, 0) {
+	if id, ok := d.makeID(c, payload, seconds); ok && d.idProp.n.accepts(id, 0) {
 		body.m[i].v = id
 		return nil
 	}
@@ -194,25 +224,57 @@ func (d *dailyPlan) derive(c *genCtx, body *object, overridden func(ptr string) 
 	return nil
 }
 
-func (d *dailyPlan) makeID(sessionID string, seconds int64) (string, bool) {
+func (d *dailyPlan) makeID(c *genCtx, payload *object, seconds int64) (string, bool) {
 	var b strings.Builder
 	b.Grow(80)
 	for _, p := range d.id {
 		switch p.field {
 		case "":
 			b.WriteString(p.lit)
-		case "session_id":
-			if sessionID == "" {
-				return "", false
-			}
-			b.WriteString(sessionID)
 		case "timestamp":
 			b.WriteString(strconv.FormatInt(seconds, 10))
+		case "ms":
+			b.WriteString(strconv.FormatInt(seconds*1000+c.delayMs, 10))
+		case "nonce":
+			b.WriteString(strconv.FormatUint(0x1_0000_0000|uint64(c.r.Uint32()), 16)[1:])
+		case "start_s", "end_s":
+			s, ok := wholeSeconds(lookupPayload(payload, strings.TrimSuffix(p.field, "_s")+"_ts"))
+			if !ok {
+				return "", false
+			}
+			b.WriteString(strconv.FormatInt(s, 10))
 		default:
-			return "", false
+			v, _ := lookupPayload(payload, p.field).(string)
+			if v == "" && p.field == "user_id" {
+				// A tokenless participant has no user id; its session
+				// still identifies it.
+				v, _ = lookupPayload(payload, "session_id").(string)
+			}
+			if v == "" {
+				return "", false
+			}
+			b.WriteString(v)
 		}
 	}
 	return b.String(), true
+}
+
+func lookupPayload(payload *object, k string) any {
+	if payload == nil {
+		return nil
+	}
+	return lookupIn(payload, k)
+}
+
+// wholeSeconds reads Unix seconds written as a JSON number, integral or
+// fractional, or as a digit string.
+func wholeSeconds(v any) (int64, bool) {
+	if n, ok := v.(json.Number); ok {
+		if i := strings.IndexByte(string(n), '.'); i >= 0 {
+			v = json.Number(string(n)[:i])
+		}
+	}
+	return unixSeconds(v)
 }
 
 func lookupIn(o *object, k string) any {

@@ -154,18 +154,25 @@ func TestIDTemplates(t *testing.T) {
 		"calltransfer.answered":  "3602-call-transfer-ans-S1770005095",
 		"calltransfer.rejected":  "3602-call-transfer-rejected-S1770005095",
 		"dialin.stopped":         "2868-dial-in-stop-S",
-		"dialin.ready":           "3602-dial-in-ready-1770005095",
 		"dialout.warning":        "2868-dial-out-warn-S",
-		"meeting.started":        "",
+		"transcript.error":       "3431-tra-err-J",
+		"meeting.started":        "met-sta-M-1770005090",
+		"participant.joined":     "ptcpt-join-S-1770005095250",
+		"no.such":                "",
 	} {
+		payload := newObject(4)
+		payload.add("session_id", "S")
+		payload.add("id", "J")
+		payload.add("meeting_id", "M")
+		payload.add("start_ts", json.Number("1770005090.672"))
 		d.id = idTemplate(typ)
-		got, _ := d.makeID("S", 1770005095)
+		got, _ := d.makeID(&genCtx{r: newRNG(1), delayMs: 250}, payload, 1770005095)
 		if got != want {
 			t.Errorf("%s: id %q, want %q", typ, got, want)
 		}
 	}
 	d.id = idTemplate("dialin.stopped")
-	if _, ok := d.makeID("", 1); ok {
+	if _, ok := d.makeID(&genCtx{r: newRNG(1)}, newObject(0), 1); ok {
 		t.Error("an id needing the session must not be made without one")
 	}
 }
@@ -179,6 +186,9 @@ func TestOtherDailyEnvelopes(t *testing.T) {
 		tmpl, ok := dailyIDs[e.Type]
 		if !ok || strings.HasPrefix(e.Type, "calltransfer.") {
 			continue
+		}
+		if rest := strings.NewReplacer("{session_id}", "", "{timestamp}", "").Replace(tmpl); strings.Contains(rest, "{") {
+			continue // other placeholders: TestDailyIDsFollowTheCatalogue
 		}
 		ev := decode(t, mustGenerate(t, g, Request{Event: e.Name, Seed: 5}).JSON)
 		p := ev["payload"].(map[string]any)

@@ -284,7 +284,7 @@ schedules:
 			Entry("not a list", "schedules:\n  event: calltransfer.answered\n",
 				"2:3: schedules: want a list of schedules"),
 			Entry("an event the contract lacks", "schedules:\n  - every: 5s\n    event: calltransfer.answred\n  - every: 5s\n    event: calltransfer.answered\n",
-				`3:12: schedules[0].event: no event "calltransfer.answred"; this mock serves calltransfer.answered, `),
+				`3:12: schedules[0].event: no event "calltransfer.answred"; this mock serves batch-processor.error, `),
 		)
 	})
 })

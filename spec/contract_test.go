@@ -48,11 +48,11 @@ func pointers(vs []spec.Violation) []string {
 	return out
 }
 
-var _ = Describe("the embedded Daily calltransfer contract", func() {
+var _ = Describe("the embedded Daily calltransfer contract 1.0.0", func() {
 	var s *spec.Spec
 	BeforeEach(func() {
 		var err error
-		s, err = spec.Default()
+		s, err = spec.LoadFile("embedded:daily/calltransfer.yaml")
 		Expect(err).NotTo(HaveOccurred())
 	})
 

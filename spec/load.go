@@ -20,7 +20,7 @@ import (
 var embedded embed.FS
 
 // DefaultContract is the embedded contract hookmock serves when no --spec is given.
-const DefaultContract = "daily/calltransfer.yaml"
+const DefaultContract = "daily/daily.yaml"
 
 // EmbeddedName is the Source of a contract loaded from the binary.
 func EmbeddedName(name string) string { return "embedded:" + name }
