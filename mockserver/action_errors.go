@@ -100,6 +100,9 @@ func (p *Provider) SetActionError(e ActionError) error {
 	}
 	p.scen.mu.Lock()
 	defer p.scen.mu.Unlock()
+	if err := p.opts.Limits.checkItems("action-error rules", len(p.scen.actionErrs)); err != nil {
+		return err
+	}
 	p.scen.actionErrs = append(p.scen.actionErrs, e)
 	return nil
 }
@@ -169,6 +172,11 @@ func (p *Provider) postActionError(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := p.SetActionError(e); err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) {
+			writeError(w, ae)
+			return
+		}
 		var fe *fieldError
 		if errors.As(err, &fe) {
 			writeError(w, badRequest(fe.Field, "%s", fe.Msg))

@@ -175,6 +175,11 @@ func (p *Provider) createWebhook(w http.ResponseWriter, r *http.Request) {
 		writeError(w, badRequest("url", "this domain already has a webhook; a domain may only have one (update or delete it, or start hookmock with webhooks.allowMultiple)"))
 		return
 	}
+	if err := p.opts.Limits.checkItems("webhooks", len(p.hooks.hooks)); err != nil {
+		p.hooks.mu.Unlock()
+		writeError(w, err)
+		return
+	}
 	hook.UUID = p.hooks.uuidLocked()
 	hook.DomainID = p.hooks.domainID
 	if hook.HMAC == "" {

@@ -61,6 +61,8 @@ type Config struct {
 		MaxWait           Duration `yaml:"maxWait"`
 		MaxLiveDeliveries int      `yaml:"maxLiveDeliveries"`
 		MaxSetKeys        int      `yaml:"maxSetKeys"`
+		MaxItems          int      `yaml:"maxItems"`
+		MaxScenarioRuns   int      `yaml:"maxScenarioRuns"`
 	} `yaml:"limits"`
 	// Schedules emit events on an interval, a cron expression or a
 	// Poisson rate; see ScheduleConfig.
@@ -147,7 +149,8 @@ func (c *Config) Apply(o *Options) {
 	o.SeededSecrets = c.Webhooks.SeededSecrets
 	o.Server = ServerTimeouts{ReadHeader: time.Duration(c.Server.ReadHeaderTimeout), Read: time.Duration(c.Server.ReadTimeout),
 		Write: time.Duration(c.Server.WriteTimeout), Idle: time.Duration(c.Server.IdleTimeout), MaxHeaderBytes: c.Server.MaxHeaderBytes}
-	o.Limits = Limits{MaxWait: time.Duration(c.Limits.MaxWait), MaxLiveDeliveries: c.Limits.MaxLiveDeliveries, MaxSetKeys: c.Limits.MaxSetKeys}
+	o.Limits = Limits{MaxWait: time.Duration(c.Limits.MaxWait), MaxLiveDeliveries: c.Limits.MaxLiveDeliveries, MaxSetKeys: c.Limits.MaxSetKeys,
+		MaxItems: c.Limits.MaxItems, MaxScenarioRuns: c.Limits.MaxScenarioRuns}
 	o.Schedules = c.Schedules
 	o.ActionErrors = c.Actions.Errors
 }

@@ -64,6 +64,10 @@ func (p *Provider) postEvent(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	if err := p.opts.Limits.checkSet("set", len(set)); err != nil {
+		writeError(w, err)
+		return
+	}
 	opts = append(opts, WithSet(set...))
 	faults, err := DecodeFaults(req.Faults)
 	if err != nil {
@@ -73,6 +77,11 @@ func (p *Provider) postEvent(w http.ResponseWriter, r *http.Request) {
 	opts = append(opts, WithFaults(faults...))
 	t, err := p.Trigger(r.Context(), req.Type, opts...)
 	if err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) {
+			writeError(w, ae)
+			return
+		}
 		if errors.Is(err, errClosed) {
 			writeError(w, &apiError{Status: http.StatusServiceUnavailable, Kind: "unavailable", Info: err.Error()})
 			return

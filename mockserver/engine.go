@@ -116,6 +116,11 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 	if f, ok := plan.get(FaultDuplicate); ok {
 		copies = f.Count
 	}
+	// Reserve the whole event's live deliveries first, so that an event
+	// past the cap is refused whole rather than half recorded.
+	if err := e.live.reserve(len(active)*(1+copies), e.p.opts.Limits.MaxLiveDeliveries); err != nil {
+		return nil, err
+	}
 	now := e.p.clock.Now().UTC()
 	ids := make([]string, 0, (len(active)+len(failed))*(1+copies))
 	var seq uint64
@@ -141,7 +146,6 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 			if c == 0 {
 				original = d.ID
 			}
-			e.live.add()
 			e.start(ctx, &job{id: d.ID, hook: h.UUID, eventType: eventType, eventID: eventID, body: body, seq: seq, plan: plan}, plan.firstWait(c))
 		}
 	}

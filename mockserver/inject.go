@@ -70,12 +70,12 @@ func (p *Provider) planFaults(req *triggerRequest) (*faultPlan, error) {
 		s := int64(p.events.nextSeed())
 		req.seed = &s
 	}
+	if fe := p.opts.Limits.checkFaults(req.faults); fe != nil {
+		return nil, badRequest(fe.Field, "%s", fe.Msg)
+	}
 	key := faultKey(p.seed, req)
 	fp := &faultPlan{}
 	for i, f := range req.faults {
-		if err := f.Validate(); err != nil {
-			return nil, fmt.Errorf("faults[%d]: %w", i, err)
-		}
 		rng := rand.New(rand.NewPCG(key, uint64(i)))
 		if f.Probability > 0 && f.Probability < 1 && rng.Float64() >= f.Probability {
 			continue

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -63,6 +64,11 @@ type Limits struct {
 	// MaxSetKeys bounds the overrides of one event, schedule or scenario
 	// run (default 1,000).
 	MaxSetKeys int
+	// MaxItems bounds each list a caller can grow: webhooks, schedules,
+	// uploaded scenarios and action-error rules (default 1,000 each).
+	MaxItems int
+	// MaxScenarioRuns bounds the scenario runs going at once (default 100).
+	MaxScenarioRuns int
 }
 
 // Hard ceilings on settings, so that a typo in hookmock.yaml is an error at
@@ -86,6 +92,12 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxSetKeys <= 0 {
 		l.MaxSetKeys = 1000
 	}
+	if l.MaxItems <= 0 {
+		l.MaxItems = 1000
+	}
+	if l.MaxScenarioRuns <= 0 {
+		l.MaxScenarioRuns = 100
+	}
 	return l
 }
 
@@ -106,3 +118,109 @@ func limitError(status int, field, setting string, format string, a ...any) *api
 }
 
 const errLimit = "limit-exceeded"
+
+// reserve counts n more live deliveries, or none if that would pass max.
+func (c *liveCounter) reserve(n, max int) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n == 0 {
+		return nil
+	}
+	if c.n+n > max {
+		return limitError(http.StatusTooManyRequests, "event", "limits.maxLiveDeliveries",
+			"%d deliveries are live and this event needs %d more; at most %d may be live, so wait for them to settle", c.n, n, max)
+	}
+	if c.n == 0 || c.idle == nil {
+		c.idle = make(chan struct{})
+	}
+	c.n += n
+	return nil
+}
+
+// checkFaults bounds the waits that faults ask for. Overflowing sums are
+// refused too: 100 copies 2562047h apart would wrap around to the past.
+func (l Limits) checkFaults(fs []Fault) *fieldError {
+	var delay time.Duration
+	for _, f := range fs {
+		if f.Kind == FaultDelay {
+			delay = f.Gap
+		}
+	}
+	for i, f := range fs {
+		if err := f.Validate(); err != nil {
+			return fieldErr(fmt.Sprintf("faults[%d]", i), "%v", err)
+		}
+		if f.Gap > l.MaxWait {
+			return fieldErr(fmt.Sprintf("faults[%d].gap", i), "%s: %s is longer than the longest wait hookmock holds, %s (limit limits.maxWait)", f.Kind, f.Gap, l.MaxWait)
+		}
+		if f.Kind == FaultDuplicate && f.Gap > 0 && (l.MaxWait-delay)/f.Gap < time.Duration(f.Count) {
+			return fieldErr(fmt.Sprintf("faults[%d].gap", i), "duplicate: the last of %d copies %s apart (after a delay of %s) would wait longer than %s (limit limits.maxWait)", f.Count, f.Gap, delay, l.MaxWait)
+		}
+	}
+	return nil
+}
+
+// checkSet bounds the overrides of one request.
+func (l Limits) checkSet(field string, n int) *apiError {
+	if n > l.MaxSetKeys {
+		return limitError(http.StatusBadRequest, field, "limits.maxSetKeys", "%d overrides; at most %d", n, l.MaxSetKeys)
+	}
+	return nil
+}
+
+// checkItems bounds a list a caller grows by one more.
+func (l Limits) checkItems(what string, have int) error {
+	if have >= l.MaxItems {
+		return limitError(http.StatusTooManyRequests, strings.Fields(what)[0], "limits.maxItems", "%d %s are kept already; at most %d", have, what, l.MaxItems)
+	}
+	return nil
+}
+
+// checkSchedule bounds a schedule's pace: `every` no shorter than the rate
+// cap allows, jitter no longer than the longest wait.
+func (l Limits) checkSchedule(c ScheduleConfig) *fieldError {
+	if c.Every > 0 && c.Every < MinScheduleInterval {
+		return fieldErr("every", "%s is shorter than %s, the interval of the most a schedule fires (%d/s)", c.Every, MinScheduleInterval, int(1e9/MinScheduleInterval.Nanoseconds()))
+	}
+	if c.Jitter > l.MaxWait {
+		return fieldErr("jitter", "%s is longer than the longest wait hookmock holds, %s (limit limits.maxWait)", c.Jitter, l.MaxWait)
+	}
+	if len(c.Set) > l.MaxSetKeys {
+		return fieldErr("set", "%d overrides; at most %d (limit limits.maxSetKeys)", len(c.Set), l.MaxSetKeys)
+	}
+	return l.checkFaults(c.Faults)
+}
+
+// checkRun bounds a scenario run's overrides and fault waits.
+func (p *Provider) checkRun(opts RunOptions) error {
+	n := 0
+	for _, kv := range opts.Set {
+		n += len(kv)
+	}
+	if err := p.opts.Limits.checkSet("set", n); err != nil {
+		return err
+	}
+	if fe := p.opts.Limits.checkFaults(opts.Faults); fe != nil {
+		return badRequest(fe.Field, "%s", fe.Msg)
+	}
+	return nil
+}
+
+// addRunning records a new run unless max runs are going already.
+func (s *scenarioState) addRunning(r *ScenarioRun, max int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	going := 0
+	for _, x := range s.runs {
+		select {
+		case <-x.done:
+		default:
+			going++
+		}
+	}
+	if going >= max {
+		return limitError(http.StatusTooManyRequests, "run", "limits.maxScenarioRuns", "%d scenario runs are going; at most %d at once", going, max)
+	}
+	s.addLocked(r)
+	return nil
+}

@@ -127,6 +127,11 @@ func (p *Provider) AddScenario(sc *scenario.Scenario) error {
 	}
 	p.scen.mu.Lock()
 	defer p.scen.mu.Unlock()
+	if _, replace := p.scen.custom[sc.Name]; !replace {
+		if err := p.opts.Limits.checkItems("uploaded scenarios", len(p.scen.custom)); err != nil {
+			return err
+		}
+	}
 	p.scen.custom[sc.Name] = sc
 	return nil
 }
@@ -213,16 +218,16 @@ func (p *Provider) startScenario(ctx context.Context, sc *scenario.Scenario, opt
 	if err != nil {
 		return nil, &apiError{Status: 400, Kind: errInvalidRequest, Info: err.Error()}
 	}
-	for i, f := range opts.Faults {
-		if err := f.Validate(); err != nil {
-			return nil, badRequest(fmt.Sprintf("faults[%d]", i), "%v", err)
-		}
+	if err := p.checkRun(opts); err != nil {
+		return nil, err
 	}
 	if p.engine.ctx.Err() != nil {
 		return nil, errClosed
 	}
 	r := &ScenarioRun{Scenario: sc.Name, plan: plan, origin: opts.origin, done: make(chan struct{}), status: RunRunning}
-	p.scen.add(r)
+	if err := p.scen.addRunning(r, p.opts.Limits.MaxScenarioRuns); err != nil {
+		return nil, err
+	}
 	player := &scenario.Player{Clock: p.clock, Speed: opts.Speed, WaitForClock: opts.WaitForClock,
 		Emitter: &providerEmitter{p: p, faults: opts.Faults, paced: p.paced(opts)},
 		OnEvent: func(e scenario.Played) {
@@ -265,6 +270,10 @@ func withVar(vars map[string]any, k string, v any) map[string]any {
 func (s *scenarioState) add(r *ScenarioRun) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.addLocked(r)
+}
+
+func (s *scenarioState) addLocked(r *ScenarioRun) {
 	s.seq++
 	r.ID = "run_" + strconv.Itoa(s.seq)
 	s.runs = append(s.runs, r)

@@ -87,6 +87,11 @@ func (p *Provider) putScenario(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := p.AddScenario(sc); err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) {
+			writeError(w, ae)
+			return
+		}
 		writeError(w, badRequest("name", "%v", err))
 		return
 	}

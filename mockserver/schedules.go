@@ -54,6 +54,9 @@ func (p *Provider) AddSchedule(c ScheduleConfig) (ScheduleStatus, error) {
 	// config in a concurrent List.
 	p.scheds.mu.Lock()
 	defer p.scheds.mu.Unlock()
+	if err := p.opts.Limits.checkItems("schedules", len(p.scheds.cfg)); err != nil {
+		return ScheduleStatus{}, err
+	}
 	st, err := p.scheds.run.Add(s, em)
 	if err != nil {
 		if errors.Is(err, schedule.ErrStopped) {
@@ -72,10 +75,8 @@ func (p *Provider) compileSchedule(c ScheduleConfig) (schedule.Spec, schedule.Em
 	if c.UntilAfter > 0 {
 		s.Until = s.Start.Add(c.UntilAfter)
 	}
-	for i, f := range c.Faults {
-		if err := f.Validate(); err != nil {
-			return s, nil, fieldErr(fmt.Sprintf("faults[%d]", i), "%v", err)
-		}
+	if fe := p.opts.Limits.checkSchedule(c); fe != nil {
+		return s, nil, fe
 	}
 	if c.Scenario != "" {
 		if _, err := p.scenarioByName(c.Scenario); err != nil {
@@ -199,7 +200,10 @@ func (p *Provider) postSchedule(w http.ResponseWriter, r *http.Request) {
 	}
 	st, err := p.AddSchedule(c)
 	var fe *fieldError
+	var ae *apiError
 	switch {
+	case errors.As(err, &ae):
+		writeError(w, ae)
 	case errors.Is(err, errClosed):
 		writeError(w, &apiError{Status: http.StatusServiceUnavailable, Kind: "unavailable", Info: err.Error()})
 	case errors.As(err, &fe):

@@ -1,0 +1,147 @@
+package mockserver_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/mockserver"
+)
+
+var _ = Describe("runtime limits", func() {
+	var (
+		srv   *mockserver.Server
+		clock *generator.VirtualClock
+		c     *consumer
+	)
+	start := func(l mockserver.Limits) {
+		clock = generator.NewVirtualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+		var err error
+		srv, err = mockserver.New(mockserver.Options{Seed: 1, Clock: clock, Limits: l})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(srv.Close)
+		c = newConsumer(nil)
+		DeferCleanup(c.Close)
+		register(srv, map[string]any{"url": c.URL})
+	}
+	post := func(path string, body any) (int, string) {
+		status, _, raw := api("POST", srv.URL+path, token, body)
+		return status, string(raw)
+	}
+
+	It("refuses waits past limits.maxWait, whole, before anything is recorded", func() {
+		start(mockserver.Limits{})
+		for _, faults := range []any{
+			[]any{map[string]any{"kind": "delay", "gap": "2562047h"}, map[string]any{"kind": "duplicate", "count": 100}},
+			[]any{map[string]any{"kind": "duplicate", "count": 100, "gap": "1h"}},
+			[]any{map[string]any{"kind": "delay", "gap": "20h"}, map[string]any{"kind": "duplicate", "count": 5, "gap": "1h"}},
+			"reorder:48h",
+		} {
+			status, raw := post("/_mock/events", map[string]any{"type": "calltransfer.triggered", "faults": faults})
+			Expect(status).To(Equal(http.StatusBadRequest), raw)
+			Expect(raw).To(ContainSubstring("limits.maxWait"))
+			Expect(raw).To(ContainSubstring("faults["))
+		}
+		Expect(srv.Deliveries()).To(BeEmpty())
+		status, raw := post("/_mock/events", map[string]any{"type": "calltransfer.triggered", "faults": "delay:24h"})
+		Expect(status).To(Equal(http.StatusOK), raw)
+	})
+
+	It("answers 429 past limits.maxLiveDeliveries, records nothing of the refused event, and takes events again once they settle", func() {
+		start(mockserver.Limits{MaxLiveDeliveries: 5})
+		for range 3 {
+			status, raw := post("/_mock/events", map[string]any{"type": "calltransfer.triggered", "faults": "delay:1h"})
+			Expect(status).To(Equal(http.StatusOK), raw)
+		}
+		status, raw := post("/_mock/events", map[string]any{"type": "calltransfer.triggered", "faults": "delay:1h,dup:2"})
+		Expect(status).To(Equal(http.StatusTooManyRequests), raw)
+		Expect(raw).To(ContainSubstring("limits.maxLiveDeliveries"))
+		Expect(srv.Deliveries()).To(HaveLen(3))
+		status, raw = post("/_mock/events", map[string]any{"type": "calltransfer.triggered", "faults": "delay:1h,dup:1"})
+		Expect(status).To(Equal(http.StatusOK), raw)
+		clock.Advance(2 * time.Hour)
+		settle(srv)
+		for _, d := range srv.Deliveries() {
+			Expect(d.Status).To(Equal(mockserver.StatusDelivered))
+		}
+		status, raw = post("/_mock/events", map[string]any{"type": "calltransfer.triggered", "faults": "dup:4"})
+		Expect(status).To(Equal(http.StatusOK), raw)
+		settle(srv)
+		Expect(srv.Deliveries()).To(HaveLen(10))
+	})
+
+	It("refuses more overrides than limits.maxSetKeys at once", func() {
+		start(mockserver.Limits{})
+		set := map[string]any{}
+		for i := range 40_000 {
+			set[fmt.Sprintf("payload.k%d", i)] = i
+		}
+		began := time.Now()
+		status, raw := post("/_mock/events", map[string]any{"type": "calltransfer.triggered", "set": set})
+		Expect(status).To(Equal(http.StatusBadRequest), raw)
+		Expect(raw).To(ContainSubstring("limits.maxSetKeys"))
+		Expect(time.Since(began)).To(BeNumerically("<", 5*time.Second))
+		status, raw = post("/_mock/scenarios/sip-refer/run", map[string]any{"set": map[string]any{"*": set}})
+		Expect(status).To(Equal(http.StatusBadRequest), raw)
+		Expect(raw).To(ContainSubstring("limits.maxSetKeys"))
+		Expect(srv.Deliveries()).To(BeEmpty())
+	})
+
+	It("bounds schedules: the shortest every, jitter, and how many", func() {
+		start(mockserver.Limits{MaxItems: 2})
+		for _, bad := range []struct {
+			body  map[string]any
+			field string
+		}{
+			{map[string]any{"event": "calltransfer.triggered", "every": "1ns"}, "every"},
+			{map[string]any{"event": "calltransfer.triggered", "every": "99us"}, "every"},
+			{map[string]any{"event": "calltransfer.triggered", "rate": "5/s", "jitter": "2562047h"}, "limits.maxWait"},
+			{map[string]any{"event": "calltransfer.triggered", "cron": "@hourly", "faults": "delay:25h"}, "limits.maxWait"},
+		} {
+			status, raw := post("/_mock/schedules", bad.body)
+			Expect(status).To(Equal(http.StatusBadRequest), raw)
+			Expect(raw).To(ContainSubstring(bad.field))
+		}
+		for range 2 {
+			status, raw := post("/_mock/schedules", map[string]any{"event": "calltransfer.triggered", "every": "1h"})
+			Expect(status).To(Equal(http.StatusCreated), raw)
+		}
+		status, raw := post("/_mock/schedules", map[string]any{"event": "calltransfer.triggered", "every": "1h"})
+		Expect(status).To(Equal(http.StatusTooManyRequests), raw)
+		Expect(raw).To(ContainSubstring("limits.maxItems"))
+		Expect(srv.Schedules()).To(HaveLen(2))
+	})
+
+	It("bounds uploaded scenarios, action-error rules and scenario runs", func() {
+		start(mockserver.Limits{MaxItems: 1, MaxScenarioRuns: 1})
+		yaml := "name: %s\ndescription: d\nsteps:\n  - event: calltransfer.completed\n"
+		status, _, raw := api("PUT", srv.URL+"/_mock/scenarios/a", token, fmt.Sprintf(yaml, "a"))
+		Expect(status).To(Equal(http.StatusOK), string(raw))
+		status, _, raw = api("PUT", srv.URL+"/_mock/scenarios/a", token, fmt.Sprintf(yaml, "a"))
+		Expect(status).To(Equal(http.StatusOK), "replacing one is not adding: %s", raw)
+		status, _, raw = api("PUT", srv.URL+"/_mock/scenarios/b", token, fmt.Sprintf(yaml, "b"))
+		Expect(status).To(Equal(http.StatusTooManyRequests), string(raw))
+		Expect(string(raw)).To(ContainSubstring("limits.maxItems"))
+
+		rule := map[string]any{"room": "r", "status": 404, "message": "no"}
+		st, out := post("/_mock/action-errors", rule)
+		Expect(st).To(Equal(http.StatusCreated), out)
+		st, out = post("/_mock/action-errors", rule)
+		Expect(st).To(Equal(http.StatusTooManyRequests), out)
+		Expect(out).To(ContainSubstring("limits.maxItems"))
+
+		// Under the virtual clock a run waits for the clock: the first one
+		// stays going.
+		st, out = post("/_mock/scenarios/sip-call-transfer/run", map[string]any{"waitForClock": true})
+		Expect(st).To(Equal(http.StatusAccepted), out)
+		st, out = post("/_mock/scenarios/sip-call-transfer/run", map[string]any{"waitForClock": true})
+		Expect(st).To(Equal(http.StatusTooManyRequests), out)
+		Expect(out).To(ContainSubstring("limits.maxScenarioRuns"))
+		Expect(strings.Count(out, "run")).To(BeNumerically(">", 0))
+	})
+})
