@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -99,7 +100,10 @@ func parseSet(raw json.RawMessage) ([]string, error) {
 		return nil, nil
 	}
 	var list []string
-	if err := json.Unmarshal(raw, &list); err == nil {
+	if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("[")) {
+		if err := json.Unmarshal(raw, &list); err != nil {
+			return nil, badRequest("set", "want an object of overrides or a list of key=value strings")
+		}
 		return list, nil
 	}
 	var obj map[string]json.RawMessage

@@ -81,11 +81,9 @@ var _ = Describe("runtime limits", func() {
 		for i := range 40_000 {
 			set[fmt.Sprintf("payload.k%d", i)] = i
 		}
-		began := time.Now()
 		status, raw := post("/_mock/events", map[string]any{"type": "calltransfer.triggered", "set": set})
 		Expect(status).To(Equal(http.StatusBadRequest), raw)
 		Expect(raw).To(ContainSubstring("limits.maxSetKeys"))
-		Expect(time.Since(began)).To(BeNumerically("<", 5*time.Second))
 		status, raw = post("/_mock/scenarios/sip-refer/run", map[string]any{"set": map[string]any{"*": set}})
 		Expect(status).To(Equal(http.StatusBadRequest), raw)
 		Expect(raw).To(ContainSubstring("limits.maxSetKeys"))
