@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 )
 
 func newGenCmd(a *app) *cobra.Command {
@@ -82,7 +83,7 @@ for.`,
 			if now == "now" {
 				fmt.Fprintf(a.stderr, "now: %d\n", start.Unix())
 			}
-			clock := generator.NewVirtualClock(start)
+			clock := clock.NewVirtual(start)
 			opts := []generator.Option{generator.WithClock(clock)}
 			if integerTS {
 				opts = append(opts, generator.WithIntegerTimestamps())
@@ -110,7 +111,7 @@ for.`,
 	return c
 }
 
-func (a *app) generate(g *generator.Generator, clock *generator.VirtualClock, req generator.Request, count int, pretty bool) error {
+func (a *app) generate(g *generator.Generator, clock *clock.Virtual, req generator.Request, count int, pretty bool) error {
 	first := req.Seed
 	for i := range count {
 		req.Seed = first + uint64(i)

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 	"github.com/hookmock/hookmock/mockserver/wire"
 )
@@ -204,7 +205,7 @@ faults. Exit codes: 0 every event without a rejecting fault got 200,
 			if err != nil {
 				return err
 			}
-			clock := generator.RealClock{}
+			clock := clock.Real{}
 			em := &oneShot{gen: generator.New(s, generator.WithClock(clock)), client: wire.NewClient(nil),
 				target:  target,
 				timeout: timeout, extra: fs, clock: clock, out: a.stdout, start: time.Now(), quiet: asJSON}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/wire"
@@ -61,7 +62,7 @@ type oneShot struct {
 	target  wire.Target
 	timeout time.Duration
 	extra   []wire.Fault
-	clock   generator.Clock
+	clock   clock.Clock
 	out     io.Writer
 	start   time.Time
 	quiet   bool

@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver"
 )
 
@@ -76,9 +76,9 @@ retry, log, schedules, actions); flags override it.`,
 			opts.Spec, opts.Seed, opts.APIKey = s, seed, apiKey
 			switch clockKind {
 			case "real":
-				opts.Clock = generator.RealClock{}
+				opts.Clock = clock.Real{}
 			case "virtual":
-				opts.Clock = generator.NewVirtualClock(time.Now().Truncate(time.Second))
+				opts.Clock = clock.NewVirtual(time.Now().Truncate(time.Second))
 			default:
 				return usageErr("--clock: %q is not real or virtual", clockKind)
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
@@ -38,7 +39,7 @@ Exit codes: 0 the consumer answered 200, 1 it did not, 2 usage error.`,
 			if err != nil {
 				return err
 			}
-			g := generator.New(s, generator.WithClock(generator.RealClock{}))
+			g := generator.New(s, generator.WithClock(clock.Real{}))
 			req := generator.Request{Event: args[0], Seed: seed}
 			if !cmd.Flags().Changed("seed") {
 				req.Seed = randomSeed()

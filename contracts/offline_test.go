@@ -15,6 +15,7 @@ import (
 
 	"github.com/hookmock/hookmock/contracts"
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/wire"
@@ -124,7 +125,7 @@ var _ = Describe("VerifyDeliveries", func() {
 		)
 		sendBad := func(f *fixture) {
 			consumer = f.start().URL
-			g := generator.New(mustDaily(), generator.WithClock(generator.RealClock{}))
+			g := generator.New(mustDaily(), generator.WithClock(clock.Real{}))
 			body := func(seed uint64) []byte {
 				res, err := g.Generate(generator.Request{Event: "calltransfer.triggered", Seed: seed})
 				Expect(err).NotTo(HaveOccurred())

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
@@ -42,7 +43,7 @@ func newRunner(s *settings, seed uint64) *runner {
 		ForceAttemptHTTP2:      true,
 	}
 	client := wire.NewClient(t)
-	clock := generator.RealClock{}
+	clock := clock.Real{}
 	return &runner{s: s, seed: seed, client: client,
 		gen:     generator.New(s.spec, generator.WithClock(clock)),
 		genFull: generator.New(s.spec, generator.WithClock(clock), generator.WithOptionalProbability(1))}

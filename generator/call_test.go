@@ -5,11 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/spec"
 )
 
 func TestCallCorrelatesASeries(t *testing.T) {
-	clock := NewVirtualClock(Epoch)
+	clock := clock.NewVirtual(Epoch)
 	g := New(dailySpec(t), WithClock(clock))
 	call := NewCall(7)
 	var first map[string]any

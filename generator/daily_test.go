@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hookmock/hookmock/generator/clock"
 )
 
 // Property: every calltransfer event, for 10,000 consecutive seeds, is
@@ -108,7 +110,7 @@ func TestDailyEnvelopeDetails(t *testing.T) {
 	})
 	t.Run("timestamps come from the clock", func(t *testing.T) {
 		at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-		g := New(s, WithClock(NewVirtualClock(at)))
+		g := New(s, WithClock(clock.NewVirtual(at)))
 		ev := decode(t, mustGenerate(t, g, Request{Event: "calltransfer.completed", Seed: 9}).JSON)
 		if got := ev["payload"].(map[string]any)["timestamp"]; got != strconv.FormatInt(at.Unix(), 10) {
 			t.Fatalf("timestamp %v, want the clock's %d", got, at.Unix())

@@ -8,13 +8,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/spec"
 )
 
 // Generator makes events of one contract.
 type Generator struct {
 	spec      *spec.Spec
-	clock     Clock
+	clock     clock.Clock
 	optional  float64
 	integerTS bool
 	planner   *planner
@@ -24,10 +25,15 @@ type Generator struct {
 // Option configures a Generator.
 type Option func(*Generator)
 
+// Epoch is the default clock reading of a Generator: the moment of Daily's
+// own calltransfer examples (timestamp 1770005095). A fixed default keeps
+// "same seed, same bytes" true without asking every caller for a clock.
+var Epoch = time.Unix(1770005095, 0).UTC()
+
 // WithClock sets where timestamps come from. The default is a virtual
 // clock stopped at Epoch, so that output depends on the seed alone; the
-// mock server passes RealClock{} or its own virtual clock.
-func WithClock(c Clock) Option { return func(g *Generator) { g.clock = c } }
+// mock server passes clock.Real{} or its own virtual clock.
+func WithClock(c clock.Clock) Option { return func(g *Generator) { g.clock = c } }
 
 // WithOptionalProbability sets how often an optional property is present
 // near the top of the body (default 0.75; deeper levels use less).
@@ -41,7 +47,7 @@ func WithIntegerTimestamps() Option { return func(g *Generator) { g.integerTS = 
 
 // New returns a generator for s.
 func New(s *spec.Spec, opts ...Option) *Generator {
-	g := &Generator{spec: s, clock: NewVirtualClock(Epoch), optional: 0.75, planner: newPlanner(s)}
+	g := &Generator{spec: s, clock: clock.NewVirtual(Epoch), optional: 0.75, planner: newPlanner(s)}
 	for _, o := range opts {
 		o(g)
 	}
@@ -52,7 +58,7 @@ func New(s *spec.Spec, opts ...Option) *Generator {
 func (g *Generator) Spec() *spec.Spec { return g.spec }
 
 // Clock returns the generator's clock.
-func (g *Generator) Clock() Clock { return g.clock }
+func (g *Generator) Clock() clock.Clock { return g.clock }
 
 // Request asks for one event.
 type Request struct {

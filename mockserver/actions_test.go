@@ -10,7 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver"
 )
 
@@ -24,7 +24,7 @@ var _ = Describe("Daily's room actions", func() {
 	)
 	start := func(opts mockserver.Options) {
 		var err error
-		opts.Clock = generator.NewVirtualClock(time.Now().Truncate(time.Second))
+		opts.Clock = clock.NewVirtual(time.Now().Truncate(time.Second))
 		opts.APIKey = token
 		srv, err = mockserver.New(opts)
 		Expect(err).NotTo(HaveOccurred())

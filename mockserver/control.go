@@ -10,7 +10,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 )
 
 func (p *Provider) routeControl(mux *http.ServeMux) {
@@ -149,8 +149,8 @@ func (p *Provider) health(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func clockKind(c generator.Clock) string {
-	if _, ok := c.(*generator.VirtualClock); ok {
+func clockKind(c clock.Clock) string {
+	if _, ok := c.(*clock.Virtual); ok {
 		return "virtual"
 	}
 	return "real"
@@ -162,7 +162,7 @@ func (p *Provider) getClock(w http.ResponseWriter, _ *http.Request) {
 
 // advanceClock moves a virtual clock: {"by": "15m"} (or ?by=15m).
 func (p *Provider) advanceClock(w http.ResponseWriter, r *http.Request) {
-	vc, ok := p.clock.(*generator.VirtualClock)
+	vc, ok := p.clock.(*clock.Virtual)
 	if !ok {
 		writeError(w, &apiError{Status: http.StatusConflict, Kind: errInvalidRequest, Info: "clock: the server runs on the real clock; start it with --clock virtual"})
 		return

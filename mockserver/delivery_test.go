@@ -13,7 +13,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/spec"
 )
@@ -215,7 +215,7 @@ var _ = Describe("delivery", func() {
 
 	It("retries exponentially under the virtual clock: 5 retries, then a drop", func() {
 		start := time.Now().Truncate(time.Second)
-		clock := generator.NewVirtualClock(start)
+		clock := clock.NewVirtual(start)
 		srv, err := mockserver.New(mockserver.Options{Clock: clock})
 		Expect(err).NotTo(HaveOccurred())
 		defer srv.Close()
@@ -248,7 +248,7 @@ var _ = Describe("delivery", func() {
 	})
 
 	It("accounts for every event of a flaky consumer in exactly one terminal state", func() {
-		clock := generator.NewVirtualClock(time.Now().Truncate(time.Second))
+		clock := clock.NewVirtual(time.Now().Truncate(time.Second))
 		srv, err := mockserver.New(mockserver.Options{Clock: clock, AllowMultipleWebhooks: true, Seed: 3})
 		Expect(err).NotTo(HaveOccurred())
 		defer srv.Close()

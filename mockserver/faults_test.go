@@ -13,7 +13,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
@@ -25,14 +25,14 @@ var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // rig is a mock on a virtual clock with one webhook at a real consumer.
 type rig struct {
 	srv    *mockserver.Server
-	clock  *generator.VirtualClock
+	clock  *clock.Virtual
 	c      *consumer
 	secret string
 	hook   string
 }
 
 func newRig(opts mockserver.Options, hook map[string]any, answer func(int, *http.Request, []byte) int) *rig {
-	r := &rig{clock: generator.NewVirtualClock(epoch)}
+	r := &rig{clock: clock.NewVirtual(epoch)}
 	opts.Clock = r.clock
 	var err error
 	r.srv, err = mockserver.New(opts)
@@ -348,7 +348,7 @@ var _ = Describe("fault injection", func() {
 		faults, err := wire.ParseFaults("dup@0.3,badsig@0.5,invalid@0.2,stale@0.4")
 		Expect(err).NotTo(HaveOccurred())
 		run := func(seed int64) []string {
-			srv, err := mockserver.New(mockserver.Options{Seed: seed, Clock: generator.NewVirtualClock(epoch)})
+			srv, err := mockserver.New(mockserver.Options{Seed: seed, Clock: clock.NewVirtual(epoch)})
 			Expect(err).NotTo(HaveOccurred())
 			defer srv.Close()
 			out := make([]string, 40)

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
@@ -23,7 +23,7 @@ type Options struct {
 	// 0 picks a random seed (see Provider.Seed).
 	Seed int64
 	// Clock drives event timestamps and retry back-off; nil is the real clock.
-	Clock generator.Clock
+	Clock clock.Clock
 	// APIKey, when set, is the only bearer token any route accepts (only
 	// GET /_mock/health answers without it, with liveness alone).
 	APIKey string
@@ -120,7 +120,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.Spec = s
 	}
 	if o.Clock == nil {
-		o.Clock = generator.RealClock{}
+		o.Clock = clock.Real{}
 	}
 	setDur := func(d *time.Duration, def time.Duration) {
 		if *d <= 0 {

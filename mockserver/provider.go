@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -22,7 +23,7 @@ import (
 type Provider struct {
 	opts   Options
 	spec   *spec.Spec
-	clock  generator.Clock
+	clock  clock.Clock
 	seed   int64
 	hooks  *registry
 	store  Store
@@ -77,7 +78,7 @@ func (p *Provider) Spec() *spec.Spec { return p.spec }
 
 // Clock is the provider's clock; under a virtual clock, advance it to run
 // retries.
-func (p *Provider) Clock() generator.Clock { return p.clock }
+func (p *Provider) Clock() clock.Clock { return p.clock }
 
 // Handler serves the management API (/v1/...) and the control API (/_mock/...).
 func (p *Provider) Handler() http.Handler {

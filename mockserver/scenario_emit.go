@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 	"github.com/hookmock/hookmock/mockserver/wire"
 )
@@ -16,7 +16,7 @@ import (
 // five-minute gap would pass before the previous event's first attempt,
 // which would then be signed five minutes late.
 func (p *Provider) paced(opts RunOptions) bool {
-	_, virtual := p.clock.(*generator.VirtualClock)
+	_, virtual := p.clock.(*clock.Virtual)
 	return (virtual && !opts.WaitForClock) || opts.Speed.Instant
 }
 

@@ -13,7 +13,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 	"github.com/hookmock/hookmock/spec"
@@ -111,17 +111,17 @@ func expectOneTransfer(evs []arrived, domainID string) {
 
 var _ = Describe("scenarios on the mock provider", func() {
 	var (
-		ctx   context.Context
-		clock *generator.VirtualClock
-		srv   *mockserver.Server
-		c     *consumer
-		hook  map[string]any
+		ctx    context.Context
+		vclock *clock.Virtual
+		srv    *mockserver.Server
+		c      *consumer
+		hook   map[string]any
 	)
 	BeforeEach(func() {
 		ctx = context.Background()
-		clock = generator.NewVirtualClock(time.Now().Truncate(time.Second))
+		vclock = clock.NewVirtual(time.Now().Truncate(time.Second))
 		var err error
-		srv, err = mockserver.New(mockserver.Options{Clock: clock, Seed: 11, SeededSecrets: true, APIKey: token})
+		srv, err = mockserver.New(mockserver.Options{Clock: vclock, Seed: 11, SeededSecrets: true, APIKey: token})
 		Expect(err).NotTo(HaveOccurred())
 		c = newConsumer(nil)
 		hook = register(srv, map[string]any{"url": c.URL})
@@ -137,7 +137,7 @@ var _ = Describe("scenarios on the mock provider", func() {
 
 	DescribeTable("plays each built-in at a consumer, in order, correlated, with realistic gaps on the virtual clock",
 		func(name string, vars map[string]any, want []string) {
-			start := clock.Now()
+			start := vclock.Now()
 			seed := uint64(42)
 			run, err := srv.RunScenario(ctx, name, mockserver.RunOptions{Seed: &seed, Vars: vars})
 			Expect(err).NotTo(HaveOccurred())
@@ -151,7 +151,7 @@ var _ = Describe("scenarios on the mock provider", func() {
 			// Seconds of ringing and a call of seconds to minutes took no
 			// real time, but moved the virtual clock.
 			if len(want) == 6 {
-				Expect(clock.Now().Sub(start)).To(BeNumerically(">", 15*time.Second))
+				Expect(vclock.Now().Sub(start)).To(BeNumerically(">", 15*time.Second))
 				Expect(run.Events[4].At.Sub(run.Events[3].At)).To(BeNumerically(">=", 3*time.Second))
 			}
 		},
@@ -166,7 +166,7 @@ var _ = Describe("scenarios on the mock provider", func() {
 	)
 
 	It("gives the same events for the same seed, and the same timestamps under the virtual clock", func() {
-		other, err := mockserver.New(mockserver.Options{Clock: generator.NewVirtualClock(clock.Now()), Seed: 11, SeededSecrets: true})
+		other, err := mockserver.New(mockserver.Options{Clock: clock.NewVirtual(vclock.Now()), Seed: 11, SeededSecrets: true})
 		Expect(err).NotTo(HaveOccurred())
 		defer other.Close()
 		c2 := newConsumer(nil)

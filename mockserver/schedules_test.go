@@ -11,13 +11,13 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver"
 )
 
 // scheduleIdle waits until every running schedule sleeps on a firing still
 // in the future, so the test may move the clock.
-func scheduleIdle(srv *mockserver.Server, clock *generator.VirtualClock) {
+func scheduleIdle(srv *mockserver.Server, clock *clock.Virtual) {
 	Eventually(func() bool {
 		running := 0
 		for _, st := range srv.Schedules() {
@@ -239,7 +239,7 @@ schedules:
 	})
 
 	It("stops every schedule on shutdown", func() {
-		clock := generator.NewVirtualClock(epoch)
+		clock := clock.NewVirtual(epoch)
 		srv, err := mockserver.New(mockserver.Options{Clock: clock, Schedules: []mockserver.ScheduleConfig{
 			{Event: "calltransfer.answered", Every: time.Second}, {Event: "calltransfer.answered", Rate: 100},
 		}})

@@ -12,7 +12,7 @@ import (
 
 // Server is a Provider listening on a loopback port, for Go test suites:
 //
-//	srv, err := mockserver.New(mockserver.Options{Clock: generator.NewVirtualClock(start)})
+//	srv, err := mockserver.New(mockserver.Options{Clock: clock.NewVirtual(start)})
 //	defer srv.Close()
 //	// register a webhook at srv.URL+"/v1/webhooks", then:
 //	srv.Trigger(ctx, "calltransfer.triggered")

@@ -8,13 +8,13 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver"
 )
 
 var _ = Describe("shutdown", func() {
 	It("lets in-flight deliveries finish and records the rest as interrupted", func() {
-		clock := generator.NewVirtualClock(time.Now().Truncate(time.Second))
+		clock := clock.NewVirtual(time.Now().Truncate(time.Second))
 		srv, err := mockserver.New(mockserver.Options{Clock: clock, Workers: 2, AllowMultipleWebhooks: true})
 		Expect(err).NotTo(HaveOccurred())
 		release := make(chan struct{})

@@ -11,14 +11,14 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/hookmock/hookmock/contracts"
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 )
 
 var _ = Describe("a SIP call transfer, played by the mock Daily", func() {
 	var (
-		clock    *generator.VirtualClock
+		vclock   *clock.Virtual
 		daily    *mockserver.Server
 		consumer *Handler
 		ctx      context.Context
@@ -31,13 +31,13 @@ var _ = Describe("a SIP call transfer, played by the mock Daily", func() {
 		// The virtual clock plays the scenario's minutes of ringing and
 		// talking at once; the consumer reads the same clock, so that
 		// signatures made at virtual times are fresh to it.
-		clock = generator.NewVirtualClock(time.Now())
+		vclock = clock.NewVirtual(time.Now())
 		var err error
-		daily, err = mockserver.New(mockserver.Options{Clock: clock, Seed: 42})
+		daily, err = mockserver.New(mockserver.Options{Clock: vclock, Seed: 42})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(daily.Close)
 		var srv *httptest.Server
-		consumer, srv = startConsumer(Config{Now: clock.Now})
+		consumer, srv = startConsumer(Config{Now: vclock.Now})
 
 		// Registered exactly as at Daily: the mock probes the URL first.
 		hook, err := RegisterWebhook(ctx, http.DefaultClient, daily.URL+"/v1", "test-api-key",
@@ -54,7 +54,7 @@ var _ = Describe("a SIP call transfer, played by the mock Daily", func() {
 			Vars: map[string]any{scenario.VarSessionID: session}, Faults: faults})
 		Expect(err).NotTo(HaveOccurred())
 		// A reordered delivery waits on the provider clock for later ones.
-		clock.Advance(time.Minute)
+		vclock.Advance(time.Minute)
 		Expect(daily.Settle(ctx)).To(Succeed())
 	}
 

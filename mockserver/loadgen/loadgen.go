@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
@@ -63,7 +64,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &load{cfg: cfg, rec: newRecorder(), gen: generator.New(cfg.Spec, generator.WithClock(generator.RealClock{}))}
+	l := &load{cfg: cfg, rec: newRecorder(), gen: generator.New(cfg.Spec, generator.WithClock(clock.Real{}))}
 	if cfg.Event == "" && cfg.Scenario == nil {
 		for _, e := range cfg.Spec.Events {
 			l.events = append(l.events, e.Name)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 	"github.com/hookmock/hookmock/mockserver/wire"
 )
@@ -23,7 +24,7 @@ func (l *load) playScenario(ctx context.Context, seed uint64, due time.Time) {
 		l.rec.record(time.Since(due), 0, "planning: "+err.Error())
 		return
 	}
-	p := &scenario.Player{Clock: generator.RealClock{}, Speed: scenario.Speed{Instant: true}, Emitter: &loadEmitter{l: l, since: due}}
+	p := &scenario.Player{Clock: clock.Real{}, Speed: scenario.Speed{Instant: true}, Emitter: &loadEmitter{l: l, since: due}}
 	_, _ = p.Play(ctx, plan) // failures are recorded per event
 }
 

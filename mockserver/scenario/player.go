@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 )
 
 // Emission is one event for an Emitter to send.
@@ -85,13 +86,13 @@ func (s Speed) scale(d time.Duration) time.Duration {
 
 // Player plays plans on a clock.
 //
-// On a generator.VirtualClock the player moves the clock itself by each
+// On a clock.Virtual the player moves the clock itself by each
 // step's delay, so a five-minute call plays at once with realistic
 // timestamps, unless WaitForClock is set, in which case it waits for
 // someone else to advance the clock. On a real clock it waits in real
 // time, scaled by Speed.
 type Player struct {
-	Clock        generator.Clock
+	Clock        clock.Clock
 	Emitter      Emitter
 	Speed        Speed
 	WaitForClock bool
@@ -126,17 +127,17 @@ func (p *Player) Play(ctx context.Context, plan *Plan) (*Run, error) {
 		// playing would not replay the first. Plan again instead.
 		return nil, fmt.Errorf("%s: this plan was already played; make a new one with the same seed", plan.Scenario.Name)
 	}
-	clock := p.Clock
-	if clock == nil {
-		clock = generator.RealClock{}
+	clk := p.Clock
+	if clk == nil {
+		clk = clock.Real{}
 	}
-	run := &Run{Scenario: plan.Scenario.Name, Seed: plan.Seed, Vars: plan.Vars, Started: clock.Now().UTC(), Events: []Played{}}
-	defer func() { run.Finished = clock.Now().UTC() }()
+	run := &Run{Scenario: plan.Scenario.Name, Seed: plan.Seed, Vars: plan.Vars, Started: clk.Now().UTC(), Events: []Played{}}
+	defer func() { run.Finished = clk.Now().UTC() }()
 	for _, st := range plan.Steps {
-		if err := p.wait(ctx, clock, st.After); err != nil {
+		if err := p.wait(ctx, clk, st.After); err != nil {
 			return run, fmt.Errorf("%s: %s interrupted before event %d: %w", st.Step, plan.Scenario.Name, st.Index, err)
 		}
-		at := clock.Now()
+		at := clk.Now()
 		em, err := plan.emission(st, at)
 		if err != nil {
 			return run, fmt.Errorf("%s: %s: %w", st.Step, st.Event, err)
@@ -154,11 +155,11 @@ func (p *Player) Play(ctx context.Context, plan *Plan) (*Run, error) {
 	return run, nil
 }
 
-func (p *Player) wait(ctx context.Context, clock generator.Clock, d time.Duration) error {
+func (p *Player) wait(ctx context.Context, clk clock.Clock, d time.Duration) error {
 	if err := ctx.Err(); err != nil || d <= 0 {
 		return err
 	}
-	if vc, ok := clock.(*generator.VirtualClock); ok {
+	if vc, ok := clk.(*clock.Virtual); ok {
 		if !p.WaitForClock {
 			vc.Advance(d)
 			return nil
@@ -168,7 +169,7 @@ func (p *Player) wait(ctx context.Context, clock generator.Clock, d time.Duratio
 	if p.Speed.Instant {
 		return nil
 	}
-	return clock.Sleep(ctx, p.Speed.scale(d))
+	return clk.Sleep(ctx, p.Speed.scale(d))
 }
 
 // emission fills in the templates of one planned step.

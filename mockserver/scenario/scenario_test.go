@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 	"github.com/hookmock/hookmock/spec"
 )
@@ -50,7 +51,7 @@ func play(t testing.TB, sc *scenario.Scenario, opts scenario.PlanOptions) *scena
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := generator.NewVirtualClock(generator.Epoch)
+	clock := clock.NewVirtual(generator.Epoch)
 	p := scenario.Player{Clock: clock, Emitter: genEmitter{generator.New(daily(t), generator.WithClock(clock))}}
 	run, err := p.Play(context.Background(), plan)
 	if err != nil {
@@ -255,7 +256,7 @@ steps:
 	}{{"10x", 40 * time.Millisecond, 400 * time.Millisecond}, {"instant", 0, 30 * time.Millisecond}} {
 		plan, _ := sc.Plan(scenario.PlanOptions{Seed: 1})
 		sp, _ := scenario.ParseSpeed(c.speed)
-		p := scenario.Player{Clock: generator.RealClock{}, Speed: sp, Emitter: genEmitter{generator.New(daily(t))}}
+		p := scenario.Player{Clock: clock.Real{}, Speed: sp, Emitter: genEmitter{generator.New(daily(t))}}
 		start := time.Now()
 		if _, err := p.Play(context.Background(), plan); err != nil {
 			t.Fatal(err)
@@ -271,7 +272,7 @@ func TestAPlanPlaysOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := generator.NewVirtualClock(generator.Epoch)
+	clock := clock.NewVirtual(generator.Epoch)
 	p := scenario.Player{Clock: clock, Emitter: genEmitter{generator.New(daily(t), generator.WithClock(clock))}}
 	if _, err := p.Play(context.Background(), plan); err != nil {
 		t.Fatal(err)
@@ -283,7 +284,7 @@ func TestAPlanPlaysOnce(t *testing.T) {
 
 func TestCancelStopsTheRun(t *testing.T) {
 	plan, _ := builtin(t, "sip-call-transfer").Plan(scenario.PlanOptions{Seed: 1})
-	clock := generator.NewVirtualClock(generator.Epoch)
+	clock := clock.NewVirtual(generator.Epoch)
 	ctx, cancel := context.WithCancel(context.Background())
 	p := scenario.Player{Clock: clock, WaitForClock: true, Emitter: genEmitter{generator.New(daily(t), generator.WithClock(clock))}}
 	done := make(chan error)
@@ -312,7 +313,7 @@ func BenchmarkPlaySIPCallTransfer(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		clock := generator.NewVirtualClock(generator.Epoch)
+		clock := clock.NewVirtual(generator.Epoch)
 		p := scenario.Player{Clock: clock, Emitter: genEmitter{generator.New(s, generator.WithClock(clock))}}
 		if _, err := p.Play(context.Background(), plan); err != nil {
 			b.Fatal(err)

@@ -1,6 +1,6 @@
 // Package schedule fires things on a clock: at a fixed interval, on a cron
 // expression, or at a Poisson rate, with count and until limits and
-// jitter. It runs on a generator.Clock, so that a virtual clock drives it
+// jitter. It runs on a clock.Clock, so that a virtual clock drives it
 // in tests, and knows nothing of what it fires: each schedule hands its
 // firings to an Emitter.
 package schedule
@@ -16,7 +16,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 )
 
 // Spec is when a schedule fires.
@@ -102,7 +102,7 @@ const MaxCatchUp = 10_000
 
 // Runner runs schedules until Stop.
 type Runner struct {
-	clock   generator.Clock
+	clock   clock.Clock
 	log     *slog.Logger
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -122,7 +122,7 @@ type entry struct {
 }
 
 // NewRunner returns a runner on clock; log may be nil.
-func NewRunner(clock generator.Clock, log *slog.Logger) *Runner {
+func NewRunner(clock clock.Clock, log *slog.Logger) *Runner {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

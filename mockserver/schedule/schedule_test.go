@@ -11,7 +11,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/schedule"
 )
 
@@ -39,7 +39,7 @@ func (r *recorder) firings() []schedule.Firing {
 
 // idle waits until the schedule sleeps on a firing still in the future,
 // or has ended.
-func idle(t *testing.T, run *schedule.Runner, clock *generator.VirtualClock, id string) schedule.Status {
+func idle(t *testing.T, run *schedule.Runner, clock *clock.Virtual, id string) schedule.Status {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -56,10 +56,10 @@ func idle(t *testing.T, run *schedule.Runner, clock *generator.VirtualClock, id 
 	return schedule.Status{}
 }
 
-func newRun(t *testing.T) (*schedule.Runner, *generator.VirtualClock) {
+func newRun(t *testing.T) (*schedule.Runner, *clock.Virtual) {
 	t.Helper()
 	before := goleak.IgnoreCurrent()
-	clock := generator.NewVirtualClock(start)
+	clock := clock.NewVirtual(start)
 	run := schedule.NewRunner(clock, nil)
 	t.Cleanup(func() {
 		run.Stop()

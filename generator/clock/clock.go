@@ -1,4 +1,8 @@
-package generator
+// Package clock is where hookmock reads the time: the generator stamps
+// events with it and the provider and its schedules wait on it, so that
+// one Virtual clock drives event time and delivery time in tests. It is a
+// leaf, so that schedules need not import the generator.
+package clock
 
 import (
 	"context"
@@ -9,7 +13,7 @@ import (
 
 // Clock is where every generated timestamp comes from. The mock server's
 // retry scheduler waits on the same clock, so that tests can drive both
-// event time and delivery time from one VirtualClock.
+// event time and delivery time from one Virtual clock.
 type Clock interface {
 	Now() time.Time
 	// After fires once d has elapsed on this clock.
@@ -18,22 +22,17 @@ type Clock interface {
 	Sleep(ctx context.Context, d time.Duration) error
 }
 
-// Epoch is the default clock reading of a Generator: the moment of Daily's
-// own calltransfer examples (timestamp 1770005095). A fixed default keeps
-// "same seed, same bytes" true without asking every caller for a clock.
-var Epoch = time.Unix(1770005095, 0).UTC()
-
-// RealClock reads the wall clock.
-type RealClock struct{}
+// Real reads the wall clock.
+type Real struct{}
 
 // Now returns the current time.
-func (RealClock) Now() time.Time { return time.Now() }
+func (Real) Now() time.Time { return time.Now() }
 
 // After is time.After.
-func (RealClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (Real) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // Sleep waits for d or for ctx to end.
-func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
+func (Real) Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -44,10 +43,10 @@ func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// VirtualClock only moves when told to. Waiters (After, Sleep) fire when
+// Virtual only moves when told to. Waiters (After, Sleep) fire when
 // Advance or Set moves the clock past their deadline, in deadline order.
 // It is safe for concurrent use.
-type VirtualClock struct {
+type Virtual struct {
 	mu      sync.Mutex
 	now     time.Time
 	waiters []*waiter
@@ -59,13 +58,13 @@ type waiter struct {
 	ch chan time.Time
 }
 
-// NewVirtualClock returns a clock stopped at t.
-func NewVirtualClock(t time.Time) *VirtualClock {
-	return &VirtualClock{now: t, changed: make(chan struct{})}
+// NewVirtual returns a clock stopped at t.
+func NewVirtual(t time.Time) *Virtual {
+	return &Virtual{now: t, changed: make(chan struct{})}
 }
 
 // Now returns the clock's current reading.
-func (c *VirtualClock) Now() time.Time {
+func (c *Virtual) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
@@ -73,13 +72,13 @@ func (c *VirtualClock) Now() time.Time {
 
 // After returns a channel that receives the clock's time once it has been
 // advanced by at least d. A non-positive d fires at once.
-func (c *VirtualClock) After(d time.Duration) <-chan time.Time {
+func (c *Virtual) After(d time.Duration) <-chan time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.addLocked(d).ch
 }
 
-func (c *VirtualClock) addLocked(d time.Duration) *waiter {
+func (c *Virtual) addLocked(d time.Duration) *waiter {
 	w := &waiter{at: c.now.Add(d), ch: make(chan time.Time, 1)}
 	if d <= 0 {
 		w.ch <- c.now
@@ -92,7 +91,7 @@ func (c *VirtualClock) addLocked(d time.Duration) *waiter {
 
 // Sleep waits until the clock has been advanced by d, or until ctx ends.
 // A cancelled sleeper is forgotten, so abandoned waits do not pile up.
-func (c *VirtualClock) Sleep(ctx context.Context, d time.Duration) error {
+func (c *Virtual) Sleep(ctx context.Context, d time.Duration) error {
 	c.mu.Lock()
 	w := c.addLocked(d)
 	c.mu.Unlock()
@@ -107,7 +106,7 @@ func (c *VirtualClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (c *VirtualClock) removeLocked(w *waiter) {
+func (c *Virtual) removeLocked(w *waiter) {
 	for i, x := range c.waiters {
 		if x == w {
 			c.waiters = append(c.waiters[:i], c.waiters[i+1:]...)
@@ -118,20 +117,20 @@ func (c *VirtualClock) removeLocked(w *waiter) {
 }
 
 // Advance moves the clock forward by d and fires every waiter now due.
-func (c *VirtualClock) Advance(d time.Duration) {
+func (c *Virtual) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.setLocked(c.now.Add(d))
 }
 
 // Set moves the clock to t (backwards too; waiters only fire going forward).
-func (c *VirtualClock) Set(t time.Time) {
+func (c *Virtual) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.setLocked(t)
 }
 
-func (c *VirtualClock) setLocked(t time.Time) {
+func (c *Virtual) setLocked(t time.Time) {
 	c.now = t
 	sort.SliceStable(c.waiters, func(i, j int) bool { return c.waiters[i].at.Before(c.waiters[j].at) })
 	n := 0
@@ -148,13 +147,13 @@ func (c *VirtualClock) setLocked(t time.Time) {
 	}
 }
 
-func (c *VirtualClock) notifyLocked() {
+func (c *Virtual) notifyLocked() {
 	close(c.changed)
 	c.changed = make(chan struct{})
 }
 
 // Waiters returns how many After/Sleep calls are pending.
-func (c *VirtualClock) Waiters() int {
+func (c *Virtual) Waiters() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.waiters)
@@ -162,7 +161,7 @@ func (c *VirtualClock) Waiters() int {
 
 // BlockUntil waits until at least n waiters are pending, so a test can be
 // sure a scheduler is asleep before it advances the clock.
-func (c *VirtualClock) BlockUntil(ctx context.Context, n int) error {
+func (c *Virtual) BlockUntil(ctx context.Context, n int) error {
 	for {
 		c.mu.Lock()
 		have, changed := len(c.waiters), c.changed

@@ -1,4 +1,4 @@
-package generator
+package clock
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 func TestVirtualClock(t *testing.T) {
 	start := time.Unix(1000, 0)
 	t.Run("now moves only when told", func(t *testing.T) {
-		c := NewVirtualClock(start)
+		c := NewVirtual(start)
 		c.Advance(3 * time.Second)
 		if got := c.Now(); !got.Equal(start.Add(3 * time.Second)) {
 			t.Fatalf("Now %v", got)
@@ -22,7 +22,7 @@ func TestVirtualClock(t *testing.T) {
 		}
 	})
 	t.Run("after fires when the deadline is reached, in order", func(t *testing.T) {
-		c := NewVirtualClock(start)
+		c := NewVirtual(start)
 		late, early := c.After(2*time.Second), c.After(time.Second)
 		select {
 		case <-early:
@@ -45,10 +45,10 @@ func TestVirtualClock(t *testing.T) {
 		}
 	})
 	t.Run("non-positive durations fire at once", func(t *testing.T) {
-		<-NewVirtualClock(start).After(0)
+		<-NewVirtual(start).After(0)
 	})
 	t.Run("sleep wakes on advance and forgets cancelled sleepers", func(t *testing.T) {
-		c := NewVirtualClock(start)
+		c := NewVirtual(start)
 		ctx, cancel := context.WithCancel(context.Background())
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
@@ -71,14 +71,14 @@ func TestVirtualClock(t *testing.T) {
 	t.Run("block until respects its context", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 		defer cancel()
-		if err := NewVirtualClock(start).BlockUntil(ctx, 1); !errors.Is(err, context.DeadlineExceeded) {
+		if err := NewVirtual(start).BlockUntil(ctx, 1); !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("got %v", err)
 		}
 	})
 }
 
 func TestRealClockSleep(t *testing.T) {
-	var c Clock = RealClock{}
+	var c Clock = Real{}
 	if err := c.Sleep(context.Background(), time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
