@@ -9,20 +9,20 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver"
 )
 
 var _ = Describe("runtime limits", func() {
 	var (
-		srv   *mockserver.Server
-		clock *generator.VirtualClock
-		c     *consumer
+		srv    *mockserver.Server
+		vclock *clock.Virtual
+		c      *consumer
 	)
 	start := func(l mockserver.Limits) {
-		clock = generator.NewVirtualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+		vclock = clock.NewVirtual(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 		var err error
-		srv, err = mockserver.New(mockserver.Options{Seed: 1, Clock: clock, Limits: l})
+		srv, err = mockserver.New(mockserver.Options{Seed: 1, Clock: vclock, Limits: l})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(srv.Close)
 		c = newConsumer(nil)
@@ -64,7 +64,7 @@ var _ = Describe("runtime limits", func() {
 		Expect(srv.Deliveries()).To(HaveLen(3))
 		status, raw = post("/_mock/events", map[string]any{"type": "calltransfer.triggered", "faults": "delay:1h,dup:1"})
 		Expect(status).To(Equal(http.StatusOK), raw)
-		clock.Advance(2 * time.Hour)
+		vclock.Advance(2 * time.Hour)
 		settle(srv)
 		for _, d := range srv.Deliveries() {
 			Expect(d.Status).To(Equal(mockserver.StatusDelivered))
