@@ -2,8 +2,6 @@ package cmd
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
+	"github.com/hookmock/hookmock/generator/seeds"
 )
 
 func newGenCmd(a *app) *cobra.Command {
@@ -93,7 +92,7 @@ for.`,
 				return usageErr("%v", err)
 			}
 			if !cmd.Flags().Changed("seed") {
-				seed = randomSeed()
+				seed = seeds.Random()
 				fmt.Fprintf(a.stderr, "seed: %d\n", seed)
 			}
 			return a.generate(g, clock, generator.Request{Event: args[0], Seed: seed, Set: overrides, Invalid: kind}, count, pretty)
@@ -161,15 +160,4 @@ func parseNow(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%q is not Unix seconds, RFC 3339 or \"now\"", s)
 	}
 	return t, nil
-}
-
-// randomSeed picks a seed for a run that did not name one; commands print
-// it so that the run can be replayed.
-func randomSeed() uint64 {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return uint64(time.Now().UnixNano())
-	}
-	// Keep seeds short enough to retype.
-	return binary.LittleEndian.Uint64(b[:]) % 1_000_000_000
 }

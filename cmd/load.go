@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hookmock/hookmock/generator/seeds"
 	"github.com/hookmock/hookmock/mockserver/loadgen"
 	"github.com/hookmock/hookmock/mockserver/schedule"
 )
@@ -57,7 +58,7 @@ Exit codes: 0 every send answered 200, 1 some failed or were missed, 2 usage err
 				}
 			}
 			if !cmd.Flags().Changed("seed") {
-				seed = randomSeed()
+				seed = seeds.Random()
 				fmt.Fprintf(a.stderr, "seed: %d\n", seed)
 			}
 			cfg.Seed = seed

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
+	"github.com/hookmock/hookmock/generator/seeds"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 	"github.com/hookmock/hookmock/mockserver/wire"
 )
@@ -183,7 +184,7 @@ faults. Exit codes: 0 every event without a rejecting fault got 200,
 				return err
 			}
 			if !cmd.Flags().Changed("seed") {
-				seed = randomSeed()
+				seed = seeds.Random()
 				fmt.Fprintf(a.stderr, "seed: %d\n", seed)
 			}
 			po := scenario.PlanOptions{Seed: seed, Vars: map[string]any{}}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
+	"github.com/hookmock/hookmock/generator/seeds"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/wire"
@@ -138,7 +139,7 @@ func (o *oneShot) decide(fs []wire.Fault, seed uint64) []wire.Fault {
 	var out []wire.Fault
 	for i, f := range fs {
 		if f.Probability > 0 {
-			x := splitmix(seed ^ uint64(i+1)*0x9e3779b97f4a7c15)
+			x := seeds.Mix(seed ^ uint64(i+1)*0x9e3779b97f4a7c15)
 			if float64(x>>11)/(1<<53) >= f.Probability {
 				continue
 			}
@@ -146,13 +147,6 @@ func (o *oneShot) decide(fs []wire.Fault, seed uint64) []wire.Fault {
 		out = append(out, f.Defaults(0))
 	}
 	return out
-}
-
-func splitmix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
 }
 
 func has(fs []wire.Fault, k wire.FaultKind) bool {

@@ -117,7 +117,7 @@ retry, log, schedules, actions); flags override it.`,
 	f := c.Flags()
 	f.StringVar(&cfg.Addr, "addr", "127.0.0.1:8089", "listen address")
 	f.StringVar(&configPath, "config", "", "config file (hookmock.yaml)")
-	f.Int64Var(&cfg.Seed, "seed", 0, "seed for events, webhook uuids and secrets (0: random, printed)")
+	f.Uint64Var(&cfg.Seed, "seed", 0, "seed for events, webhook uuids and secrets (0: random, printed)")
 	f.StringVar(&cfg.Clock, "clock", "real", "real, or virtual (time moves only through POST /_mock/clock/advance)")
 	f.StringVar(&cfg.APIKey, "api-key", "", "require this bearer token on every route, /_mock/* included (default: $HOOKMOCK_API_KEY; unset: any token)")
 	f.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")

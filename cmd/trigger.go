@@ -11,6 +11,7 @@ import (
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
+	"github.com/hookmock/hookmock/generator/seeds"
 	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
@@ -42,7 +43,7 @@ Exit codes: 0 the consumer answered 200, 1 it did not, 2 usage error.`,
 			g := generator.New(s, generator.WithClock(clock.Real{}))
 			req := generator.Request{Event: args[0], Seed: seed}
 			if !cmd.Flags().Changed("seed") {
-				req.Seed = randomSeed()
+				req.Seed = seeds.Random()
 				fmt.Fprintf(a.stderr, "seed: %d\n", req.Seed)
 			}
 			for _, kv := range sets {

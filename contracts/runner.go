@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"net"
 	"net/http"
 	"strings"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
+	"github.com/hookmock/hookmock/generator/seeds"
 	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
@@ -64,15 +63,11 @@ func (x *runner) event(e *spec.Event, call *generator.Call, parts ...string) ([]
 // caseSeed derives a case's generation seed from the run seed, so that a
 // run replays from its seed and no two cases share an event id.
 func (x *runner) caseSeed(parts ...string) uint64 {
-	h := fnv.New64a()
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], x.seed)
-	h.Write(b[:])
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
+	ps := make([]seeds.Part, len(parts))
+	for i, p := range parts {
+		ps[i] = seeds.String(p)
 	}
-	return h.Sum64()
+	return seeds.Derive(x.seed, ps...)
 }
 
 // signature says how a delivery is signed.
@@ -147,14 +142,4 @@ func otherSecret(scheme signing.Scheme) string {
 		return "whsec_" + s
 	}
 	return s
-}
-
-// randomSeed picks a run seed when the contract names none.
-func randomSeed() uint64 {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	if s := binary.LittleEndian.Uint64(b[:]); s != 0 {
-		return s
-	}
-	return 1
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/hookmock/hookmock/generator/seeds"
 )
 
 // Verify runs every clause of the contract against its live endpoint and
@@ -28,7 +30,7 @@ func Verify(ctx context.Context, c *Contract) Report {
 	rep.Spec = specLabel(s.spec)
 	rep.Seed = c.Seed
 	if rep.Seed == 0 {
-		rep.Seed = randomSeed()
+		rep.Seed = seeds.Random()
 	}
 	x := newRunner(s, rep.Seed)
 	defer x.close()

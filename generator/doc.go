@@ -20,8 +20,8 @@
 //
 // # Choices
 //
-//   - Seeds: an event's stream is PCG seeded from splitmix64(seed ^
-//     fnv64a(event name) ^ splitmix64(attempt)); the same seed gives
+//   - Seeds: an event's stream is PCG seeded from seed.Mix(seed ^
+//     fnv64a(event name) ^ seed.Mix(attempt)); the same seed gives
 //     unrelated values for different events. The CLI gives event i of -n
 //     the seed seed+i.
 //   - Optional properties are present with probability 0.75 at the top

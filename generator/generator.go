@@ -3,12 +3,12 @@ package generator
 import (
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/hookmock/hookmock/generator/clock"
+	"github.com/hookmock/hookmock/generator/seeds"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -130,9 +130,7 @@ func (g *Generator) plan(nameOrType string) (*eventPlan, error) {
 		return v.(*eventPlan), nil
 	}
 	root := g.planner.root(e.Body)
-	h := fnv.New64a()
-	h.Write([]byte(e.Name))
-	ep := &eventPlan{e: e, root: root, daily: planDaily(e.Type, e.Version, root, g.integerTS), nameHash: h.Sum64()}
+	ep := &eventPlan{e: e, root: root, daily: planDaily(e.Type, e.Version, root, g.integerTS), nameHash: seeds.Hash(seeds.Raw(e.Name))}
 	v, _ := g.plans.LoadOrStore(e, ep)
 	return v.(*eventPlan), nil
 }
@@ -196,7 +194,7 @@ func (g *Generator) newDraft(ep *eventPlan, req Request) draft {
 func (g *Generator) ctx(ep *eventPlan, req Request, d draft, purpose uint64) *genCtx {
 	c := ctxPool.Get().(*genCtx)
 	r := c.r
-	r.reseed(req.Seed ^ ep.nameHash ^ splitmix64(purpose))
+	r.reseed(req.Seed ^ ep.nameHash ^ seeds.Mix(purpose))
 	*c = genCtx{
 		s:        g.spec,
 		r:        r,

@@ -1,12 +1,13 @@
 package generator
 
 import (
-	"hash/fnv"
 	"math/rand/v2"
 	"strings"
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/brianvoe/gofakeit/v7/data"
+
+	"github.com/hookmock/hookmock/generator/seeds"
 )
 
 // Word lists read straight from gofakeit's data, once: its accessors look
@@ -54,10 +55,10 @@ func newRNG(seed uint64) *rng {
 }
 
 // reseed restarts the stream. gofakeit never sees the seed (it would take
-// zero for "random"): the state always comes through splitmix64.
-func (r *rng) reseed(seed uint64) {
-	a := splitmix64(seed)
-	r.src.Seed(a, splitmix64(a))
+// zero for "random"): the state always comes through seeds.Mix.
+func (r *rng) reseed(s uint64) {
+	a := seeds.Mix(s)
+	r.src.Seed(a, seeds.Mix(a))
 }
 
 func (r *rng) Int64N(n int64) int64 {
@@ -70,23 +71,9 @@ func (r *rng) Int64N(n int64) int64 {
 // chance is true with probability p.
 func (r *rng) chance(p float64) bool { return r.rnd.Float64() < p }
 
-// splitmix64 is the finaliser of SplitMix64: it turns nearby seeds (s, s+1)
-// into unrelated streams.
-func splitmix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
-
 // streamSeed derives the seed of one purpose's stream (an event body, a
 // retry, a negative variant) from the caller's seed, so that the same seed
 // gives unrelated values for different events and purposes.
-func streamSeed(seed uint64, parts ...string) uint64 {
-	h := fnv.New64a()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	return splitmix64(seed ^ h.Sum64())
+func streamSeed(s uint64, name string) uint64 {
+	return seeds.Mix(s ^ seeds.Hash(seeds.String(name)))
 }

@@ -77,11 +77,11 @@ func (p *Provider) auth(next http.HandlerFunc) http.HandlerFunc {
 // newSecretSource is where provisioned hmac secrets come from: crypto/rand,
 // or with seeded a stream keyed by the seed (apart from the uuid stream, so
 // that uuids are the same either way).
-func newSecretSource(seed int64, seeded bool) io.Reader {
+func newSecretSource(seed uint64, seeded bool) io.Reader {
 	if !seeded {
 		return rand.Reader
 	}
 	var key [32]byte
-	binary.LittleEndian.PutUint64(key[:8], uint64(seed))
+	binary.LittleEndian.PutUint64(key[:8], seed)
 	return mrand.NewChaCha8(sha256.Sum256(append(key[:8], "hookmock secrets"...)))
 }

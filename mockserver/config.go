@@ -16,7 +16,7 @@ import (
 type Config struct {
 	Addr      string `yaml:"addr"`
 	Spec      string `yaml:"spec"`
-	Seed      int64  `yaml:"seed"`
+	Seed      uint64 `yaml:"seed"`
 	Clock     string `yaml:"clock"` // real | virtual
 	APIKey    string `yaml:"apiKey"`
 	LogFormat string `yaml:"logFormat"` // text | json

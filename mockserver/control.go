@@ -24,8 +24,8 @@ func (p *Provider) routeControl(mux *http.ServeMux) {
 
 // eventRequest is the body of POST /_mock/events.
 type eventRequest struct {
-	Type string `json:"type"`
-	Seed *int64 `json:"seed"`
+	Type string  `json:"type"`
+	Seed *uint64 `json:"seed"`
 	// Set holds overrides: {"payload.room": "sales"} or ["payload.room=sales"].
 	Set          json.RawMessage `json:"set"`
 	Body         json.RawMessage `json:"body"`

@@ -1,19 +1,18 @@
 package mockserver
 
 import (
-	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"sync/atomic"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/seeds"
 	"github.com/hookmock/hookmock/spec"
 )
 
 // eventSource turns trigger requests into the exact bytes to send.
 type eventSource struct {
 	gen  *generator.Generator
-	seed int64
+	seed uint64
 	n    atomic.Uint64 // events generated without an explicit seed
 }
 
@@ -24,12 +23,7 @@ func newEventSource(p *Provider) (*eventSource, error) {
 // nextSeed derives the seed of the n-th unseeded event from the server
 // seed, so that a run replays from --seed alone.
 func (s *eventSource) nextSeed() uint64 {
-	var b [16]byte
-	binary.LittleEndian.PutUint64(b[:8], uint64(s.seed))
-	binary.LittleEndian.PutUint64(b[8:], s.n.Add(1))
-	h := fnv.New64a()
-	h.Write(b[:])
-	return h.Sum64()
+	return seeds.Derive(s.seed, seeds.Uint(s.n.Add(1)))
 }
 
 // make returns the bytes to send and the event's id.
@@ -39,7 +33,7 @@ func (s *eventSource) make(ev *spec.Event, req *triggerRequest) ([]byte, string,
 	}
 	greq := generator.Request{Event: ev.Name, Call: req.call, Invalid: req.invalid}
 	if req.seed != nil {
-		greq.Seed = uint64(*req.seed)
+		greq.Seed = *req.seed
 	} else {
 		greq.Seed = s.nextSeed()
 	}

@@ -347,7 +347,7 @@ var _ = Describe("fault injection", func() {
 	It("gives the same faults for the same seed, whatever the concurrency", func() {
 		faults, err := wire.ParseFaults("dup@0.3,badsig@0.5,invalid@0.2,stale@0.4")
 		Expect(err).NotTo(HaveOccurred())
-		run := func(seed int64) []string {
+		run := func(seed uint64) []string {
 			srv, err := mockserver.New(mockserver.Options{Seed: seed, Clock: clock.NewVirtual(epoch)})
 			Expect(err).NotTo(HaveOccurred())
 			defer srv.Close()
@@ -356,7 +356,7 @@ var _ = Describe("fault injection", func() {
 			for i := range out {
 				wg.Go(func() {
 					defer GinkgoRecover()
-					t, err := srv.Trigger(ctx, "calltransfer.completed", mockserver.WithSeed(int64(i)), mockserver.WithFaults(faults...))
+					t, err := srv.Trigger(ctx, "calltransfer.completed", mockserver.WithSeed(uint64(i)), mockserver.WithFaults(faults...))
 					Expect(err).NotTo(HaveOccurred())
 					raw, _ := json.Marshal(t.Faults)
 					out[i] = string(t.Event) + string(raw)

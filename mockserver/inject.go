@@ -1,15 +1,14 @@
 package mockserver
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"math/rand/v2"
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/invalid"
+	"github.com/hookmock/hookmock/generator/seeds"
 	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
 )
@@ -67,7 +66,7 @@ func (p *Provider) planFaults(req *triggerRequest) (*faultPlan, error) {
 		return nil, nil
 	}
 	if req.body == nil && req.seed == nil {
-		s := int64(p.events.nextSeed())
+		s := p.events.nextSeed()
 		req.seed = &s
 	}
 	if fe := p.opts.Limits.checkFaults(req.faults); fe != nil {
@@ -101,18 +100,11 @@ func (p *Provider) planFaults(req *triggerRequest) (*faultPlan, error) {
 // validJSONKinds are the generator's violations that keep the body JSON.
 var validJSONKinds = invalid.ValidJSON
 
-func faultKey(seed int64, req *triggerRequest) uint64 {
-	h := fnv.New64a()
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], uint64(seed))
-	h.Write(b[:])
+func faultKey(s uint64, req *triggerRequest) uint64 {
 	if req.seed != nil {
-		binary.LittleEndian.PutUint64(b[:], uint64(*req.seed))
-		h.Write(b[:])
-	} else {
-		h.Write(req.body)
+		return seeds.Derive(s, seeds.Uint(*req.seed))
 	}
-	return h.Sum64()
+	return seeds.Derive(s, seeds.Bytes(req.body))
 }
 
 // makeEvent generates the event, as a negative one when the plan asks for

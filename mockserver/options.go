@@ -21,7 +21,7 @@ type Options struct {
 	Spec *spec.Spec
 	// Seed makes generated events, webhook uuids and secrets reproducible;
 	// 0 picks a random seed (see Provider.Seed).
-	Seed int64
+	Seed uint64
 	// Clock drives event timestamps and retry back-off; nil is the real clock.
 	Clock clock.Clock
 	// APIKey, when set, is the only bearer token any route accepts (only

@@ -6,8 +6,6 @@ package mockserver
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
+	"github.com/hookmock/hookmock/generator/seeds"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -24,7 +23,7 @@ type Provider struct {
 	opts   Options
 	spec   *spec.Spec
 	clock  clock.Clock
-	seed   int64
+	seed   uint64
 	hooks  *registry
 	store  Store
 	engine *engine
@@ -46,16 +45,10 @@ func NewProvider(opts Options) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	seed := o.Seed
-	if seed == 0 {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		seed = int64(binary.LittleEndian.Uint64(b[:]) >> 1)
-		if seed == 0 {
-			seed = 1
-		}
+	if o.Seed == 0 {
+		o.Seed = seeds.Random()
 	}
-	p := &Provider{opts: o, spec: o.Spec, clock: o.Clock, seed: seed, hooks: newRegistry(seed, o.SeededSecrets),
+	p := &Provider{opts: o, spec: o.Spec, clock: o.Clock, seed: o.Seed, hooks: newRegistry(o.Seed, o.SeededSecrets),
 		store: newMemStore(o.MaxDeliveries), mgmt: mgmt, log: o.Logger, client: o.HTTPClient}
 	p.scen = newScenarioState(o.ActionErrors)
 	p.events, err = newEventSource(p)
@@ -71,7 +64,7 @@ func NewProvider(opts Options) (*Provider, error) {
 }
 
 // Seed is the seed in use (the one given, or the random one chosen).
-func (p *Provider) Seed() int64 { return p.seed }
+func (p *Provider) Seed() uint64 { return p.seed }
 
 // Spec is the contract being served.
 func (p *Provider) Spec() *spec.Spec { return p.spec }
@@ -148,7 +141,7 @@ func (p *Provider) Shutdown(ctx context.Context) {
 type TriggerOption func(*triggerRequest)
 
 type triggerRequest struct {
-	seed         *int64
+	seed         *uint64
 	set          []string
 	body         []byte
 	allowInvalid bool
@@ -161,7 +154,7 @@ type triggerRequest struct {
 }
 
 // WithSeed generates the event from this seed.
-func WithSeed(seed int64) TriggerOption { return func(r *triggerRequest) { r.seed = &seed } }
+func WithSeed(seed uint64) TriggerOption { return func(r *triggerRequest) { r.seed = &seed } }
 
 // WithSet overrides fields, as "payload.room=sales" or "/payload/room=sales".
 func WithSet(kv ...string) TriggerOption {

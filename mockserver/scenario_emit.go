@@ -36,7 +36,7 @@ func (e *providerEmitter) Emit(ctx context.Context, em scenario.Emission) (scena
 		}
 		faults = append(faults, fs...)
 	}
-	t, err := e.p.Trigger(ctx, em.Event, WithSeed(int64(em.Seed)), WithSet(em.Set...), WithCall(em.Call), WithFaults(faults...))
+	t, err := e.p.Trigger(ctx, em.Event, WithSeed(em.Seed), WithSet(em.Set...), WithCall(em.Call), WithFaults(faults...))
 	if err != nil {
 		return scenario.Emitted{}, err
 	}

@@ -2,14 +2,13 @@ package mockserver
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"net/http"
 	"strings"
 	"sync"
 
+	"github.com/hookmock/hookmock/generator/seeds"
 	"github.com/hookmock/hookmock/mockserver/schedule"
 )
 
@@ -71,7 +70,7 @@ func (p *Provider) AddSchedule(c ScheduleConfig) (ScheduleStatus, error) {
 
 func (p *Provider) compileSchedule(c ScheduleConfig) (schedule.Spec, schedule.Emitter, *fieldError) {
 	s := schedule.Spec{ID: c.ID, Every: c.Every, Cron: c.Cron, Rate: c.Rate, Jitter: c.Jitter, Count: c.Count,
-		Until: c.Until, Start: p.clock.Now(), Seed: uint64(p.seed)}
+		Until: c.Until, Start: p.clock.Now(), Seed: p.seed}
 	if c.UntilAfter > 0 {
 		s.Until = s.Start.Add(c.UntilAfter)
 	}
@@ -117,7 +116,7 @@ func (em *scenarioEmitter) Emit(_ context.Context, f schedule.Firing) error {
 	if err != nil {
 		return err
 	}
-	seed := uint64(firingSeed(em.p.seed, f))
+	seed := firingSeed(em.p.seed, f)
 	opts := RunOptions{Seed: &seed, Faults: em.c.Faults, WaitForClock: true, origin: "schedule " + f.Schedule}
 	if len(em.c.Set) > 0 {
 		opts.Set = map[string][]string{"*": em.c.Set}
@@ -126,14 +125,9 @@ func (em *scenarioEmitter) Emit(_ context.Context, f schedule.Firing) error {
 	return err
 }
 
-func firingSeed(seed int64, f schedule.Firing) int64 {
-	h := fnv.New64a()
-	var b [16]byte
-	binary.LittleEndian.PutUint64(b[:8], uint64(seed))
-	binary.LittleEndian.PutUint64(b[8:], uint64(f.N))
-	h.Write(b[:])
-	h.Write([]byte(f.Schedule))
-	return int64(h.Sum64() >> 1)
+func firingSeed(s uint64, f schedule.Firing) uint64 {
+	// Halved, as when seeds were int64, so that schedules replay as before.
+	return seeds.Derive(s, seeds.Uint(uint64(f.N)), seeds.Raw(f.Schedule)) >> 1
 }
 
 func (c ScheduleConfig) status(st schedule.Status) ScheduleStatus {

@@ -59,8 +59,8 @@ type registry struct {
 	domainID string
 }
 
-func newRegistry(seed int64, seededSecrets bool) *registry {
-	r := &registry{hooks: map[string]*Webhook{}, rng: rand.New(rand.NewPCG(uint64(seed), 0x686f6f6b6d6f636b)),
+func newRegistry(seed uint64, seededSecrets bool) *registry {
+	r := &registry{hooks: map[string]*Webhook{}, rng: rand.New(rand.NewPCG(seed, 0x686f6f6b6d6f636b)),
 		secrets: newSecretSource(seed, seededSecrets)}
 	r.domainID = r.uuidLocked()
 	return r

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/generator/clock"
+	"github.com/hookmock/hookmock/generator/seeds"
 )
 
 // Spec is when a schedule fires.
@@ -158,9 +158,7 @@ func (r *Runner) Add(s Spec, em Emitter) (Status, error) {
 	if s.Jitter < 0 || s.Count < 0 {
 		return Status{}, errors.New("jitter and count cannot be negative")
 	}
-	h := fnv.New64a()
-	h.Write([]byte(s.ID))
-	rng := rand.New(rand.NewPCG(s.Seed, h.Sum64()))
+	rng := rand.New(rand.NewPCG(s.Seed, seeds.Hash(seeds.Raw(s.ID))))
 	tm, kind, err := timingFor(s, s.Start, rng)
 	if err != nil {
 		return Status{}, err
