@@ -29,6 +29,9 @@ type Target struct {
 	Scheme    signing.Scheme
 	Secret    string
 	BasicAuth string
+	// Header is set after signing and replaces what signing set: the
+	// verifier's diagnosis sends deliberately mis-signed variants this way.
+	Header http.Header
 }
 
 // Request is one POST to a target.
@@ -100,6 +103,9 @@ func Send(ctx context.Context, client *http.Client, t Target, r Request) Attempt
 	if err := sign(req.Header, t, w, r.MsgID, r.At, body); err != nil {
 		att.Error = "cannot sign: " + err.Error()
 		return att
+	}
+	for k, vs := range t.Header {
+		req.Header[http.CanonicalHeaderKey(k)] = vs
 	}
 	// The header map is recorded as sent, not cloned: neither the client
 	// nor the transport writes to a request's headers.
