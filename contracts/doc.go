@@ -57,6 +57,13 @@
 // the contract's timeout, each response body by a size limit, the whole run
 // by the caller's context.
 //
+// After the clauses, a diagnosis (Report.Diagnosis) names the consumer's
+// mistake behind a failure: for a rejected valid event it sends signed
+// variants (at most MaxDiagnosisRequests, each recorded) and the first one
+// accepted names the mistake (an HMAC over the body alone, a hex digest,
+// an undecoded secret...); other failures get a fix hint from their
+// evidence. Every report format shows it as a note on the clause.
+//
 // For Go test suites, Pass is a Gomega matcher (Expect(report).To(Pass()))
 // that needs no Gomega import here; the Ginkgo helper that turns clauses
 // into specs lives in contracts/contractstest.

@@ -19,6 +19,8 @@ func (r Report) Write(w io.Writer, format string) error {
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
+		// Findings quote `<X-Webhook-Timestamp>.<body>`; a report is not HTML.
+		enc.SetEscapeHTML(false)
 		return enc.Encode(struct {
 			Passed  bool            `json:"passed"`
 			Clauses []ClauseSummary `json:"clauses"`
@@ -87,6 +89,9 @@ func (r Report) writeText(w io.Writer) error {
 			return err
 		}
 		o.printf("\n")
+		if r.Diagnosis != nil {
+			o.printf("%s\n", r.Diagnosis.text())
+		}
 	}
 	o.printf("%s\n", r.Headline())
 	return o.err

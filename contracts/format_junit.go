@@ -17,7 +17,12 @@ func (r Report) writeJUnit(w io.Writer) error {
 	if n := len(r.Warnings()); n > 0 {
 		warnings = fmt.Sprint(n)
 	}
-	for _, p := range [][2]string{{"endpoint", r.Endpoint}, {"spec", r.Spec}, {"mode", r.Mode}, {"seed", seedText(r.Seed)}, {"warnings", warnings}} {
+	requests := ""
+	if r.Diagnosis != nil {
+		requests = fmt.Sprint(r.Diagnosis.Requests)
+		s.SystemOut = r.Diagnosis.text()
+	}
+	for _, p := range [][2]string{{"endpoint", r.Endpoint}, {"spec", r.Spec}, {"mode", r.Mode}, {"seed", seedText(r.Seed)}, {"warnings", warnings}, {"diagnosis-requests", requests}} {
 		if p[1] != "" {
 			s.Properties = append(s.Properties, junit.Property{Name: p[0], Value: p[1]})
 		}
@@ -31,11 +36,13 @@ func (r Report) writeJUnit(w io.Writer) error {
 		switch res.Verdict {
 		case VerdictFail:
 			c.Failure = &junit.Message{Message: res.Reason, Type: res.Clause, Text: detail}
+			// The diagnosis is the note on the clause, on each failed case.
+			c.SystemOut = findingsText(r.Diagnosis.For(res.Clause))
 		case VerdictSkip:
 			c.Skipped = &junit.Message{Message: res.Reason}
 		case VerdictWarn:
 			// A warning passes: CI must not count it, but shows it.
-			c.Properties = []junit.Property{{Name: "level", Value: string(VerdictWarn)}, {Name: "warning", Value: res.Reason}}
+			c.Properties = &junit.Properties{Property: []junit.Property{{Name: "level", Value: string(VerdictWarn)}, {Name: "warning", Value: res.Reason}}}
 			c.SystemOut = "WARN: " + detail
 		default:
 			c.SystemOut = detail
@@ -50,21 +57,28 @@ func evidenceText(res Result) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", res.Reason)
 	for _, ex := range res.Evidence {
-		fmt.Fprintf(&b, "- %s", ex.Step)
-		if ex.EventID != "" {
-			fmt.Fprintf(&b, " [id %s]", ex.EventID)
+		fmt.Fprintf(&b, "- %s\n", exchangeLine(ex))
+	}
+	return b.String()
+}
+
+// exchangeLine is one exchange on a line: what was sent, its id, what
+// came back.
+func exchangeLine(ex Exchange) string {
+	var b strings.Builder
+	b.WriteString(ex.Step)
+	if ex.EventID != "" {
+		fmt.Fprintf(&b, " [id %s]", ex.EventID)
+	}
+	if ex.Delivery != "" {
+		fmt.Fprintf(&b, " [delivery %s]", ex.Delivery)
+	}
+	fmt.Fprintf(&b, ": %s", got(ex))
+	if ex.Body != "" {
+		fmt.Fprintf(&b, "; body: %s", ex.Body)
+		if ex.BodyTruncated {
+			b.WriteString(" (truncated)")
 		}
-		if ex.Delivery != "" {
-			fmt.Fprintf(&b, " [delivery %s]", ex.Delivery)
-		}
-		fmt.Fprintf(&b, ": %s", got(ex))
-		if ex.Body != "" {
-			fmt.Fprintf(&b, "; body: %s", ex.Body)
-			if ex.BodyTruncated {
-				b.WriteString(" (truncated)")
-			}
-		}
-		b.WriteString("\n")
 	}
 	return b.String()
 }

@@ -28,6 +28,9 @@ func (r Report) writeMarkdown(w io.Writer) error {
 	}
 	o.mdCases("Failures", r.Failures())
 	o.mdCases("Warnings", r.Warnings())
+	if r.Diagnosis != nil {
+		r.Diagnosis.writeMarkdown(o)
+	}
 	o.printf("\n<details><summary>All %d cases</summary>\n\n| clause | event | case | verdict | evidence |\n|---|---|---|---|---|\n", len(r.Results))
 	for _, res := range r.Results {
 		o.printf("| `%s` | %s | %s | %s | %s |\n", res.Clause, mdCell(orDash(res.Event)), mdCell(res.Case), verdictMark(res.Verdict), mdCell(evidenceLine(res)))

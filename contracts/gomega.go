@@ -130,6 +130,11 @@ func failureText(rep *Report) string {
 				fmt.Fprintf(&b, "        %s\n", line)
 			}
 		}
+		for _, line := range strings.Split(strings.TrimSpace(findingsText(s.Diagnosis)), "\n") {
+			if line != "" {
+				fmt.Fprintf(&b, "    %s\n", line)
+			}
+		}
 	}
 	return b.String()
 }

@@ -42,6 +42,9 @@ type Report struct {
 	// does not load, or names no endpoint); Results are then empty.
 	Error   string   `json:"error,omitempty"`
 	Results []Result `json:"results"`
+	// Diagnosis names the consumer's mistakes behind failed clauses, with
+	// the extra requests it sent; nil when there is nothing to explain.
+	Diagnosis *Diagnosis `json:"diagnosis,omitempty"`
 }
 
 // Result is one clause-case.
@@ -80,6 +83,8 @@ type ClauseSummary struct {
 	Cases   int     `json:"cases"`
 	Failed  int     `json:"failed"`
 	Warned  int     `json:"warned"`
+	// Diagnosis is the findings about this clause: the note on it.
+	Diagnosis []Finding `json:"diagnosis,omitempty"`
 }
 
 // Passed tells whether the consumer kept the contract: the contract was
@@ -117,7 +122,7 @@ func (r Report) Clause(id string) []Result {
 func (r Report) Summary() []ClauseSummary {
 	out := make([]ClauseSummary, 0, len(registry))
 	for _, c := range registry {
-		s := ClauseSummary{Clause: c.Clause, Verdict: VerdictSkip}
+		s := ClauseSummary{Clause: c.Clause, Verdict: VerdictSkip, Diagnosis: r.Diagnosis.For(c.ID)}
 		for _, res := range r.Clause(c.ID) {
 			s.Cases++
 			switch res.Verdict {

@@ -86,6 +86,9 @@ type delivery struct {
 	body        []byte
 	sig         signature
 	noBasicAuth bool
+	// header, when set, gives the signature headers instead of sig: the
+	// diagnosis's deliberately mis-signed variants.
+	header func(id string, at time.Time, body []byte) http.Header
 }
 
 // send posts one delivery to the endpoint and returns the exchange, and the
@@ -108,6 +111,9 @@ func (x *runner) send(ctx context.Context, d delivery) (Exchange, string) {
 	msgID := id
 	if msgID == "" {
 		msgID = "hookmock-verify"
+	}
+	if d.header != nil {
+		t.Secret, t.Header = "", d.header(msgID, at, d.body)
 	}
 	a := wire.Send(ctx, x.client, t, wire.Request{MsgID: msgID, Body: d.body, At: at, Timeout: x.s.timeout, BodyLimit: x.s.bodyLimit})
 	ex := exchangeOf(d.step, a)

@@ -54,6 +54,7 @@ func Verify(ctx context.Context, c *Contract) Report {
 	outs := runUnits(ctx, x, units)
 	rep.Results = append(rep.Results, assemble(units, outs)...)
 	sortResults(rep.Results)
+	rep.Diagnosis = diagnose(ctx, s, x, rep.Results)
 	return finish(rep, start)
 }
 

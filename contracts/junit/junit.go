@@ -20,6 +20,8 @@ type Suite struct {
 	Timestamp  string     `xml:"timestamp,attr,omitempty"`
 	Properties []Property `xml:"properties>property,omitempty"`
 	Cases      []Case     `xml:"testcase"`
+	// SystemOut is the suite's own output, after its cases.
+	SystemOut string `xml:"system-out,omitempty"`
 }
 
 // Property is a name/value pair of the suite.
@@ -38,8 +40,13 @@ type Case struct {
 	Skipped   *Message `xml:"skipped,omitempty"`
 	// Properties carry what is neither a failure nor a skip, such as a
 	// warning's level, which CI systems must not count as failed.
-	Properties []Property `xml:"properties>property,omitempty"`
-	SystemOut  string     `xml:"system-out,omitempty"`
+	Properties *Properties `xml:"properties,omitempty"`
+	SystemOut  string      `xml:"system-out,omitempty"`
+}
+
+// Properties is a testcase's <properties>, left out when nil.
+type Properties struct {
+	Property []Property `xml:"property"`
 }
 
 // Message is the body of a failure, error or skip.
