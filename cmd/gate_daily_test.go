@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 )
@@ -26,5 +28,18 @@ func TestGateDaily120IsMinor(t *testing.T) {
 	}
 	if n := strings.Count(out, "event-added"); n != 26 {
 		t.Errorf("%d events added, want 26", n)
+	}
+}
+
+func TestGenDocumentedForms(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), []string{"gen", "recording.error", "--seed", "1", "--documented-forms"}, &out, &errb)
+	if code != ExitOK || !strings.Contains(out.String(), `"action":"clourd-recording-err"`) || strings.Contains(out.String(), `"timestamp":"`) {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	code = Run(context.Background(), []string{"gen", "recording.error", "--seed", "1"}, &out, &errb)
+	if code != ExitOK || !strings.Contains(out.String(), `"action":"cloud-recording-error"`) || !strings.Contains(out.String(), `"timestamp":"`) {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
 	}
 }

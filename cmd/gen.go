@@ -24,6 +24,7 @@ func newGenCmd(a *app) *cobra.Command {
 		pretty    bool
 		now       string
 		integerTS bool
+		docForms  bool
 	)
 	c := &cobra.Command{
 		Use:   "gen <event>",
@@ -84,6 +85,9 @@ for.`,
 			}
 			clock := clock.NewVirtual(start)
 			opts := []generator.Option{generator.WithClock(clock)}
+			if docForms {
+				opts = append(opts, generator.WithDocumentedForms())
+			}
 			if integerTS {
 				opts = append(opts, generator.WithIntegerTimestamps())
 			}
@@ -107,6 +111,7 @@ for.`,
 	f.BoolVar(&pretty, "pretty", false, "indent the JSON")
 	f.StringVar(&now, "now", "", "clock reading of the first event: Unix seconds, RFC 3339, or \"now\" (default 1770005095)")
 	f.BoolVar(&integerTS, "integer-timestamp", false, "write Daily's payload.timestamp as an integer instead of a digit string")
+	f.BoolVar(&docForms, "documented-forms", false, "use Daily's documented forms where its examples differ: integer timestamps, recording.error action clourd-recording-err, snake_case transcript info keys")
 	return c
 }
 

@@ -22,10 +22,14 @@ type Call struct {
 	FromEndpoint string
 	ToEndpoint   string
 	IsSIPRefer   bool
+	// DomainName is the Daily domain's subdomain (`api-test-1j8fizhzd30c`):
+	// the first segment of recording S3 keys.
+	DomainName string
 
 	mu      sync.Mutex
 	last    int64
 	stamped bool
+	meeting // participants and remembered values; see meeting.go
 }
 
 // NewCall makes a call with realistic, seed-determined values: uuids for
@@ -42,7 +46,9 @@ func newCallFrom(r *rng) *Call {
 		MtgSessionID: r.UUID(),
 		FromEndpoint: sipURI(r, "", host),
 		IsSIPRefer:   r.chance(0.3),
+		DomainName:   domainName(r),
 	}
+	c.meeting.seed = r.Uint64()
 	if r.chance(0.8) {
 		c.ToEndpoint = sipURI(r, "", host)
 	} else {
@@ -57,12 +63,15 @@ func (c *Call) value(name string) (any, bool) {
 	switch name {
 	case "domain_id":
 		s = c.DomainID
-	case "room":
+	case "room", "room_name":
 		s = c.Room
 	case "session_id":
 		s = c.SessionID
-	case "mtg_session_id":
+	case "mtg_session_id", "meeting_id":
+		// Daily's meeting events call the meeting session `meeting_id`.
 		s = c.MtgSessionID
+	case "user_id", "user_name":
+		return c.person(name)
 	case "from_endpoint":
 		s = c.FromEndpoint
 	case "to_endpoint":
@@ -79,6 +88,9 @@ func (c *Call) value(name string) (any, bool) {
 // reading, but always after the previous event's, so that a scenario that
 // does not advance its clock still gets an ordered series.
 func (c *Call) stamp(now time.Time) int64 {
+	if c.parent != nil {
+		return c.parent.stamp(now)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s := now.Unix()
@@ -92,6 +104,9 @@ func (c *Call) stamp(now time.Time) int64 {
 // Last returns the Unix seconds of the call's latest event, and false
 // before the first one.
 func (c *Call) Last() (int64, bool) {
+	if c.parent != nil {
+		return c.parent.Last()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.last, c.stamped

@@ -85,6 +85,9 @@ type dailyPlan struct {
 
 	versionProp, idProp, eventTSProp *prop
 	tsProp                           *prop // payload.timestamp, when declared
+	payloadProp                      *prop
+	typ                              string
+	docForms                         bool // see WithDocumentedForms
 	// tsString says whether payload.timestamp is written as a digit
 	// string (Daily's examples) rather than an integer (Daily's docs).
 	tsString bool
@@ -131,7 +134,7 @@ func idTemplate(typ string) []idPart {
 	return nil
 }
 
-func planDaily(typ, version string, root *node, integerTS bool) *dailyPlan {
+func planDaily(typ, version string, root *node, integerTS, docForms bool) *dailyPlan {
 	if root.err != nil || len(root.alts) > 0 {
 		return nil
 	}
@@ -146,6 +149,8 @@ func planDaily(typ, version string, root *node, integerTS bool) *dailyPlan {
 	if payload == nil || len(payload.n.props) == 0 || d.eventTSProp == nil || get(root, "type") == nil {
 		return nil
 	}
+	d.payloadProp, d.typ, d.docForms = payload, typ, docForms
+	integerTS = integerTS || docForms || integerTimestampForm(typ)
 	if d.idProp != nil {
 		d.id = idTemplate(typ)
 	}
@@ -194,6 +199,7 @@ func (d *dailyPlan) preset(c *genCtx, pr *prop) (any, bool) {
 // override of payload.timestamp or payload.session_id carries through;
 // properties the caller overrode are left alone.
 func (d *dailyPlan) derive(c *genCtx, body *object, overridden func(ptr string) bool) error {
+	d.shape(c, body, overridden)
 	seconds := c.seconds
 	payload, _ := lookupIn(body, "payload").(*object)
 	if payload != nil {
@@ -245,10 +251,18 @@ func (d *dailyPlan) makeID(c *genCtx, payload *object, seconds int64) (string, b
 			b.WriteString(strconv.FormatInt(s, 10))
 		default:
 			v, _ := lookupPayload(payload, p.field).(string)
-			if v == "" && p.field == "user_id" {
+			switch {
+			case v == "" && p.field == "user_id":
 				// A tokenless participant has no user id; its session
 				// still identifies it.
 				v, _ = lookupPayload(payload, "session_id").(string)
+			case v == "" && p.field == "instance_id" && c.call != nil:
+				// recording.ready-to-download carries no instance id; its
+				// recording's is the one in its id.
+				fam, _, _ := strings.Cut(d.typ, ".")
+				if iv, ok := c.call.recall(fam + ".instance_id"); ok {
+					v, _ = iv.(string)
+				}
 			}
 			if v == "" {
 				return "", false
@@ -310,24 +324,7 @@ func millisNumber(ms int64) json.Number {
 	return json.Number(b)
 }
 
-// Daily room names are lower-case words joined by hyphens (`sip-test`,
-// `sales-standup`).
-var (
-	roomTeams = []string{"sales", "support", "eng", "design", "ops", "marketing", "product", "finance",
-		"hr", "legal", "growth", "platform", "data", "security", "infra", "mobile", "web", "customer", "partner", "exec"}
-	roomMeetings = []string{"standup", "sync", "review", "retro", "demo", "planning", "onboarding", "all-hands",
-		"interview", "kickoff", "office-hours", "check-in", "one-on-one", "weekly", "triage", "huddle",
-		"training", "workshop", "townhall", "escalation"}
-	sipHosts = []string{"sip.twilio.com", "sip.telnyx.com", "sip.vonage.com", "sip.plivo.com", "sip.example.com", "pbx.example.net"}
-)
-
-func roomName(r *rng) string {
-	name := roomTeams[r.IntN(len(roomTeams))] + "-" + roomMeetings[r.IntN(len(roomMeetings))]
-	if r.chance(0.2) {
-		name += "-" + strconv.Itoa(1+r.IntN(99))
-	}
-	return name
-}
+var sipHosts = []string{"sip.twilio.com", "sip.telnyx.com", "sip.vonage.com", "sip.plivo.com", "sip.example.com", "pbx.example.net"}
 
 // sipURI builds sip:user@host. A call's two endpoints share a host, as in
 // Daily's examples (user-a@…my-domain.com, user-b@…my-domain.com).

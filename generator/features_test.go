@@ -90,7 +90,7 @@ func TestSchemaFeatureDetails(t *testing.T) {
 		if ua := ev["user_agent"].(string); !strings.HasPrefix(ua, "Mozilla/") {
 			t.Errorf("user_agent %q does not look like one", ua)
 		}
-		if room := ev["room"].(string); !strings.Contains(room, "-") {
+		if room := ev["room"].(string); !isDailyRoom(room) {
 			t.Errorf("room %q does not look like a Daily room", room)
 		}
 	})

@@ -18,6 +18,7 @@ type Generator struct {
 	clock     clock.Clock
 	optional  float64
 	integerTS bool
+	docForms  bool
 	planner   *planner
 	plans     sync.Map // *spec.Event → *eventPlan
 }
@@ -44,6 +45,13 @@ func WithOptionalProbability(p float64) Option {
 // WithIntegerTimestamps makes Daily's payload.timestamp a JSON integer, as
 // Daily documents it, instead of the digit string all its examples send.
 func WithIntegerTimestamps() Option { return func(g *Generator) { g.integerTS = true } }
+
+// WithDocumentedForms makes Daily's events take the forms its docs give
+// where its examples differ: integer payload.timestamp (as
+// WithIntegerTimestamps), recording.error's `clourd-recording-err` (sic),
+// and snake_case keys in transcript `info`. The default follows the
+// examples, which are what Daily is seen to send.
+func WithDocumentedForms() Option { return func(g *Generator) { g.docForms = true } }
 
 // New returns a generator for s.
 func New(s *spec.Spec, opts ...Option) *Generator {
@@ -130,7 +138,7 @@ func (g *Generator) plan(nameOrType string) (*eventPlan, error) {
 		return v.(*eventPlan), nil
 	}
 	root := g.planner.root(e.Body)
-	ep := &eventPlan{e: e, root: root, daily: planDaily(e.Type, e.Version, root, g.integerTS), nameHash: seeds.Hash(seeds.Raw(e.Name))}
+	ep := &eventPlan{e: e, root: root, daily: planDaily(e.Type, e.Version, root, g.integerTS, g.docForms), nameHash: seeds.Hash(seeds.Raw(e.Name))}
 	v, _ := g.plans.LoadOrStore(e, ep)
 	return v.(*eventPlan), nil
 }
