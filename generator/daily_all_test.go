@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -190,11 +191,11 @@ func TestDailyDocumentedForms(t *testing.T) {
 // A meeting's events, generated through one Call, refer to each other.
 func TestDailyMeetingCorrelates(t *testing.T) {
 	s := dailySpec(t)
-	clock := NewVirtualClock(Epoch)
-	g := New(s, WithClock(clock))
+	vc := clock.NewVirtual(Epoch)
+	g := New(s, WithClock(vc))
 	call := NewCall(7)
 	gen := func(ev string, c *Call) map[string]any {
-		clock.Advance(3_000_000_000)
+		vc.Advance(3_000_000_000)
 		return decode(t, mustGenerate(t, g, Request{Event: ev, Seed: uint64(len(ev)), Call: c}).JSON)
 	}
 	started := gen("meeting.started", call)["payload"].(map[string]any)
