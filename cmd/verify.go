@@ -38,7 +38,10 @@ Clauses:
 ` + clauseList() + `
 Prints a table (clause, event, case, verdict, evidence: status, latency,
 body excerpt). --report json|junit|markdown writes a report for CI to --out
-(or to standard output instead of the table). Flags override the contract;
+(or to standard output instead of the table). After a failure, a diagnosis
+names the consumer's mistake (an HMAC over the body alone, a hex digest, a
+rejected probe...) with its evidence and a fix, sending at most 10 extra
+requests, each listed. Flags override the contract;
 without --contract, --to and --secret verify with the defaults.
 
 Exit codes: 0 no clause failed (a warning, such as a stale timestamp

@@ -12,6 +12,7 @@ import (
 	"github.com/hookmock/hookmock/contracts"
 	"github.com/hookmock/hookmock/internal/mistaken"
 	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/spec"
 )
 
 // mistakenContract holds a mistaken consumer to the defaults, as
@@ -156,5 +157,15 @@ var _ = Describe("the diagnosis", func() {
 			Expect(rep.Diagnosis.Findings[0].Fix).To(ContainSubstring(c.fix))
 			Expect(rep.Diagnosis.Requests).To(BeZero(), "hints send nothing")
 		}
+		ackSpec, err := spec.LoadFile("testdata/ack-webhooks.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		srv := (&fixture{spec: ackSpec, rejectInvalid: true, ack: `{"received":"yes"}`}).start()
+		c, err := contracts.LoadContract("testdata/ack-consumer.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		c.Endpoint = srv.URL + "/hook"
+		rep := verify(c)
+		Expect(rep).To(contracts.FailExactly(contracts.ClauseResponseShape))
+		Expect(rep.Diagnosis.Findings).To(ConsistOf(HaveField("Mistake", contracts.HintResponseShape)))
+		Expect(rep.Diagnosis.Findings[0].Says).To(ContainSubstring("/received: got string, want boolean"))
 	})
 })

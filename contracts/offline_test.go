@@ -159,6 +159,9 @@ var _ = Describe("VerifyDeliveries", func() {
 			Expect(failedCases(rep)).To(ConsistOf("rejects-bad-signature/bad-signature", "rejects-bad-signature/missing-signature"))
 			Expect(warnedCases(rep)).To(ConsistOf("rejects-bad-signature/stale-timestamp"))
 			Expect(rep.Warnings()[0].Reason).To(ContainSubstring("Daily documents no replay window"))
+			// Offline, the diagnosis reads the log and sends nothing.
+			Expect(rep.Diagnosis.Findings).To(ConsistOf(HaveField("Mistake", contracts.MistakeSignatureIgnored)))
+			Expect(rep.Diagnosis.Requests).To(BeZero())
 			c.Clauses.RejectsBadSignature.StaleTimestamp = contracts.VerdictFail
 			rep = contracts.VerifyDeliveries(c, log)
 			Expect(failedCases(rep)).To(ConsistOf("rejects-bad-signature/bad-signature", "rejects-bad-signature/missing-signature", "rejects-bad-signature/stale-timestamp"))
