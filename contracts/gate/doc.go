@@ -16,8 +16,10 @@
 //
 // Schemas are walked structurally through $ref (sibling keywords merged
 // over the target), allOf (merged), anyOf/oneOf (branches paired by
-// referenced component, then by type), properties, items, prefixItems and
-// additionalProperties, with a memo of (old, new) location pairs that
+// content, see pairing.go: referenced component, then discriminating
+// value, then shared properties, position last; an anyOf of null and one
+// branch reads as that branch admitting null, see nullable.go),
+// properties, items, prefixItems and additionalProperties, with a memo of (old, new) location pairs that
 // also makes recursive schemas terminate. Locations whose subtree is
 // identical in both documents are skipped. Rules (see Rules()):
 //

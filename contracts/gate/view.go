@@ -31,6 +31,12 @@ type view struct {
 	// variants are the anyOf/oneOf branches (the first such keyword found).
 	variants   []spec.Schema
 	variantsKw loc
+	// nullable: an anyOf/oneOf of null and one other branch was read as
+	// that branch admitting null (see nullOr).
+	nullable bool
+	// nullOr: the schema's branches are such an anyOf/oneOf (read as
+	// branches here; nullView reads them collapsed).
+	nullOr bool
 	// propsAt overrides where properties are declared (headers live in
 	// the operation's parameters).
 	propsAt string
@@ -38,11 +44,14 @@ type view struct {
 
 // doc wraps one side of the comparison with a cache of views.
 type doc struct {
-	s     *spec.Spec
-	views map[string]*view
+	s         *spec.Spec
+	views     map[string]*view
+	nullViews map[string]*view // see nullView
 }
 
-func newDoc(s *spec.Spec) *doc { return &doc{s: s, views: map[string]*view{}} }
+func newDoc(s *spec.Spec) *doc {
+	return &doc{s: s, views: map[string]*view{}, nullViews: map[string]*view{}}
+}
 
 // refTarget follows one $ref step. The loader has checked every $ref, so
 // a failure here means the document changed under us; it degrades to an
@@ -80,18 +89,35 @@ func (d *doc) canonical(sc spec.Schema) spec.Schema {
 	return sc
 }
 
-func (d *doc) view(sc spec.Schema) *view {
+func (d *doc) view(sc spec.Schema) *view { return d.viewOf(sc, false) }
+
+// nullView is the view with an anyOf/oneOf of null and one branch read as
+// that branch admitting null (see nullable.go); the view itself when the
+// schema has no such anyOf.
+func (d *doc) nullView(sc spec.Schema) *view {
+	if v := d.view(sc); !v.nullOr {
+		return v
+	}
+	return d.viewOf(sc, true)
+}
+
+func (d *doc) viewOf(sc spec.Schema, collapse bool) *view {
 	sc = d.canonical(sc)
-	if v, ok := d.views[sc.Ptr]; ok {
+	cache := d.views
+	if collapse {
+		cache = d.nullViews
+	}
+	if v, ok := cache[sc.Ptr]; ok {
 		return v
 	}
 	v := &view{ptr: sc.Ptr, kw: map[string]loc{}, props: map[string]spec.Schema{}, required: map[string]string{}}
-	d.views[sc.Ptr] = v
+	cache[sc.Ptr] = v
 	if b, ok := sc.Raw.(bool); ok {
 		v.boolean = &b
 		return v
 	}
 	seen := map[string]bool{}
+	var collapsed []spec.Schema // see nullOr
 	var add func(sc spec.Schema)
 	add = func(sc spec.Schema) {
 		m, ok := sc.Raw.(map[string]any)
@@ -120,6 +146,15 @@ func (d *doc) view(sc spec.Schema) *view {
 					}
 				}
 			case "anyOf", "oneOf":
+				b, isNullOr := nullOr(val)
+				if isNullOr && v.variants == nil && len(collapsed) == 0 {
+					v.nullOr = true
+				}
+				if collapse && isNullOr && v.variants == nil && len(collapsed) == 0 {
+					v.nullable = true
+					collapsed = append(collapsed, spec.Schema{Ptr: fmt.Sprintf("%s/%s/%d", sc.Ptr, k, b), Raw: val.([]any)[b]})
+					continue
+				}
 				if v.variants == nil {
 					subs, _ := val.([]any)
 					v.variantsKw = loc{val, spec.Join(sc.Ptr, k)}
@@ -146,6 +181,9 @@ func (d *doc) view(sc spec.Schema) *view {
 		}
 	}
 	add(sc)
+	for i := 0; i < len(collapsed); i++ {
+		add(collapsed[i])
+	}
 	v.names = slices.Sorted(maps.Keys(v.props))
 	return v
 }
@@ -249,6 +287,9 @@ func (v *view) ownTypes() (typeSet, bool) {
 				}
 			}
 		}
+		if v.nullable {
+			set |= tNull
+		}
 		return set, true
 	}
 	if c, ok := v.kw["const"]; ok {
@@ -272,6 +313,9 @@ func (d *doc) types(v *view, depth int) typeSet {
 		return t
 	}
 	var set typeSet
+	if v.nullable {
+		set = tNull
+	}
 	for _, b := range v.variants {
 		set |= d.types(d.view(b), depth+1)
 	}

@@ -117,6 +117,10 @@ func (c *comparer) compare(os, ns spec.Schema, dir spec.Direction, m mode) (res 
 		return nil, noCycle
 	}
 	o, n := c.old.view(os), c.new.view(ns)
+	if (len(o.variants) > 0) != (len(n.variants) > 0) {
+		// One side spells nullability as anyOf [null, X]: compare X.
+		o, n = c.old.nullView(os), c.new.nullView(ns)
+	}
 	key := pairKey{o.ptr, n.ptr, dir, m}
 	if r, ok := c.memo[key]; ok {
 		return r, noCycle
@@ -221,68 +225,6 @@ func (p *pair) finish(key pairKey, depth, low int) ([]relFinding, int) {
 		low = noCycle
 	}
 	return p.out, low
-}
-
-// variantKey identifies a branch across versions: the component it
-// references, or else the types it admits.
-func (d *doc) variantKey(sc spec.Schema) (ref string, t typeSet) {
-	if m, ok := sc.Raw.(map[string]any); ok {
-		if r, ok := m["$ref"].(string); ok && len(m) == 1 {
-			ref = r
-		}
-	}
-	return ref, d.types(d.view(sc), 0)
-}
-
-// matchVariants pairs old and new anyOf/oneOf branches: same $ref target
-// first, then same position with the same types, then the first free
-// branch with the same types, then whatever is left, in order. A branch
-// that changed its type in place is then a type change, not a removal
-// plus an addition.
-func (p *pair) matchVariants(os, ns []spec.Schema) {
-	type br struct {
-		s    spec.Schema
-		ref  string
-		t    typeSet
-		used bool
-	}
-	mk := func(d *doc, ss []spec.Schema) []*br {
-		out := make([]*br, len(ss))
-		for i, s := range ss {
-			ref, t := d.variantKey(s)
-			out[i] = &br{s: s, ref: ref, t: t}
-		}
-		return out
-	}
-	ob, nb := mk(p.c.old, os), mk(p.c.new, ns)
-	match := func(same func(i, j int) bool) {
-		for i, o := range ob {
-			if o.used {
-				continue
-			}
-			for j, n := range nb {
-				if !n.used && same(i, j) {
-					o.used, n.used = true, true
-					p.matched = append(p.matched, [2]spec.Schema{o.s, n.s})
-					break
-				}
-			}
-		}
-	}
-	match(func(i, j int) bool { return ob[i].ref != "" && ob[i].ref == nb[j].ref })
-	match(func(i, j int) bool { return i == j && ob[i].ref == "" && nb[j].ref == "" && ob[i].t == nb[j].t })
-	match(func(i, j int) bool { return ob[i].t == nb[j].t })
-	match(func(i, j int) bool { return true })
-	for _, o := range ob {
-		if !o.used {
-			p.removed, p.removedT = append(p.removed, o.s), append(p.removedT, o.t)
-		}
-	}
-	for _, n := range nb {
-		if !n.used {
-			p.added, p.addedT = append(p.added, n.s), append(p.addedT, n.t)
-		}
-	}
 }
 
 // matchPlain pairs a plain schema with the branch of its counterpart that
