@@ -1,7 +1,8 @@
 // Package signing signs webhook deliveries the way providers do, and
-// verifies them the way a careful consumer would. Two schemes exist:
-// Daily's (X-Webhook-Signature over "timestamp.body") and Standard
-// Webhooks' (webhook-signature: v1,… over "id.timestamp.body").
+// verifies them the way a careful consumer would. The schemes (profiles):
+// Daily's (X-Webhook-Signature over "timestamp.body", the default),
+// Standard Webhooks' (webhook-signature: v1,… over "id.timestamp.body"),
+// GitHub's, Stripe's, Shopify's and a generic HMAC one (see profiles.go).
 package signing
 
 import (
@@ -39,40 +40,58 @@ const (
 	StandardSignatureHeader = "webhook-signature"
 )
 
-// ParseScheme accepts "daily" or "standard".
+// ParseScheme accepts a scheme's name; "" is Daily.
 func ParseScheme(s string) (Scheme, error) {
 	switch Scheme(s) {
-	case Daily, Standard:
+	case Daily, Standard, GitHub, Stripe, Shopify, HMAC:
 		return Scheme(s), nil
 	case "":
 		return Daily, nil
 	}
-	return "", fmt.Errorf("unknown signing scheme %q (want daily or standard)", s)
+	return "", fmt.Errorf("unknown signing scheme %q (want daily, standard, github, stripe, shopify or hmac)", s)
 }
 
 // Signer adds a scheme's signature headers to a delivery.
 type Signer struct {
 	scheme Scheme
+	params Params
 	key    []byte
 }
 
-// New makes a signer. For Daily the secret is the webhook's base64 `hmac`;
-// for Standard Webhooks it is "whsec_<base64>" (the prefix may be omitted).
-func New(scheme Scheme, secret string) (*Signer, error) {
-	var key []byte
-	var err error
-	switch scheme {
-	case Daily:
-		key, err = DecodeDailySecret(secret)
-	case Standard:
-		key, err = DecodeStandardSecret(secret)
-	default:
-		return nil, fmt.Errorf("unknown signing scheme %q", scheme)
-	}
+// New makes a signer with the scheme's default parameters. For Daily the
+// secret is the webhook's base64 `hmac`; for Standard Webhooks it is
+// "whsec_<base64>" (the prefix may be omitted); the other schemes use
+// the secret's bytes as the key, as their providers do.
+func New(scheme Scheme, secret string) (*Signer, error) { return NewWith(scheme, nil, secret) }
+
+// NewWith makes a signer with parameters (nil: the defaults); the generic
+// HMAC scheme needs them.
+func NewWith(scheme Scheme, p *Params, secret string) (*Signer, error) {
+	params, err := p.resolve(scheme)
 	if err != nil {
 		return nil, err
 	}
-	return &Signer{scheme: scheme, key: key}, nil
+	key, err := DecodeSecret(scheme, secret)
+	if err != nil {
+		return nil, err
+	}
+	return &Signer{scheme: scheme, params: params, key: key}, nil
+}
+
+// DecodeSecret turns a webhook's secret into the scheme's key.
+func DecodeSecret(scheme Scheme, secret string) ([]byte, error) {
+	switch scheme {
+	case Daily:
+		return DecodeDailySecret(secret)
+	case Standard:
+		return DecodeStandardSecret(secret)
+	case GitHub, Stripe, Shopify, HMAC:
+		if secret == "" {
+			return nil, errors.New("secret is empty")
+		}
+		return []byte(secret), nil
+	}
+	return nil, fmt.Errorf("unknown signing scheme %q", scheme)
 }
 
 // Scheme returns the signer's scheme.
@@ -90,6 +109,8 @@ func (s *Signer) Sign(h http.Header, id string, ts time.Time, body []byte) {
 		h.Set(StandardIDHeader, id)
 		h.Set(StandardTimestampHeader, unix)
 		h.Set(StandardSignatureHeader, "v1,"+StandardSignature(s.key, id, unix, body))
+	default:
+		s.signProfile(h, unix, body)
 	}
 }
 
