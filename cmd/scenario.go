@@ -207,7 +207,11 @@ faults. Exit codes: 0 every event without a rejecting fault got 200,
 				return err
 			}
 			clock := clock.Real{}
-			em := &oneShot{gen: generator.New(s, generator.WithClock(clock)), client: wire.NewClient(nil),
+			client, err := tf.client()
+			if err != nil {
+				return err
+			}
+			em := &oneShot{gen: generator.New(s, generator.WithClock(clock)), client: client,
 				target:  target,
 				timeout: timeout, extra: fs, clock: clock, out: a.stdout, start: time.Now(), quiet: asJSON}
 			player := &scenario.Player{Clock: clock, Emitter: em, Speed: sp}

@@ -20,19 +20,33 @@ import (
 
 // targetFlags say where and how to send without a server (trigger,
 // scenario run, load).
-type targetFlags struct{ to, secret, sign, basicAuth string }
+type targetFlags struct{ to, secret, sign, basicAuth, caFile string }
 
 func (t *targetFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&t.to, "to", "", "consumer URL (required)")
 	f.StringVar(&t.secret, "secret", "", "signing secret: base64 hmac (daily) or whsec_… (standard)")
 	f.StringVar(&t.sign, "sign", "daily", "signing scheme: daily or standard")
 	f.StringVar(&t.basicAuth, "basic-auth", "", "send Authorization: Basic <value>, as Daily does for basicAuth")
+	f.StringVar(&t.caFile, "ca-file", "", "PEM certificates to trust for an https --to, besides the system roots")
+}
+
+// client is the sender for --to: the default outbound policy, and
+// --ca-file's trust.
+func (t *targetFlags) client() (*http.Client, error) {
+	tr, err := wire.NewTransport(wire.TransportOptions{CAFile: t.caFile})
+	if err != nil {
+		return nil, usageErr("--ca-file: %v", err)
+	}
+	return wire.NewClient(tr), nil
 }
 
 // target checks the flags.
 func (t *targetFlags) target(stderr io.Writer) (wire.Target, error) {
 	if t.to == "" {
 		return wire.Target{}, usageErr("--to is required")
+	}
+	if err := (wire.Policy{}).CheckURL(context.Background(), t.to); err != nil {
+		return wire.Target{}, usageErr("--to: %v", err)
 	}
 	scheme, err := signing.ParseScheme(t.sign)
 	if err != nil {

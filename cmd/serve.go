@@ -19,6 +19,7 @@ import (
 func newServeCmd(a *app) *cobra.Command {
 	var (
 		configPath string
+		caFile     string
 		cfg        mockserver.Config
 	)
 	c := &cobra.Command{
@@ -73,6 +74,9 @@ retry, log, schedules, actions); flags override it.`,
 			}
 			var opts mockserver.Options
 			file.Apply(&opts)
+			if flags.Changed("ca-file") {
+				opts.CAFile = caFile
+			}
 			opts.Spec, opts.Seed, opts.APIKey = s, seed, apiKey
 			switch clockKind {
 			case "real":
@@ -120,6 +124,7 @@ retry, log, schedules, actions); flags override it.`,
 	f.Uint64Var(&cfg.Seed, "seed", 0, "seed for events, webhook uuids and secrets (0: random, printed)")
 	f.StringVar(&cfg.Clock, "clock", "real", "real, or virtual (time moves only through POST /_mock/clock/advance)")
 	f.StringVar(&cfg.APIKey, "api-key", "", "require this bearer token on every route, /_mock/* included (default: $HOOKMOCK_API_KEY; unset: any token)")
+	f.StringVar(&caFile, "ca-file", "", "PEM certificates to trust for https consumers, besides the system roots (delivery.caFile)")
 	f.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
 	return c
 }

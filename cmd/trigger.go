@@ -59,7 +59,11 @@ Exit codes: 0 the consumer answered 200, 1 it did not, 2 usage error.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout+time.Second)
 			defer cancel()
-			att := wire.Send(ctx, wire.NewClient(nil), t, wire.Request{MsgID: res.ID, Body: res.JSON, At: time.Now(), Timeout: timeout, BodyLimit: 4 << 10})
+			client, err := tf.client()
+			if err != nil {
+				return err
+			}
+			att := wire.Send(ctx, client, t, wire.Request{MsgID: res.ID, Body: res.JSON, At: time.Now(), Timeout: timeout, BodyLimit: 4 << 10})
 			if att.Response == nil {
 				fmt.Fprintf(a.stdout, "%s %s: no answer after %.1f ms: %s\n", res.Event.Name, t.URL, att.LatencyMS, att.Error)
 				return errFailed

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -35,7 +34,7 @@ type runner struct {
 func newRunner(s *settings, seed uint64) *runner {
 	t := &http.Transport{
 		Proxy:                  http.ProxyFromEnvironment,
-		DialContext:            (&net.Dialer{Timeout: s.timeout}).DialContext,
+		DialContext:            wire.Policy{}.Dialer(s.timeout).DialContext,
 		TLSHandshakeTimeout:    s.timeout,
 		MaxIdleConnsPerHost:    s.concurrency,
 		MaxResponseHeaderBytes: 64 << 10,

@@ -300,6 +300,9 @@ func (p *Provider) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 func (p *Provider) probe(ctx context.Context, hook *Webhook) error {
 	ctx, cancel := context.WithTimeout(ctx, p.opts.ProbeTimeout)
 	defer cancel()
+	if err := p.checkOutbound(ctx, hook.URL); err != nil {
+		return err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook.URL, bytes.NewReader(wire.ProbeBody))
 	if err != nil {
 		return badRequest("url", "%v", err)
@@ -317,7 +320,10 @@ func (p *Provider) probe(ctx context.Context, hook *Webhook) error {
 	start := time.Now()
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return badRequest("url", "the verification request to %s failed: %v", hook.URL, err)
+		// The caller hears what failed in hookmock's words; the details
+		// (which port refused, and how) are for the operator's log.
+		p.log.Info("probe failed", "url", hook.URL, "error", err)
+		return badRequest("url", "the verification request to %s failed: %s", hook.URL, wire.Describe(err, p.opts.ProbeTimeout))
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))

@@ -3,11 +3,13 @@ package mockserver
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec/yamlsafe"
 )
 
@@ -25,7 +27,18 @@ type Config struct {
 		Accept2xx bool     `yaml:"accept2xx"`
 		Workers   int      `yaml:"workers"`
 		Queue     int      `yaml:"queue"`
+		// CAFile (PEM) is trusted for https consumers besides the system
+		// roots; a relative path is read from the config file's folder.
+		CAFile                 string `yaml:"caFile"`
+		InsecureSkipVerify     bool   `yaml:"insecureSkipVerify"`
+		MaxResponseHeaderBytes int64  `yaml:"maxResponseHeaderBytes"`
 	} `yaml:"delivery"`
+	// Outbound lists addresses (CIDR prefixes) allowed or denied beyond the
+	// default policy (see wire.Policy).
+	Outbound struct {
+		Allow []string `yaml:"allow"`
+		Deny  []string `yaml:"deny"`
+	} `yaml:"outbound"`
 	Probe struct {
 		Timeout Duration `yaml:"timeout"`
 		Signed  bool     `yaml:"signed"`
@@ -72,6 +85,8 @@ type Config struct {
 	Actions struct {
 		Errors []ActionError `yaml:"errors"`
 	} `yaml:"actions"`
+
+	outbound wire.Policy // Outbound, parsed by check
 }
 
 // Duration reads "90s", "15m" and the like.
@@ -105,6 +120,9 @@ func LoadConfig(path string) (*Config, error) {
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if c.Delivery.CAFile != "" && !filepath.IsAbs(c.Delivery.CAFile) {
+		c.Delivery.CAFile = filepath.Join(filepath.Dir(path), c.Delivery.CAFile)
+	}
 	for i := range c.Schedules {
 		c.Schedules[i].file = path
 	}
@@ -125,6 +143,11 @@ func (c *Config) check() error {
 	if err := checkCounts(c.Delivery.Workers, c.Delivery.Queue); err != nil {
 		return err
 	}
+	policy, err := wire.ParsePolicy(c.Outbound.Allow, c.Outbound.Deny)
+	if err != nil {
+		return err
+	}
+	c.outbound = policy
 	if _, err := signing.ParseScheme(c.Webhooks.Signing); err != nil {
 		return fmt.Errorf("webhooks.signing: %w", err)
 	}
@@ -143,6 +166,9 @@ func (c *Config) Apply(o *Options) {
 	o.Signing = signing.Scheme(c.Webhooks.Signing)
 	o.FailureThreshold = c.Webhooks.FailureThreshold
 	o.Exponential = Backoff{Retries: c.Retry.Exponential.Retries, Base: time.Duration(c.Retry.Exponential.Base), Cap: time.Duration(c.Retry.Exponential.Cap)}
+	o.Outbound = c.outbound
+	o.CAFile, o.InsecureSkipVerify = c.Delivery.CAFile, c.Delivery.InsecureSkipVerify
+	o.MaxResponseHeaderBytes = c.Delivery.MaxResponseHeaderBytes
 	o.MaxDeliveries = c.Log.MaxDeliveries
 	o.ResponseBodyLimit = c.Log.ResponseBodyLimit
 	o.MaxBodyBytes = c.Log.MaxRequestBody

@@ -74,6 +74,20 @@ type Options struct {
 	// Limits bound what callers can make the provider hold.
 	Limits Limits
 
+	// Outbound is the policy on where probes and deliveries may go; the
+	// zero value refuses link-local and cloud-metadata addresses. A custom
+	// HTTPClient bypasses its dial-time check, not the check on webhook
+	// URLs.
+	Outbound wire.Policy
+	// CAFile adds PEM certificates to the roots trusted for https
+	// consumers; InsecureSkipVerify trusts any certificate (logged once).
+	// Neither applies to a custom HTTPClient.
+	CAFile             string
+	InsecureSkipVerify bool
+	// MaxResponseHeaderBytes bounds a consumer's response headers (default
+	// 64 KiB); past it the attempt fails.
+	MaxResponseHeaderBytes int64
+
 	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger
 	// HTTPClient sends probes and deliveries; nil uses a pooled client
@@ -162,9 +176,10 @@ func (o Options) withDefaults() (Options, error) {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if o.HTTPClient == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConns = o.Workers * 2
-		t.MaxIdleConnsPerHost = o.Workers * 2
+		t, err := o.newTransport()
+		if err != nil {
+			return o, err
+		}
 		o.HTTPClient = wire.NewClient(t)
 	}
 	return o, nil

@@ -15,6 +15,7 @@ import (
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/generator/seeds"
+	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -49,7 +50,10 @@ func NewProvider(opts Options) (*Provider, error) {
 		o.Seed = seeds.Random()
 	}
 	p := &Provider{opts: o, spec: o.Spec, clock: o.Clock, seed: o.Seed, hooks: newRegistry(o.Seed, o.SeededSecrets),
-		store: newMemStore(o.MaxDeliveries), mgmt: mgmt, log: o.Logger, client: o.HTTPClient}
+		store: newMemStore(o.MaxDeliveries), mgmt: mgmt, log: slog.New(wire.RedactingHandler(o.Logger.Handler())), client: o.HTTPClient}
+	if o.InsecureSkipVerify {
+		p.log.Warn("delivery.insecureSkipVerify is on: https consumers' certificates are not checked")
+	}
 	p.scen = newScenarioState(o.ActionErrors)
 	p.events, err = newEventSource(p)
 	if err != nil {

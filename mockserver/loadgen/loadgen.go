@@ -111,7 +111,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.ProgressEvery = time.Second
 	}
 	if c.Client == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
+		t, _ := wire.NewTransport(wire.TransportOptions{})
 		t.MaxIdleConns, t.MaxIdleConnsPerHost, t.MaxConnsPerHost = c.Connections, c.Connections, c.Connections
 		c.Client = wire.NewClient(t)
 	}

@@ -55,10 +55,11 @@ type Request struct {
 // NewClient returns the client every hookmock sender uses: it never
 // follows a redirect, since a redirect is an answer and not a success
 // (Daily does not follow them as far as anyone knows). A nil transport
-// means a clone of http.DefaultTransport.
+// means NewTransport's defaults (the default outbound policy).
 func NewClient(t http.RoundTripper) *http.Client {
 	if t == nil {
-		t = http.DefaultTransport.(*http.Transport).Clone()
+		// The default policy, trust and header limit cannot fail to build.
+		t, _ = NewTransport(TransportOptions{})
 	}
 	return &http.Client{
 		Transport:     t,
