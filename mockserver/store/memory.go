@@ -1,0 +1,379 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// memory is the ephemeral backend: maps under one lock. Records are copied
+// in and out, so callers never share a slice with the store.
+type memory struct {
+	o        Options
+	mu       sync.Mutex
+	hooks    map[string]Webhook
+	byID     map[string]*Delivery
+	log      []*Delivery // by Seq; evicted entries are removed lazily
+	seq      int64
+	work     map[string]Work
+	docs     map[Kind]map[string][]byte
+	counters map[string]int64
+	added    int // since the last retention pass
+	wake     chan struct{}
+}
+
+// NewMemory returns an empty in-memory store.
+func NewMemory(o Options) Store {
+	return &memory{o: o, hooks: map[string]Webhook{}, byID: map[string]*Delivery{}, work: map[string]Work{},
+		docs: map[Kind]map[string][]byte{}, counters: map[string]int64{}, wake: make(chan struct{}, 1)}
+}
+
+func (m *memory) Backend() string  { return "memory" }
+func (m *memory) Location() string { return "memory" }
+func (m *memory) Close() error     { return nil }
+
+func clone(b []byte) []byte { return append([]byte(nil), b...) }
+
+func (w Webhook) clone() Webhook   { w.Doc = clone(w.Doc); return w }
+func (d Delivery) clone() Delivery { d.Doc = clone(d.Doc); return d }
+func (w Work) clone() Work         { w.Job = clone(w.Job); return w }
+
+func (m *memory) PutWebhook(_ context.Context, w Webhook) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.hooks[w.UUID] = w.clone()
+	return nil
+}
+
+func (m *memory) Webhook(_ context.Context, uuid string) (Webhook, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	w, ok := m.hooks[uuid]
+	if !ok {
+		return Webhook{}, ErrNotFound
+	}
+	return w.clone(), nil
+}
+
+func (m *memory) Webhooks(context.Context) ([]Webhook, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Webhook, 0, len(m.hooks))
+	for _, w := range m.hooks {
+		out = append(out, w.clone())
+	}
+	slices.SortFunc(out, func(a, b Webhook) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.UUID, b.UUID))
+	})
+	return out, nil
+}
+
+func (m *memory) UpdateWebhook(_ context.Context, uuid string, fn func(*Webhook) error) (Webhook, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	w, ok := m.hooks[uuid]
+	if !ok {
+		return Webhook{}, ErrNotFound
+	}
+	w = w.clone()
+	if err := fn(&w); err != nil {
+		return Webhook{}, err
+	}
+	w.UUID = uuid
+	m.hooks[uuid] = w.clone()
+	return w, nil
+}
+
+func (m *memory) DeleteWebhook(_ context.Context, uuid string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.hooks[uuid]; !ok {
+		return ErrNotFound
+	}
+	delete(m.hooks, uuid)
+	return nil
+}
+
+func (m *memory) Enqueue(_ context.Context, ds []Delivery, work []Work) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := range ds {
+		if _, dup := m.byID[ds[i].ID]; dup {
+			return &DuplicateError{ID: ds[i].ID}
+		}
+	}
+	for i := range ds {
+		m.seq++
+		ds[i].Seq = m.seq
+		d := ds[i].clone()
+		m.byID[d.ID] = &d
+		m.log = append(m.log, &d)
+	}
+	for _, w := range work {
+		w = w.clone()
+		w.Owner, w.LeaseUntil, w.Reclaimed = "", time.Time{}, false
+		m.work[w.DeliveryID] = w
+	}
+	m.added += len(ds)
+	if m.added >= retainEvery(m.o) {
+		m.added = 0
+		m.retainLocked(latest(ds))
+	}
+	if len(work) > 0 {
+		m.signal()
+	}
+	return nil
+}
+
+func (m *memory) signal() {
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (m *memory) SaveDelivery(_ context.Context, d Delivery) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.saveLocked(d)
+}
+
+func (m *memory) saveLocked(d Delivery) error {
+	cur, ok := m.byID[d.ID]
+	switch {
+	case !ok:
+		return ErrNotFound
+	case cur.Terminal:
+		return ErrTerminal
+	}
+	d.Seq, d.CreatedAt = cur.Seq, cur.CreatedAt
+	*cur = d.clone()
+	return nil
+}
+
+func (m *memory) Delivery(_ context.Context, id string) (Delivery, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d, ok := m.byID[id]
+	if !ok {
+		return Delivery{}, ErrNotFound
+	}
+	return d.clone(), nil
+}
+
+func (m *memory) Deliveries(_ context.Context, q Query) (Page, error) {
+	limit, err := q.limit()
+	if err != nil {
+		return Page{}, err
+	}
+	after, err := decodeCursor(q.Cursor)
+	if err != nil {
+		return Page{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	start, _ := slices.BinarySearchFunc(m.log, after+1, func(d *Delivery, seq int64) int { return cmp.Compare(d.Seq, seq) })
+	p := Page{Deliveries: []Delivery{}}
+	for _, d := range m.log[start:] {
+		if m.byID[d.ID] != d || !q.match(d) {
+			continue
+		}
+		if len(p.Deliveries) == limit {
+			p.Next = encodeCursor(p.Deliveries[limit-1].Seq)
+			break
+		}
+		p.Deliveries = append(p.Deliveries, d.clone())
+	}
+	return p, nil
+}
+
+func (m *memory) ResetDeliveries(context.Context) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.dropLocked(func(d *Delivery) bool { return d.Terminal }), nil
+}
+
+// dropLocked forgets the deliveries drop selects and compacts the log.
+func (m *memory) dropLocked(drop func(*Delivery) bool) int {
+	n := 0
+	kept := m.log[:0]
+	for _, d := range m.log {
+		if m.byID[d.ID] != d {
+			continue
+		}
+		if drop(d) {
+			delete(m.byID, d.ID)
+			n++
+			continue
+		}
+		kept = append(kept, d)
+	}
+	clear(m.log[len(kept):])
+	m.log = kept
+	return n
+}
+
+func (m *memory) Stats(context.Context) (Stats, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return Stats{Kept: len(m.byID), Evicted: m.counters[evictedCounter], Pending: len(m.work), Cap: m.o.MaxRecords}, nil
+}
+
+func (m *memory) Retain(_ context.Context, now time.Time) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.retainLocked(now), nil
+}
+
+func (m *memory) retainLocked(now time.Time) int {
+	over := 0
+	if m.o.MaxRecords > 0 && len(m.byID) > m.o.MaxRecords {
+		over = len(m.byID) - m.o.MaxRecords + m.o.MaxRecords/10
+	}
+	var cutoff time.Time
+	if m.o.MaxAge > 0 && !now.IsZero() {
+		cutoff = now.Add(-m.o.MaxAge)
+	}
+	if over == 0 && cutoff.IsZero() {
+		return 0
+	}
+	n := m.dropLocked(func(d *Delivery) bool {
+		if !d.Terminal {
+			return false
+		}
+		if over > 0 {
+			over--
+			return true
+		}
+		return !cutoff.IsZero() && d.UpdatedAt.Before(cutoff)
+	})
+	m.counters[evictedCounter] += int64(n)
+	return n
+}
+
+func (m *memory) ClaimWork(_ context.Context, c Claim) ([]Work, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var due []Work
+	for _, w := range m.work {
+		if w.Owner == "" && !w.Due.After(c.Now) || w.Owner != "" && !w.LeaseUntil.After(c.WallNow) {
+			due = append(due, w)
+		}
+	}
+	slices.SortFunc(due, func(a, b Work) int { return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.DeliveryID, b.DeliveryID)) })
+	if c.Max > 0 && len(due) > c.Max {
+		due = due[:c.Max]
+	}
+	for i := range due {
+		w := &due[i]
+		w.Reclaimed = w.Owner != ""
+		w.Owner, w.LeaseUntil = c.Owner, c.WallNow.Add(c.Lease)
+		m.work[w.DeliveryID] = *w
+		*w = w.clone()
+	}
+	return due, nil
+}
+
+func (m *memory) Finish(_ context.Context, owner string, d Delivery, next *Work) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	w, ok := m.work[d.ID]
+	if !ok || w.Owner != owner {
+		return ErrLeaseLost
+	}
+	err := m.saveLocked(d)
+	if next == nil || err != nil {
+		delete(m.work, d.ID)
+		return err
+	}
+	n := next.clone()
+	n.DeliveryID, n.Owner, n.LeaseUntil, n.Reclaimed = d.ID, "", time.Time{}, false
+	m.work[d.ID] = n
+	m.signal()
+	return nil
+}
+
+func (m *memory) NextDue(context.Context) (time.Time, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var first time.Time
+	found := false
+	for _, w := range m.work {
+		if w.Owner == "" && (!found || w.Due.Before(first)) {
+			first, found = w.Due, true
+		}
+	}
+	return first, found, nil
+}
+
+func (m *memory) Wake() <-chan struct{} { return m.wake }
+
+func (m *memory) PutDoc(_ context.Context, d Doc) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.docs[d.Kind] == nil {
+		m.docs[d.Kind] = map[string][]byte{}
+	}
+	m.docs[d.Kind][d.Key] = clone(d.Doc)
+	return nil
+}
+
+func (m *memory) DeleteDoc(_ context.Context, kind Kind, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.docs[kind][key]; !ok {
+		return ErrNotFound
+	}
+	delete(m.docs[kind], key)
+	return nil
+}
+
+func (m *memory) Docs(_ context.Context, kind Kind) ([]Doc, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := []Doc{}
+	for k, v := range m.docs[kind] {
+		out = append(out, Doc{Kind: kind, Key: k, Doc: clone(v)})
+	}
+	slices.SortFunc(out, func(a, b Doc) int { return cmp.Compare(a.Key, b.Key) })
+	return out, nil
+}
+
+func (m *memory) Add(_ context.Context, counter string, delta int64) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.counters[counter] += delta
+	return m.counters[counter], nil
+}
+
+// evictedCounter counts evictions across restarts.
+const evictedCounter = "store.evicted"
+
+// retainEvery is how many deliveries an Enqueue adds between retention
+// passes: a tenth of the cap, so a full log costs one pass per cap/10.
+func retainEvery(o Options) int {
+	if o.MaxRecords <= 0 && o.MaxAge <= 0 {
+		return int(^uint(0) >> 1)
+	}
+	if o.MaxRecords <= 0 {
+		return 1000 // age only: often enough, and never a pass per call
+	}
+	return max(1, o.MaxRecords/10)
+}
+
+func latest(ds []Delivery) time.Time {
+	var t time.Time
+	for _, d := range ds {
+		if d.CreatedAt.After(t) {
+			t = d.CreatedAt
+		}
+	}
+	return t
+}
+
+// DuplicateError is a delivery id that is already stored.
+type DuplicateError struct{ ID string }
+
+func (e *DuplicateError) Error() string { return "store: delivery " + e.ID + " already exists" }

@@ -1,0 +1,47 @@
+-- Times are Unix nanoseconds; docs are the engine's own JSON.
+CREATE TABLE webhooks (
+	uuid         TEXT PRIMARY KEY,
+	state        TEXT NOT NULL,
+	failed_count INTEGER NOT NULL,
+	last_pushed  BIGINT NOT NULL,
+	created_at   BIGINT NOT NULL,
+	doc          BYTEA NOT NULL
+);
+CREATE TABLE deliveries (
+	seq        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	id         TEXT NOT NULL UNIQUE,
+	webhook    TEXT NOT NULL,
+	event_type TEXT NOT NULL,
+	event_id   TEXT NOT NULL,
+	status     TEXT NOT NULL,
+	terminal   BOOLEAN NOT NULL,
+	created_at BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL,
+	doc        BYTEA NOT NULL
+);
+CREATE INDEX deliveries_webhook ON deliveries (webhook, seq);
+CREATE INDEX deliveries_type ON deliveries (event_type, seq);
+CREATE INDEX deliveries_event ON deliveries (event_id, seq);
+CREATE INDEX deliveries_status ON deliveries (status, seq);
+CREATE INDEX deliveries_created ON deliveries (created_at);
+CREATE TABLE work (
+	delivery_id TEXT PRIMARY KEY,
+	due         BIGINT NOT NULL,
+	attempt     INTEGER NOT NULL,
+	job         BYTEA NOT NULL,
+	owner       TEXT,
+	prev_owner  TEXT,
+	lease_until BIGINT
+);
+CREATE INDEX work_due ON work (due) WHERE owner IS NULL;
+CREATE INDEX work_lease ON work (lease_until) WHERE owner IS NOT NULL;
+CREATE TABLE docs (
+	kind TEXT NOT NULL,
+	key  TEXT NOT NULL,
+	doc  BYTEA NOT NULL,
+	PRIMARY KEY (kind, key)
+);
+CREATE TABLE counters (
+	name  TEXT PRIMARY KEY,
+	value BIGINT NOT NULL
+);

@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// postgresClaim leases due or expired work; SKIP LOCKED lets replicas claim
+// side by side, each row going to exactly one of them.
+const postgresClaim = `UPDATE work SET prev_owner = owner, owner = ?, lease_until = ?
+	WHERE delivery_id IN (
+		SELECT delivery_id FROM work
+		WHERE (owner IS NULL AND due <= ?) OR (owner IS NOT NULL AND lease_until <= ?)
+		ORDER BY due LIMIT ? FOR UPDATE SKIP LOCKED)
+	RETURNING delivery_id, due, attempt, job, lease_until, prev_owner`
+
+const notifyChannel = "hookmock_work"
+
+var postgresDialect = dialect{name: "postgres", dollar: true, lock: " FOR UPDATE", claim: postgresClaim,
+	notify: "SELECT pg_notify('" + notifyChannel + "', '')", writers: 4}
+
+// OpenPostgres connects to the database at dsn, applies its migrations,
+// and listens for work added by other replicas.
+func OpenPostgres(ctx context.Context, dsn string, o Options) (Store, error) {
+	where := redact(dsn)
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", where, err)
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store %s: %w", where, err)
+	}
+	files, read := migrationFiles("postgres")
+	if err := migrate(pctx, db, postgresDialect, where, files, read, o.Reset); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s := newSQLStore(postgresDialect, where, o, db, db)
+	lctx, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	s.bg.Add(1)
+	go s.listen(lctx, cfg)
+	return s, nil
+}
+
+// listen turns NOTIFYs from any replica into wake-ups, reconnecting after
+// errors. After each (re)connect it wakes once: a NOTIFY may have been
+// missed while it was away.
+func (s *sqlStore) listen(ctx context.Context, cfg *pgx.ConnConfig) {
+	defer s.bg.Done()
+	for ctx.Err() == nil {
+		conn, err := pgx.ConnectConfig(ctx, cfg)
+		if err == nil {
+			_, err = conn.Exec(ctx, "LISTEN "+notifyChannel)
+			s.signal()
+			for err == nil {
+				_, err = conn.WaitForNotification(ctx)
+				if err == nil {
+					s.signal()
+				}
+			}
+			conn.Close(context.Background())
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// redact drops the password from a DSN for logs and errors.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

@@ -1,0 +1,741 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// dialect is what differs between SQLite and Postgres.
+type dialect struct {
+	name string
+	// dollar placeholders ($1) instead of ?.
+	dollar bool
+	// lock is appended to a SELECT that reads a row it will update: FOR
+	// UPDATE on Postgres; SQLite serialises writers, so nothing there.
+	lock string
+	// claim selects due or expired work and leases it in one statement.
+	claim string
+	// notify, when set, tells other processes that work was added.
+	notify string
+	// writers run batches at once; SQLite has one writer.
+	writers int
+}
+
+// sqlStore is the SQLite and Postgres backend. Writes go through writer
+// goroutines that commit whatever is waiting in one transaction (group
+// commit); each caller returns once its write is durable.
+type sqlStore struct {
+	d        dialect
+	where    string
+	o        Options
+	wdb, rdb *sql.DB
+	ops      chan *op
+	closeMu  sync.RWMutex
+	closed   bool
+	writers  sync.WaitGroup
+	stmtMu   sync.Mutex
+	stmts    map[string]*sql.Stmt
+	added    atomic.Int64
+	wake     chan struct{}
+	stop     context.CancelFunc // background work (postgres listener)
+	bg       sync.WaitGroup
+	onClosed func() error
+}
+
+type op struct {
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	err  error
+	done chan error
+	// notify: this op added claimable work.
+	notify bool
+}
+
+// logical is an error of one write that leaves the transaction usable, so
+// the rest of its batch still commits.
+type logical struct{ err error }
+
+func (l logical) Error() string { return l.err.Error() }
+func (l logical) Unwrap() error { return l.err }
+
+func fail(err error) error { return logical{err} }
+
+func unwrapLogical(err error) error {
+	var l logical
+	if errors.As(err, &l) {
+		return l.err
+	}
+	return err
+}
+
+const maxBatch = 256
+
+func newSQLStore(d dialect, where string, o Options, wdb, rdb *sql.DB) *sqlStore {
+	s := &sqlStore{d: d, where: where, o: o, wdb: wdb, rdb: rdb, ops: make(chan *op, maxBatch),
+		stmts: map[string]*sql.Stmt{}, wake: make(chan struct{}, 1), stop: func() {}}
+	for range d.writers {
+		s.writers.Add(1)
+		go s.writer()
+	}
+	return s
+}
+
+func (s *sqlStore) Backend() string  { return s.d.name }
+func (s *sqlStore) Location() string { return s.where }
+
+func (s *sqlStore) Close() error {
+	s.closeMu.Lock()
+	if s.closed {
+		s.closeMu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.ops)
+	s.closeMu.Unlock()
+	s.writers.Wait()
+	s.stop()
+	s.bg.Wait()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	err := s.wdb.Close()
+	if s.rdb != s.wdb {
+		err = cmp.Or(err, s.rdb.Close())
+	}
+	return err
+}
+
+// write runs fn in a transaction shared with other waiting writes.
+func (s *sqlStore) write(ctx context.Context, notify bool, fn func(tx *sql.Tx) error) error {
+	o := &op{ctx: ctx, fn: fn, done: make(chan error, 1), notify: notify}
+	s.closeMu.RLock()
+	if s.closed {
+		s.closeMu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case s.ops <- o:
+	case <-ctx.Done():
+		s.closeMu.RUnlock()
+		return ctx.Err()
+	}
+	s.closeMu.RUnlock()
+	return <-o.done
+}
+
+func (s *sqlStore) writer() {
+	defer s.writers.Done()
+	for o := range s.ops {
+		batch := []*op{o}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case o, ok := <-s.ops:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, o)
+			default:
+				break drain
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+// commit runs a batch in one transaction. If the transaction fails, each
+// write is run alone, so one bad write fails only its own caller.
+func (s *sqlStore) commit(batch []*op) {
+	err := s.runTx(batch)
+	if err != nil && len(batch) > 1 {
+		for _, o := range batch {
+			s.commit([]*op{o})
+		}
+		return
+	}
+	for _, o := range batch {
+		if err != nil {
+			o.done <- err
+		} else {
+			o.done <- unwrapLogical(o.err)
+		}
+	}
+	if err == nil && slices.ContainsFunc(batch, func(o *op) bool { return o.notify && o.err == nil }) {
+		s.signal()
+	}
+}
+
+func (s *sqlStore) runTx(batch []*op) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	notify := false
+	for _, o := range batch {
+		if err := o.ctx.Err(); err != nil {
+			o.err = fail(err)
+			continue
+		}
+		o.err = o.fn(tx)
+		var l logical
+		if o.err != nil && !errors.As(o.err, &l) {
+			return o.err
+		}
+		notify = notify || o.notify && o.err == nil
+	}
+	if notify && s.d.notify != "" {
+		if _, err := tx.ExecContext(ctx, s.d.notify); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+func (s *sqlStore) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *sqlStore) Wake() <-chan struct{} { return s.wake }
+
+// q rewrites ? placeholders for the dialect.
+func (s *sqlStore) q(query string) string {
+	if !s.d.dollar {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// stmt is a statement prepared once on the writer pool, bound to tx.
+func (s *sqlStore) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	s.stmtMu.Lock()
+	st, ok := s.stmts[query]
+	if !ok {
+		var err error
+		st, err = s.wdb.PrepareContext(ctx, s.q(query))
+		if err != nil {
+			s.stmtMu.Unlock()
+			return nil, err
+		}
+		s.stmts[query] = st
+	}
+	s.stmtMu.Unlock()
+	return tx.StmtContext(ctx, st), nil
+}
+
+func (s *sqlStore) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	st, err := s.stmt(ctx, tx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// --- webhooks
+
+func (s *sqlStore) PutWebhook(ctx context.Context, w Webhook) error {
+	return s.write(ctx, false, func(tx *sql.Tx) error {
+		_, err := s.exec(ctx, tx, `INSERT INTO webhooks (uuid, state, failed_count, last_pushed, created_at, doc) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (uuid) DO UPDATE SET state = excluded.state, failed_count = excluded.failed_count,
+			last_pushed = excluded.last_pushed, created_at = excluded.created_at, doc = excluded.doc`,
+			w.UUID, w.State, w.FailedCount, nanos(w.LastPushed), nanos(w.CreatedAt), w.Doc)
+		return err
+	})
+}
+
+const webhookCols = `uuid, state, failed_count, last_pushed, created_at, doc`
+
+type scanner interface{ Scan(...any) error }
+
+func scanWebhook(r scanner) (Webhook, error) {
+	var w Webhook
+	var last, created int64
+	err := r.Scan(&w.UUID, &w.State, &w.FailedCount, &last, &created, &w.Doc)
+	w.LastPushed, w.CreatedAt = fromNanos(last), fromNanos(created)
+	return w, err
+}
+
+func (s *sqlStore) Webhook(ctx context.Context, uuid string) (Webhook, error) {
+	w, err := scanWebhook(s.rdb.QueryRowContext(ctx, s.q(`SELECT `+webhookCols+` FROM webhooks WHERE uuid = ?`), uuid))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Webhook{}, ErrNotFound
+	}
+	return w, err
+}
+
+func (s *sqlStore) Webhooks(ctx context.Context) ([]Webhook, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+webhookCols+` FROM webhooks ORDER BY created_at, uuid`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Webhook{}
+	for rows.Next() {
+		w, err := scanWebhook(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+func (s *sqlStore) UpdateWebhook(ctx context.Context, uuid string, fn func(*Webhook) error) (Webhook, error) {
+	var out Webhook
+	err := s.write(ctx, false, func(tx *sql.Tx) error {
+		st, err := s.stmt(ctx, tx, `SELECT `+webhookCols+` FROM webhooks WHERE uuid = ?`+s.d.lock)
+		if err != nil {
+			return err
+		}
+		w, err := scanWebhook(st.QueryRowContext(ctx, uuid))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fail(ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(&w); err != nil {
+			return fail(err)
+		}
+		w.UUID = uuid
+		if _, err := s.exec(ctx, tx, `UPDATE webhooks SET state = ?, failed_count = ?, last_pushed = ?, created_at = ?, doc = ? WHERE uuid = ?`,
+			w.State, w.FailedCount, nanos(w.LastPushed), nanos(w.CreatedAt), w.Doc, uuid); err != nil {
+			return err
+		}
+		out = w
+		return nil
+	})
+	return out, err
+}
+
+func (s *sqlStore) DeleteWebhook(ctx context.Context, uuid string) error {
+	return s.write(ctx, false, func(tx *sql.Tx) error {
+		res, err := s.exec(ctx, tx, `DELETE FROM webhooks WHERE uuid = ?`, uuid)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fail(ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// --- deliveries
+
+func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) error {
+	seqs := make([]int64, len(ds))
+	err := s.write(ctx, len(work) > 0, func(tx *sql.Tx) error {
+		ins, err := s.stmt(ctx, tx, `INSERT INTO deliveries (id, webhook, event_type, event_id, status, terminal, created_at, updated_at, doc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`)
+		if err != nil {
+			return err
+		}
+		for i, d := range ds {
+			if err := ins.QueryRowContext(ctx, d.ID, d.WebhookUUID, d.EventType, d.EventID, d.Status, d.Terminal,
+				nanos(d.CreatedAt), nanos(d.UpdatedAt), d.Doc).Scan(&seqs[i]); err != nil {
+				return err
+			}
+		}
+		for _, w := range work {
+			if _, err := s.exec(ctx, tx, `INSERT INTO work (delivery_id, due, attempt, job) VALUES (?, ?, ?, ?)`,
+				w.DeliveryID, nanos(w.Due), w.Attempt, w.Job); err != nil {
+				return err
+			}
+		}
+		if s.added.Add(int64(len(ds))) >= int64(retainEvery(s.o)) {
+			s.added.Store(0)
+			if _, err := s.retain(ctx, tx, latest(ds)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		for i := range ds {
+			ds[i].Seq = seqs[i]
+		}
+	}
+	return err
+}
+
+func (s *sqlStore) save(ctx context.Context, tx *sql.Tx, d Delivery) error {
+	res, err := s.exec(ctx, tx, `UPDATE deliveries SET webhook = ?, event_type = ?, event_id = ?, status = ?, terminal = ?, updated_at = ?, doc = ?
+		WHERE id = ? AND terminal = ?`, d.WebhookUUID, d.EventType, d.EventID, d.Status, d.Terminal, nanos(d.UpdatedAt), d.Doc, d.ID, false)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	st, err := s.stmt(ctx, tx, `SELECT COUNT(*) FROM deliveries WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	var n int
+	if err := st.QueryRowContext(ctx, d.ID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fail(ErrNotFound)
+	}
+	return fail(ErrTerminal)
+}
+
+func (s *sqlStore) SaveDelivery(ctx context.Context, d Delivery) error {
+	return s.write(ctx, false, func(tx *sql.Tx) error { return s.save(ctx, tx, d) })
+}
+
+const deliveryCols = `seq, id, webhook, event_type, event_id, status, terminal, created_at, updated_at, doc`
+
+func scanDelivery(r scanner) (Delivery, error) {
+	var d Delivery
+	var created, updated int64
+	err := r.Scan(&d.Seq, &d.ID, &d.WebhookUUID, &d.EventType, &d.EventID, &d.Status, &d.Terminal, &created, &updated, &d.Doc)
+	d.CreatedAt, d.UpdatedAt = fromNanos(created), fromNanos(updated)
+	return d, err
+}
+
+func (s *sqlStore) Delivery(ctx context.Context, id string) (Delivery, error) {
+	d, err := scanDelivery(s.rdb.QueryRowContext(ctx, s.q(`SELECT `+deliveryCols+` FROM deliveries WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Delivery{}, ErrNotFound
+	}
+	return d, err
+}
+
+func (s *sqlStore) Deliveries(ctx context.Context, q Query) (Page, error) {
+	limit, err := q.limit()
+	if err != nil {
+		return Page{}, err
+	}
+	after, err := decodeCursor(q.Cursor)
+	if err != nil {
+		return Page{}, err
+	}
+	where := []string{"seq > ?"}
+	args := []any{after}
+	add := func(col, v string) {
+		if v != "" {
+			where = append(where, col+" = ?")
+			args = append(args, v)
+		}
+	}
+	add("webhook", q.Webhook)
+	add("event_type", q.Type)
+	add("event_id", q.Event)
+	add("status", q.Status)
+	if !q.Since.IsZero() {
+		where = append(where, "created_at >= ?")
+		args = append(args, q.Since.UnixNano())
+	}
+	if !q.Until.IsZero() {
+		where = append(where, "created_at < ?")
+		args = append(args, q.Until.UnixNano())
+	}
+	args = append(args, limit+1)
+	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT `+deliveryCols+` FROM deliveries WHERE `+strings.Join(where, " AND ")+` ORDER BY seq LIMIT ?`), args...)
+	if err != nil {
+		return Page{}, err
+	}
+	defer rows.Close()
+	p := Page{Deliveries: make([]Delivery, 0, min(limit, 64))}
+	for rows.Next() {
+		if len(p.Deliveries) == limit {
+			p.Next = encodeCursor(p.Deliveries[limit-1].Seq)
+			break
+		}
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return Page{}, err
+		}
+		p.Deliveries = append(p.Deliveries, d)
+	}
+	return p, rows.Err()
+}
+
+func (s *sqlStore) ResetDeliveries(ctx context.Context) (int, error) {
+	var n int64
+	err := s.write(ctx, false, func(tx *sql.Tx) error {
+		res, err := s.exec(ctx, tx, `DELETE FROM deliveries WHERE terminal = ?`, true)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+func (s *sqlStore) Stats(ctx context.Context) (Stats, error) {
+	st := Stats{Cap: s.o.MaxRecords}
+	err := s.rdb.QueryRowContext(ctx, s.q(`SELECT (SELECT COUNT(*) FROM deliveries), (SELECT COUNT(*) FROM work),
+		COALESCE((SELECT value FROM counters WHERE name = ?), 0)`), evictedCounter).Scan(&st.Kept, &st.Pending, &st.Evicted)
+	return st, err
+}
+
+func (s *sqlStore) Retain(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := s.write(ctx, false, func(tx *sql.Tx) error {
+		var err error
+		n, err = s.retain(ctx, tx, now)
+		return err
+	})
+	return n, err
+}
+
+func (s *sqlStore) retain(ctx context.Context, tx *sql.Tx, now time.Time) (int, error) {
+	var evicted int64
+	if s.o.MaxRecords > 0 {
+		var kept int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries`).Scan(&kept); err != nil {
+			return 0, err
+		}
+		if over := kept - s.o.MaxRecords; over > 0 {
+			res, err := s.exec(ctx, tx, `DELETE FROM deliveries WHERE seq IN (SELECT seq FROM deliveries WHERE terminal = ? ORDER BY seq LIMIT ?)`,
+				true, over+s.o.MaxRecords/10)
+			if err != nil {
+				return 0, err
+			}
+			n, _ := res.RowsAffected()
+			evicted += n
+		}
+	}
+	if s.o.MaxAge > 0 && !now.IsZero() {
+		res, err := s.exec(ctx, tx, `DELETE FROM deliveries WHERE terminal = ? AND updated_at < ?`, true, now.Add(-s.o.MaxAge).UnixNano())
+		if err != nil {
+			return 0, err
+		}
+		n, _ := res.RowsAffected()
+		evicted += n
+	}
+	if evicted > 0 {
+		if _, err := s.add(ctx, tx, evictedCounter, evicted); err != nil {
+			return 0, err
+		}
+	}
+	return int(evicted), nil
+}
+
+// --- work
+
+func (s *sqlStore) ClaimWork(ctx context.Context, c Claim) ([]Work, error) {
+	var out []Work
+	err := s.write(ctx, false, func(tx *sql.Tx) error {
+		out = out[:0]
+		st, err := s.stmt(ctx, tx, s.d.claim)
+		if err != nil {
+			return err
+		}
+		max := c.Max
+		if max <= 0 {
+			max = 1 << 30
+		}
+		rows, err := st.QueryContext(ctx, c.Owner, nanos(c.WallNow.Add(c.Lease)), nanos(c.Now), nanos(c.WallNow), max)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var w Work
+			var due, lease int64
+			var prev sql.NullString
+			if err := rows.Scan(&w.DeliveryID, &due, &w.Attempt, &w.Job, &lease, &prev); err != nil {
+				return err
+			}
+			w.Due, w.LeaseUntil, w.Owner, w.Reclaimed = fromNanos(due), fromNanos(lease), c.Owner, prev.Valid
+			out = append(out, w)
+		}
+		return rows.Err()
+	})
+	slices.SortFunc(out, func(a, b Work) int { return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.DeliveryID, b.DeliveryID)) })
+	return out, err
+}
+
+func (s *sqlStore) Finish(ctx context.Context, owner string, d Delivery, next *Work) error {
+	return s.write(ctx, next != nil, func(tx *sql.Tx) error {
+		st, err := s.stmt(ctx, tx, `SELECT COALESCE(owner, '') FROM work WHERE delivery_id = ?`+s.d.lock)
+		if err != nil {
+			return err
+		}
+		var cur string
+		err = st.QueryRowContext(ctx, d.ID).Scan(&cur)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && cur != owner {
+			return fail(ErrLeaseLost)
+		}
+		if err != nil {
+			return err
+		}
+		saveErr := s.save(ctx, tx, d)
+		var l logical
+		if saveErr != nil && !errors.As(saveErr, &l) {
+			return saveErr
+		}
+		if next == nil || saveErr != nil {
+			if _, err := s.exec(ctx, tx, `DELETE FROM work WHERE delivery_id = ?`, d.ID); err != nil {
+				return err
+			}
+			return saveErr
+		}
+		_, err = s.exec(ctx, tx, `UPDATE work SET due = ?, attempt = ?, job = ?, owner = NULL, prev_owner = NULL, lease_until = NULL WHERE delivery_id = ?`,
+			nanos(next.Due), next.Attempt, next.Job, d.ID)
+		return err
+	})
+}
+
+func (s *sqlStore) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var due sql.NullInt64
+	err := s.rdb.QueryRowContext(ctx, `SELECT MIN(due) FROM work WHERE owner IS NULL`).Scan(&due)
+	if err != nil || !due.Valid {
+		return time.Time{}, false, err
+	}
+	return fromNanos(due.Int64), true, nil
+}
+
+// --- documents and counters
+
+func (s *sqlStore) PutDoc(ctx context.Context, d Doc) error {
+	return s.write(ctx, false, func(tx *sql.Tx) error {
+		_, err := s.exec(ctx, tx, `INSERT INTO docs (kind, key, doc) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET doc = excluded.doc`,
+			string(d.Kind), d.Key, d.Doc)
+		return err
+	})
+}
+
+func (s *sqlStore) DeleteDoc(ctx context.Context, kind Kind, key string) error {
+	return s.write(ctx, false, func(tx *sql.Tx) error {
+		res, err := s.exec(ctx, tx, `DELETE FROM docs WHERE kind = ? AND key = ?`, string(kind), key)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fail(ErrNotFound)
+		}
+		return nil
+	})
+}
+
+func (s *sqlStore) Docs(ctx context.Context, kind Kind) ([]Doc, error) {
+	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT key, doc FROM docs WHERE kind = ? ORDER BY key`), string(kind))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Doc{}
+	for rows.Next() {
+		d := Doc{Kind: kind}
+		if err := rows.Scan(&d.Key, &d.Doc); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func (s *sqlStore) Add(ctx context.Context, counter string, delta int64) (int64, error) {
+	var v int64
+	err := s.write(ctx, false, func(tx *sql.Tx) error {
+		var err error
+		v, err = s.add(ctx, tx, counter, delta)
+		return err
+	})
+	return v, err
+}
+
+func (s *sqlStore) add(ctx context.Context, tx *sql.Tx, counter string, delta int64) (int64, error) {
+	st, err := s.stmt(ctx, tx, `INSERT INTO counters (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value`)
+	if err != nil {
+		return 0, err
+	}
+	var v int64
+	err = st.QueryRowContext(ctx, counter, delta).Scan(&v)
+	return v, err
+}
+
+// tables lists every table, for --reset.
+var tables = []string{"webhooks", "deliveries", "work", "docs", "counters", "schema_version"}
+
+// migrate brings the schema up to date in one transaction, or refuses a
+// schema newer than this build knows.
+func migrate(ctx context.Context, db *sql.DB, d dialect, where string, files []string, read func(string) ([]byte, error), reset bool) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store %s: %w", where, err)
+	}
+	defer tx.Rollback()
+	if d.name == "postgres" {
+		// Replicas starting together migrate one at a time.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7236048157)`); err != nil {
+			return fmt.Errorf("store %s: %w", where, err)
+		}
+	}
+	if reset {
+		for _, t := range tables {
+			if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+t); err != nil {
+				return fmt.Errorf("store %s: reset: %w", where, err)
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("store %s: %w", where, err)
+	}
+	var have int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&have); err != nil {
+		return fmt.Errorf("store %s: reading its schema version: %w", where, err)
+	}
+	if have > len(files) {
+		return &SchemaError{Location: where, Found: have, Max: len(files)}
+	}
+	for i := have; i < len(files); i++ {
+		body, err := read(files[i])
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			return fmt.Errorf("store %s: migration %s: %w", where, files[i], err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO schema_version (version) VALUES (%d)`, i+1)); err != nil {
+			return fmt.Errorf("store %s: %w", where, err)
+		}
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,70 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite"
+
+	"github.com/hookmock/hookmock/internal/pgtest"
+	"github.com/hookmock/hookmock/mockserver/store"
+	"github.com/hookmock/hookmock/mockserver/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+func TestConformance(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) { storetest.Run(t, b) })
+	}
+}
+
+// A store written by a newer hookmock is refused, naming both versions,
+// and left as it was.
+func TestNewerSchemaRefused(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range storetest.Backends() {
+		if !b.Durable {
+			continue
+		}
+		t.Run(b.Name, func(t *testing.T) {
+			spec := b.Fresh(t)
+			s := storetest.Open(t, spec, store.Options{})
+			s.Close()
+			driver, dsn := "pgx", spec
+			if p, ok := strings.CutPrefix(spec, "sqlite:"); ok {
+				driver, dsn = "sqlite", p
+			}
+			db, err := sql.Open(driver, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (99)`); err != nil {
+				t.Fatal(err)
+			}
+			_, err = store.Open(ctx, spec, store.Options{})
+			var se *store.SchemaError
+			if !errors.As(err, &se) || se.Found != 99 || se.Max < 1 || !strings.Contains(err.Error(), "newer hookmock") {
+				t.Fatalf("opening a newer store: %v; want a SchemaError naming version 99", err)
+			}
+			var n int
+			if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_version`).Scan(&n); err != nil || n != 99 {
+				t.Fatalf("the refused store was changed: version %d, %v", n, err)
+			}
+		})
+	}
+}
+
+func TestOpenRejectsUnknownStores(t *testing.T) {
+	for _, spec := range []string{"", "mysql://x", "sqlite:", "redis:local"} {
+		if _, err := store.Open(context.Background(), spec, store.Options{}); err == nil || !strings.Contains(err.Error(), "store") {
+			t.Errorf("Open(%q) = %v, want an error naming the store", spec, err)
+		}
+	}
+}
