@@ -62,13 +62,9 @@ for.`,
 			if err != nil {
 				return err
 			}
-			overrides := make([]generator.Override, 0, len(sets))
-			for _, kv := range sets {
-				o, err := generator.ParseOverride(kv)
-				if err != nil {
-					return usageErr("--set: %v", err)
-				}
-				overrides = append(overrides, o)
+			overrides, err := parseSets(sets)
+			if err != nil {
+				return err
 			}
 			var kind generator.Kind
 			if cmd.Flags().Changed("invalid") {
@@ -165,4 +161,17 @@ func parseNow(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%q is not Unix seconds, RFC 3339 or \"now\"", s)
 	}
 	return t, nil
+}
+
+// parseSets reads --set flags.
+func parseSets(sets []string) ([]generator.Override, error) {
+	var out []generator.Override
+	for _, kv := range sets {
+		o, err := generator.ParseOverride(kv)
+		if err != nil {
+			return nil, usageErr("--set: %v", err)
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }

@@ -29,16 +29,13 @@ for the format.`,
 	return c
 }
 
-// scenarioOptions checks scenarios against --spec and the mock's faults.
+// scenarioOptions checks scenarios against --spec.
 func (a *app) scenarioOptions() (scenario.Options, error) {
 	s, err := a.loadSpec()
 	if err != nil {
 		return scenario.Options{}, err
 	}
-	return scenario.Options{Spec: s, CheckFault: func(name string) error {
-		_, err := wire.ParseFaults(name)
-		return err
-	}}, nil
+	return scenario.Options{Spec: s}, nil
 }
 
 func (a *app) resolveScenario(nameOrPath string) (*scenario.Scenario, error) {
@@ -196,7 +193,11 @@ faults. Exit codes: 0 every event without a rejecting fault got 200,
 				po.Vars[k] = v
 			}
 			if len(sets) > 0 {
-				po.Set = map[string][]string{"*": sets}
+				set, err := parseSets(sets)
+				if err != nil {
+					return err
+				}
+				po.Set = map[string][]generator.Override{"*": set}
 			}
 			plan, err := sc.Plan(po)
 			if err != nil {

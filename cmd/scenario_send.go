@@ -105,14 +105,7 @@ type sentRequest struct {
 }
 
 func (o *oneShot) Emit(ctx context.Context, em scenario.Emission) (scenario.Emitted, error) {
-	faults := append([]wire.Fault(nil), o.extra...)
-	if len(em.Faults) > 0 {
-		fs, err := wire.ParseFaults(strings.Join(em.Faults, ","))
-		if err != nil {
-			return scenario.Emitted{}, err
-		}
-		faults = append(faults, fs...)
-	}
+	faults := append(append([]wire.Fault(nil), o.extra...), em.Faults...)
 	faults = o.decide(faults, em.Seed)
 	body, notes, err := o.generate(em, faults)
 	if err != nil {
@@ -174,14 +167,7 @@ func has(fs []wire.Fault, k wire.FaultKind) bool {
 
 // generate makes the event; a schema-violation fault makes a negative one.
 func (o *oneShot) generate(em scenario.Emission, fs []wire.Fault) ([]byte, []wire.AppliedFault, error) {
-	req := generator.Request{Event: em.Event, Seed: em.Seed, Call: em.Call}
-	for _, kv := range em.Set {
-		ov, err := generator.ParseOverride(kv)
-		if err != nil {
-			return nil, nil, err
-		}
-		req.Set = append(req.Set, ov)
-	}
+	req := generator.Request{Event: em.Event, Seed: em.Seed, Call: em.Call, Set: em.Set}
 	var notes []wire.AppliedFault
 	for _, f := range fs {
 		if f.Kind != wire.FaultSchemaViolation {

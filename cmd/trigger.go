@@ -46,12 +46,8 @@ Exit codes: 0 the consumer answered 200, 1 it did not, 2 usage error.`,
 				req.Seed = seeds.Random()
 				fmt.Fprintf(a.stderr, "seed: %d\n", req.Seed)
 			}
-			for _, kv := range sets {
-				o, err := generator.ParseOverride(kv)
-				if err != nil {
-					return usageErr("--set: %v", err)
-				}
-				req.Set = append(req.Set, o)
+			if req.Set, err = parseSets(sets); err != nil {
+				return err
 			}
 			res, err := g.Generate(req)
 			if err != nil {

@@ -43,6 +43,21 @@ func ParseOverride(s string) (Override, error) {
 	return Override{Key: key, Pointer: ptr, Value: v}, nil
 }
 
+// OverrideJSON is the override of key with a JSON value, as an HTTP body
+// or a rendered scenario template holds it. A JSON string is meant
+// literally, even if it looks like a number.
+func OverrideJSON(key string, raw []byte) (Override, error) {
+	ptr, err := KeyPointer(key)
+	if err != nil {
+		return Override{}, fmt.Errorf("override %q: %w", key+"="+string(raw), err)
+	}
+	v, err := parseValue(string(raw))
+	if err != nil {
+		return Override{}, fmt.Errorf("override %q: %w", key+"="+string(raw), err)
+	}
+	return Override{Key: key, Pointer: ptr, Value: v}, nil
+}
+
 // KeyPointer turns a dotted path into a JSON pointer; a key that already
 // starts with "/" is taken as a pointer.
 func KeyPointer(key string) (string, error) {

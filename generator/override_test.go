@@ -40,6 +40,27 @@ func TestParseOverride(t *testing.T) {
 	}
 }
 
+// OverrideJSON is the typed path the HTTP API and scenarios take; it must
+// give what ParseOverride gave them when they went through "key=json".
+func TestOverrideJSONMatchesTheKeyValuePath(t *testing.T) {
+	for _, c := range []struct{ key, raw string }{
+		{"payload.room", `"sales"`}, {"payload.room", `"123"`}, {"payload.timestamp", `1770005095`},
+		{"/payload/meta", `{"b":1,"a":[true,"x"]}`}, {"payload.extra", `null`}, {"payload.flag", `false`},
+	} {
+		got, err := OverrideJSON(c.key, []byte(c.raw))
+		want, werr := ParseOverride(c.key + "=" + c.raw)
+		if err != nil || werr != nil {
+			t.Fatalf("%s=%s: %v / %v", c.key, c.raw, err, werr)
+		}
+		if got.Pointer != want.Pointer || string(appendJSON(nil, got.Value)) != string(appendJSON(nil, want.Value)) {
+			t.Errorf("%s=%s: %s = %s, the key=value path gives %s = %s", c.key, c.raw, got.Pointer, appendJSON(nil, got.Value), want.Pointer, appendJSON(nil, want.Value))
+		}
+	}
+	if _, err := OverrideJSON("a..b", []byte("1")); err == nil || !strings.Contains(err.Error(), "empty segment") {
+		t.Errorf("a bad key: %v", err)
+	}
+}
+
 func TestApplyOverride(t *testing.T) {
 	body := func() any {
 		v, _ := decodeOrdered([]byte(`{"a":{"b":1},"list":[1,2],"s":"x"}`))

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
 )
 
@@ -36,14 +37,9 @@ type eventRequest struct {
 }
 
 func (p *Provider) postEvent(w http.ResponseWriter, r *http.Request) {
-	_, raw, err := readJSONBody(w, r, p.opts.MaxBodyBytes)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
 	var req eventRequest
-	if err := json.Unmarshal(raw, &req); err != nil {
-		writeError(w, badRequest("body", "%v", err))
+	if err := readJSONInto(w, r, p.opts.MaxBodyBytes, &req, false, func(err error) *apiError { return badRequest("body", "%v", err) }); err != nil {
+		writeError(w, err)
 		return
 	}
 	if req.Type == "" {
@@ -60,7 +56,7 @@ func (p *Provider) postEvent(w http.ResponseWriter, r *http.Request) {
 	if len(req.Body) > 0 && string(req.Body) != "null" {
 		opts = append(opts, WithBody(req.Body))
 	}
-	set, err := parseSet(req.Set)
+	set, err := parseSet("set", req.Set)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -69,7 +65,7 @@ func (p *Provider) postEvent(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	opts = append(opts, WithSet(set...))
+	opts = append(opts, WithOverrides(set...))
 	faults, err := DecodeFaults(req.Faults)
 	if err != nil {
 		writeError(w, &apiError{Status: http.StatusBadRequest, Kind: errInvalidRequest, Info: "faults" + err.Error()})
@@ -93,28 +89,38 @@ func (p *Provider) postEvent(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, t)
 }
 
-// parseSet accepts overrides as an object of key → JSON value or as a list
-// of "key=value" strings.
-func parseSet(raw json.RawMessage) ([]string, error) {
+// parseSet reads the overrides of field: an object of key → JSON value
+// or a list of "key=value" strings.
+func parseSet(field string, raw json.RawMessage) ([]generator.Override, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
-	var list []string
+	shape := badRequest(field, "want an object of overrides or a list of key=value strings")
+	var out []generator.Override
 	if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("[")) {
+		var list []string
 		if err := json.Unmarshal(raw, &list); err != nil {
-			return nil, badRequest("set", "want an object of overrides or a list of key=value strings")
+			return nil, shape
 		}
-		return list, nil
+		for _, kv := range list {
+			o, err := generator.ParseOverride(kv)
+			if err != nil {
+				return nil, badRequest(field, "%v", err)
+			}
+			out = append(out, o)
+		}
+		return out, nil
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil {
-		return nil, badRequest("set", "want an object of overrides or a list of key=value strings")
+		return nil, shape
 	}
-	out := make([]string, 0, len(obj))
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
-		// A JSON string value is meant literally, even if it looks like a
-		// number: quote it for the override parser.
-		out = append(out, k+"="+string(obj[k]))
+		o, err := generator.OverrideJSON(k, obj[k])
+		if err != nil {
+			return nil, badRequest(field, "%v", err)
+		}
+		out = append(out, o)
 	}
 	return out, nil
 }
@@ -169,16 +175,13 @@ func (p *Provider) advanceClock(w http.ResponseWriter, r *http.Request) {
 	}
 	by := r.URL.Query().Get("by")
 	if by == "" && r.ContentLength != 0 {
-		_, raw, err := readJSONBody(w, r, p.opts.MaxBodyBytes)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
 		var body struct {
 			By string `json:"by"`
 		}
-		if err := json.Unmarshal(raw, &body); err != nil {
-			writeError(w, badRequest("by", "want {\"by\": \"<duration>\"}: %v", err))
+		if err := readJSONInto(w, r, p.opts.MaxBodyBytes, &body, false, func(err error) *apiError {
+			return badRequest("by", "want {\"by\": \"<duration>\"}: %v", err)
+		}); err != nil {
+			writeError(w, err)
 			return
 		}
 		by = body.By

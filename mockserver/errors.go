@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,22 +54,59 @@ func writeError(w http.ResponseWriter, err error) {
 // readJSONBody reads a bounded request body and decodes it. Past the limit
 // the answer is 413; malformed JSON is a 400 that says where it broke.
 func readJSONBody(w http.ResponseWriter, r *http.Request, limit int64) (any, []byte, error) {
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	raw, err := readBody(w, r, limit)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, nil, &apiError{Status: http.StatusRequestEntityTooLarge, Kind: errTooLarge, Info: "body: larger than " + strconv.FormatInt(limit, 10) + " bytes"}
-		}
-		return nil, nil, badRequest("body", "could not be read: %v", err)
-	}
-	if len(strings.TrimSpace(string(raw))) == 0 {
-		return nil, raw, badRequest("body", "empty; a JSON object is required")
+		return nil, raw, err
 	}
 	v, err := spec.DecodeJSON(raw)
 	if err != nil {
 		return nil, raw, badRequest("body", "%v", err)
 	}
 	return v, raw, nil
+}
+
+// readBody reads a bounded, non-empty request body.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, &apiError{Status: http.StatusRequestEntityTooLarge, Kind: errTooLarge, Info: "body: larger than " + strconv.FormatInt(limit, 10) + " bytes"}
+		}
+		return nil, badRequest("body", "could not be read: %v", err)
+	}
+	if len(strings.TrimSpace(string(raw))) == 0 {
+		return raw, badRequest("body", "empty; a JSON object is required")
+	}
+	return raw, nil
+}
+
+// readJSONInto reads a bounded body into v, decoding it once. Bytes that
+// are not one JSON value get readJSONBody's positioned 400; a value that
+// does not fit v is worded by unfit. strict refuses unknown fields.
+func readJSONInto(w http.ResponseWriter, r *http.Request, limit int64, v any, strict bool, unfit func(error) *apiError) error {
+	raw, err := readBody(w, r, limit)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if strict {
+		dec.DisallowUnknownFields()
+	}
+	err = dec.Decode(v)
+	if err == nil {
+		if _, terr := dec.Token(); terr != io.EOF {
+			err = errors.New("unexpected data after the value")
+		}
+	}
+	if err != nil {
+		// Only a failure pays for the second decode that says where.
+		if _, serr := spec.DecodeJSON(raw); serr != nil {
+			return badRequest("body", "%v", serr)
+		}
+		return unfit(err)
+	}
+	return nil
 }
 
 // readJSONObject is readJSONBody for bodies that must be an object; want

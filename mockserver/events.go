@@ -37,13 +37,10 @@ func (s *eventSource) make(ev *spec.Event, req *triggerRequest) ([]byte, string,
 	} else {
 		greq.Seed = s.nextSeed()
 	}
-	for _, kv := range req.set {
-		o, err := generator.ParseOverride(kv)
-		if err != nil {
-			return nil, "", err
-		}
-		greq.Set = append(greq.Set, o)
+	if req.setErr != nil {
+		return nil, "", req.setErr
 	}
+	greq.Set = req.set
 	res, err := s.gen.Generate(greq)
 	if err != nil {
 		return nil, "", err

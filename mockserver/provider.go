@@ -7,6 +7,7 @@ package mockserver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -146,7 +147,8 @@ type TriggerOption func(*triggerRequest)
 
 type triggerRequest struct {
 	seed         *uint64
-	set          []string
+	set          []generator.Override
+	setErr       error // from WithSet's strings, reported where the event is made
 	body         []byte
 	allowInvalid bool
 	call         *generator.Call
@@ -162,7 +164,21 @@ func WithSeed(seed uint64) TriggerOption { return func(r *triggerRequest) { r.se
 
 // WithSet overrides fields, as "payload.room=sales" or "/payload/room=sales".
 func WithSet(kv ...string) TriggerOption {
-	return func(r *triggerRequest) { r.set = append(r.set, kv...) }
+	return func(r *triggerRequest) {
+		for _, s := range kv {
+			o, err := generator.ParseOverride(s)
+			if err != nil {
+				r.setErr = errors.Join(r.setErr, err)
+				continue
+			}
+			r.set = append(r.set, o)
+		}
+	}
+}
+
+// WithOverrides overrides fields.
+func WithOverrides(o ...generator.Override) TriggerOption {
+	return func(r *triggerRequest) { r.set = append(r.set, o...) }
 }
 
 // WithBody sends these exact bytes instead of a generated event.

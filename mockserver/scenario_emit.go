@@ -2,12 +2,10 @@ package mockserver
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/scenario"
-	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // paced reports whether each event should have been sent before the
@@ -28,15 +26,8 @@ type providerEmitter struct {
 }
 
 func (e *providerEmitter) Emit(ctx context.Context, em scenario.Emission) (scenario.Emitted, error) {
-	faults := append([]Fault(nil), e.faults...)
-	if len(em.Faults) > 0 {
-		fs, err := wire.ParseFaults(strings.Join(em.Faults, ","))
-		if err != nil {
-			return scenario.Emitted{}, err
-		}
-		faults = append(faults, fs...)
-	}
-	t, err := e.p.Trigger(ctx, em.Event, WithSeed(em.Seed), WithSet(em.Set...), WithCall(em.Call), WithFaults(faults...))
+	faults := append(append([]Fault(nil), e.faults...), em.Faults...)
+	t, err := e.p.Trigger(ctx, em.Event, WithSeed(em.Seed), WithOverrides(em.Set...), WithCall(em.Call), WithFaults(faults...))
 	if err != nil {
 		return scenario.Emitted{}, err
 	}

@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/mockserver/scenario"
-	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // RunOptions tune one scenario run on the provider.
@@ -21,9 +21,8 @@ type RunOptions struct {
 	// Vars override the scenario's variables and set call values (room,
 	// sessionId, toEndpoint, …).
 	Vars map[string]any
-	// Set adds overrides by event name ("*": every event), as
-	// "key=value" strings.
-	Set map[string][]string
+	// Set adds overrides by event name ("*": every event).
+	Set map[string][]generator.Override
 	// Faults are injected into every event of the run, on top of the
 	// steps' own.
 	Faults []Fault
@@ -151,10 +150,7 @@ func (p *Provider) Scenarios() ([]*scenario.Scenario, error) {
 }
 
 func (p *Provider) scenarioOptions() scenario.Options {
-	return scenario.Options{Spec: p.spec, CheckFault: func(name string) error {
-		_, err := wire.ParseFaults(name)
-		return err
-	}}
+	return scenario.Options{Spec: p.spec}
 }
 
 // LoadScenario reads a scenario file checked against the served contract

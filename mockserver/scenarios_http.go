@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 	"github.com/hookmock/hookmock/mockserver/wire"
 )
@@ -119,15 +119,10 @@ func (p *Provider) postScenarioRun(w http.ResponseWriter, r *http.Request) {
 	}
 	var req scenarioRunRequest
 	if r.ContentLength != 0 {
-		_, raw, err := readJSONBody(w, r, p.opts.MaxBodyBytes)
-		if err != nil {
+		if err := readJSONInto(w, r, p.opts.MaxBodyBytes, &req, true, func(err error) *apiError {
+			return badRequest("body", "%v (fields: seed, vars, set, faults, speed, wait, waitForClock)", err)
+		}); err != nil {
 			writeError(w, err)
-			return
-		}
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			writeError(w, badRequest("body", "%v (fields: seed, vars, set, faults, speed, wait, waitForClock)", err))
 			return
 		}
 	}
@@ -177,11 +172,11 @@ func (req *scenarioRunRequest) options() (RunOptions, error) {
 		return opts, badRequest("speed", "%v", err)
 	}
 	if len(req.Set) > 0 {
-		opts.Set = map[string][]string{}
+		opts.Set = map[string][]generator.Override{}
 		for ev, raw := range req.Set {
-			list, err := parseSet(raw)
+			list, err := parseSet("set."+ev, raw)
 			if err != nil {
-				return opts, badRequest("set."+ev, "want an object of overrides or a list of key=value strings")
+				return opts, err
 			}
 			opts.Set[ev] = list
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/seeds"
 	"github.com/hookmock/hookmock/mockserver/schedule"
 )
@@ -119,7 +120,11 @@ func (em *scenarioEmitter) Emit(_ context.Context, f schedule.Firing) error {
 	seed := firingSeed(em.p.seed, f)
 	opts := RunOptions{Seed: &seed, Faults: em.c.Faults, WaitForClock: true, origin: "schedule " + f.Schedule}
 	if len(em.c.Set) > 0 {
-		opts.Set = map[string][]string{"*": em.c.Set}
+		set, err := parseOverrides(em.c.Set)
+		if err != nil {
+			return err
+		}
+		opts.Set = map[string][]generator.Override{"*": set}
 	}
 	_, err = em.p.StartScenario(sc, opts)
 	return err
@@ -207,4 +212,18 @@ func (p *Provider) postSchedule(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusCreated, st)
 	}
+}
+
+// parseOverrides reads a schedule's configured "key=value" overrides,
+// which decodeSet has already checked.
+func parseOverrides(kvs []string) ([]generator.Override, error) {
+	out := make([]generator.Override, 0, len(kvs))
+	for _, kv := range kvs {
+		o, err := generator.ParseOverride(kv)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }

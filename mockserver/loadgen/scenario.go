@@ -3,7 +3,6 @@ package loadgen
 import (
 	"context"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
@@ -31,9 +30,8 @@ func (l *load) playScenario(ctx context.Context, seed uint64, due time.Time) {
 // rolled returns the step's faults that apply to this event: those with a
 // probability are kept or not by the event's seed.
 func rolled(em scenario.Emission) []wire.Fault {
-	fs, _ := wire.ParseFaults(strings.Join(em.Faults, ","))
-	kept := fs[:0]
-	for i, f := range fs {
+	var kept []wire.Fault
+	for i, f := range em.Faults {
 		r := rand.New(rand.NewPCG(em.Seed, uint64(i)))
 		if f.Probability == 0 || r.Float64() < f.Probability {
 			kept = append(kept, f)
@@ -50,15 +48,7 @@ type loadEmitter struct {
 func (e *loadEmitter) Emit(ctx context.Context, em scenario.Emission) (scenario.Emitted, error) {
 	since := e.since
 	e.since = time.Now()
-	req := generator.Request{Event: em.Event, Seed: em.Seed, Call: em.Call}
-	for _, kv := range em.Set {
-		o, err := generator.ParseOverride(kv)
-		if err != nil {
-			e.l.rec.record(time.Since(since), 0, "override: "+err.Error())
-			return scenario.Emitted{}, err
-		}
-		req.Set = append(req.Set, o)
-	}
+	req := generator.Request{Event: em.Event, Seed: em.Seed, Call: em.Call, Set: em.Set}
 	res, err := e.l.gen.Generate(req)
 	if err != nil {
 		e.l.rec.record(time.Since(since), 0, "generating: "+err.Error())

@@ -20,9 +20,6 @@ type Options struct {
 	// Spec is the contract the events and fields are checked against; nil
 	// means the embedded Daily contract.
 	Spec *spec.Spec
-	// CheckFault validates a fault name; nil leaves fault names unchecked
-	// (the scenario package does not know the mock server's fault kinds).
-	CheckFault func(name string) error
 	// Limits bound the YAML (size, nesting, alias expansion); zero fields
 	// take the defaults, MaxScenarioBytes for the size.
 	Limits yamlsafe.Limits

@@ -1,7 +1,7 @@
 package scenario_test
 
 import (
-	"errors"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -122,15 +122,9 @@ func TestProbabilitiesMayNotAddUpToMoreThanOne(t *testing.T) {
 	}
 }
 
-func TestFaultNamesAreCheckedWhenAsked(t *testing.T) {
+func TestFaultNamesAreChecked(t *testing.T) {
 	doc := strings.Replace(base, "    after: 100ms..300ms", "    after: 100ms..300ms\n    faults: [dup, wobble]", 1)
-	check := func(name string) error {
-		if name == "wobble" {
-			return errors.New("unknown fault \"wobble\"")
-		}
-		return nil
-	}
-	_, err := scenario.Parse("s.yaml", []byte(doc), scenario.Options{CheckFault: check})
+	_, err := scenario.Parse("s.yaml", []byte(doc), scenario.Options{})
 	if err == nil || !strings.Contains(err.Error(), `s.yaml:11:19: steps[1].faults: unknown fault "wobble"`) {
 		t.Fatalf("got %v", err)
 	}
@@ -232,5 +226,31 @@ func TestHostileYAMLIsALoadError(t *testing.T) {
 				t.Fatalf("not one positioned error: %#v", err)
 			}
 		})
+	}
+}
+
+// Faults are parsed where the file is read; the run record writes them
+// back in their canonical syntax, and reads them again.
+func TestStepFaultsAreTyped(t *testing.T) {
+	doc := strings.Replace(base, "    after: 100ms..300ms", "    after: 100ms..300ms\n    faults: [dup:2, stale:2h@0.5]", 1)
+	sc, err := scenario.Parse("s.yaml", []byte(doc), scenario.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := sc.Plan(scenario.PlanOptions{Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := plan.Steps[1].Faults
+	if len(fs) != 2 || fs[0].Kind != "duplicate" || fs[0].Count != 2 || fs[1].Kind != "stale-timestamp" || fs[1].Probability != 0.5 {
+		t.Fatalf("faults %+v", fs)
+	}
+	raw, err := json.Marshal(plan.Steps[1])
+	if err != nil || !strings.Contains(string(raw), `"faults":["duplicate:2","stale-timestamp:2h0m0s@0.5"]`) {
+		t.Fatalf("record %s (%v)", raw, err)
+	}
+	var back scenario.Planned
+	if err := json.Unmarshal(raw, &back); err != nil || len(back.Faults) != 2 || back.Faults[1] != fs[1] {
+		t.Fatalf("read back %+v (%v)", back.Faults, err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // PlanOptions choose one playing of a scenario.
@@ -24,11 +25,10 @@ type PlanOptions struct {
 	// Strings are converted to a declared variable's type, so values from
 	// a command line or a query string work.
 	Vars map[string]any
-	// Set adds overrides by event name; "*" applies to every event. Each
-	// entry is "key=value" as generator.ParseOverride reads it.
-	Set map[string][]string
+	// Set adds overrides by event name; "*" applies to every event.
+	Set map[string][]generator.Override
 	// Faults are added to every step's own.
-	Faults []string
+	Faults []wire.Fault
 }
 
 // Plan is a scenario with every random choice made: what a Player plays.
@@ -39,7 +39,7 @@ type Plan struct {
 	Vars   map[string]any
 	Steps  []Planned
 	calls  []*generator.Call
-	extra  map[string][]string
+	extra  map[string][]generator.Override
 	played atomic.Bool
 }
 
@@ -51,8 +51,8 @@ type Planned struct {
 	Step  string        `json:"step"`
 	After time.Duration `json:"afterNs"`
 	// Seed generates the event's contents.
-	Seed   uint64   `json:"seed"`
-	Faults []string `json:"faults,omitempty"`
+	Seed   uint64 `json:"seed"`
+	Faults Faults `json:"faults,omitempty"`
 	// Call indexes the plan's call contexts.
 	Call int `json:"call"`
 	// DelayMs is Daily's sending delay, event_ts − timestamp, for the
@@ -120,14 +120,9 @@ func (s *Scenario) Plan(opts PlanOptions) (*Plan, error) {
 		return nil, err
 	}
 	events := s.Events()
-	for ev, list := range opts.Set {
+	for ev := range opts.Set {
 		if ev != "*" && !slices.Contains(events, ev) {
 			return nil, fmt.Errorf("set.%s: %s emits no such event (it emits %s; \"*\" means every event)", ev, s.Name, strings.Join(events, ", "))
-		}
-		for _, kv := range list {
-			if _, err := generator.ParseOverride(kv); err != nil {
-				return nil, fmt.Errorf("set.%s: %v", ev, err)
-			}
 		}
 	}
 	p := &Plan{Scenario: s, Seed: opts.Seed, Vars: vars, extra: opts.Set}
@@ -219,7 +214,7 @@ type planner struct {
 	p      *Plan
 	rng    *rand.Rand
 	vars   map[string]any
-	faults []string
+	faults []wire.Fault
 	call   int
 }
 
@@ -303,7 +298,7 @@ func (pl *planner) walk(steps []Step) {
 				Step:    st.Pos.String(),
 				After:   pl.sample(st.After),
 				Seed:    pl.rng.Uint64(),
-				Faults:  append(append([]string(nil), st.Faults...), pl.faults...),
+				Faults:  append(append(Faults(nil), st.Faults...), pl.faults...),
 				Call:    pl.call,
 				DelayMs: minSendDelayMs + pl.rng.Int64N(maxSendDelayMs-minSendDelayMs+1),
 				set:     st.Set,
@@ -345,4 +340,26 @@ func (pl *planner) sample(d Delay) time.Duration {
 	// Whole milliseconds: the plan prints well and replays exactly.
 	span := int64((d.Max - d.Min) / time.Millisecond)
 	return d.Min + time.Duration(pl.rng.Int64N(span+1))*time.Millisecond
+}
+
+// Faults are a step's faults; the run record writes them in ParseFaults
+// syntax, as a scenario file does.
+type Faults []wire.Fault
+
+func (fs Faults) MarshalJSON() ([]byte, error) {
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = f.Syntax()
+	}
+	return json.Marshal(names)
+}
+
+func (fs *Faults) UnmarshalJSON(data []byte) error {
+	var names []string
+	if err := json.Unmarshal(data, &names); err != nil {
+		return err
+	}
+	parsed, err := wire.ParseFaults(strings.Join(names, ","))
+	*fs = parsed
+	return err
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // Emission is one event for an Emitter to send.
@@ -20,12 +21,10 @@ type Emission struct {
 	Step  string
 	Event string
 	Seed  uint64
-	// Set holds the overrides as "pointer=json", ready for
-	// generator.ParseOverride or mockserver.WithSet.
-	Set []string
+	Set   []generator.Override
 	// Call correlates the event with the others of its call.
 	Call   *generator.Call
-	Faults []string
+	Faults []wire.Fault
 	// At is the clock's reading when the event is emitted.
 	At time.Time
 }
@@ -194,17 +193,17 @@ func (plan *Plan) emission(st Planned, at time.Time) (Emission, error) {
 	vars[VarEventTS] = millis(secs*1000 + st.DelayMs)
 	sub := func(s string) string { return expand(s, vars) }
 	em := Emission{Index: st.Index, Step: st.Step, Event: st.Event, Seed: st.Seed, Call: call,
-		Faults: append([]string(nil), st.Faults...), At: at}
+		Faults: append([]wire.Fault(nil), st.Faults...), At: at}
 	for _, o := range st.set {
 		v, err := nodeValue(o.node, sub)
 		if err != nil {
 			return em, fmt.Errorf("%s: %v", o.Key, err)
 		}
-		kv, err := render(o.Pointer, v)
+		ov, err := render(o.Pointer, v)
 		if err != nil {
 			return em, fmt.Errorf("%s: %v", o.Key, err)
 		}
-		em.Set = append(em.Set, kv)
+		em.Set = append(em.Set, ov)
 	}
 	em.Set = append(em.Set, plan.extra["*"]...)
 	em.Set = append(em.Set, plan.extra[st.Event]...)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // Scenario is a loaded, checked scenario.
@@ -58,7 +60,7 @@ type Step struct {
 	// When names a bool variable that must be true ("!name": false) for
 	// the step to play.
 	When   string
-	Faults []string
+	Faults []wire.Fault
 	// Branches are alternatives, one of which is taken with its
 	// probability; the rest of the probability mass takes none.
 	Branches []Branch

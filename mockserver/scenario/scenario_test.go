@@ -20,14 +20,7 @@ import (
 type genEmitter struct{ g *generator.Generator }
 
 func (e genEmitter) Emit(_ context.Context, em scenario.Emission) (scenario.Emitted, error) {
-	req := generator.Request{Event: em.Event, Seed: em.Seed, Call: em.Call}
-	for _, kv := range em.Set {
-		o, err := generator.ParseOverride(kv)
-		if err != nil {
-			return scenario.Emitted{}, err
-		}
-		req.Set = append(req.Set, o)
-	}
+	req := generator.Request{Event: em.Event, Seed: em.Seed, Call: em.Call, Set: em.Set}
 	res, err := e.g.Generate(req)
 	if err != nil {
 		return scenario.Emitted{}, err

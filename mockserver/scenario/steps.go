@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // The step half of the loader: events, gaps, overrides, branches,
@@ -177,7 +178,7 @@ func (l *loader) when(n *yaml.Node, what string) string {
 	return expr
 }
 
-func (l *loader) faults(n *yaml.Node, what string) []string {
+func (l *loader) faults(n *yaml.Node, what string) []wire.Fault {
 	var nodes []*yaml.Node
 	switch n.Kind {
 	case yaml.SequenceNode:
@@ -188,7 +189,7 @@ func (l *loader) faults(n *yaml.Node, what string) []string {
 		l.errorf(n, "%s: want a list of fault names", what)
 		return nil
 	}
-	var out []string
+	var out []wire.Fault
 	for _, c := range nodes {
 		c = deref(c)
 		for _, name := range strings.Split(c.Value, ",") {
@@ -196,13 +197,12 @@ func (l *loader) faults(n *yaml.Node, what string) []string {
 			if name == "" {
 				continue
 			}
-			if l.opts.CheckFault != nil {
-				if err := l.opts.CheckFault(name); err != nil {
-					l.errorf(c, "%s: %v", what, err)
-					continue
-				}
+			f, err := wire.ParseFault(name)
+			if err != nil {
+				l.errorf(c, "%s: %v", what, err)
+				continue
 			}
-			out = append(out, name)
+			out = append(out, f)
 		}
 	}
 	return out

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/hookmock/hookmock/generator"
 )
 
 // Values in `set:` are YAML typed as JSON: true/false/null, numbers,
@@ -166,10 +168,10 @@ func expand(s string, vars map[string]string) string {
 
 // render writes an override as "pointer=json", the form
 // generator.ParseOverride and mockserver.WithSet read back exactly.
-func render(ptr string, v any) (string, error) {
+func render(ptr string, v any) (generator.Override, error) {
 	raw, err := json.Marshal(v)
 	if err != nil {
-		return "", err
+		return generator.Override{}, err
 	}
-	return ptr + "=" + string(raw), nil
+	return generator.OverrideJSON(ptr, raw)
 }

@@ -131,7 +131,7 @@ func ParseFaults(s string) ([]Fault, error) {
 		if entry == "" {
 			continue
 		}
-		f, err := parseFault(entry)
+		f, err := ParseFault(entry)
 		if err != nil {
 			return nil, fmt.Errorf("fault %q: %w", entry, err)
 		}
@@ -140,7 +140,8 @@ func ParseFaults(s string) ([]Fault, error) {
 	return out, nil
 }
 
-func parseFault(entry string) (Fault, error) {
+// ParseFault reads one entry of a ParseFaults list.
+func ParseFault(entry string) (Fault, error) {
 	var f Fault
 	if at := strings.LastIndexByte(entry, '@'); at >= 0 {
 		p, err := strconv.ParseFloat(entry[at+1:], 64)
