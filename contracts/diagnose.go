@@ -191,6 +191,11 @@ func (g *diagnoser) signature(ctx context.Context) bool {
 	wrong4xx, wrong5xx, forged := g.badSignatureAnswers()
 	explained := false
 	target := rejected
+	if target == nil {
+		// A consumer that crashes on every signature may still accept
+		// the variant it expects.
+		target = crashed
+	}
 	if crashed != nil && !passedValid && wrong4xx != nil {
 		valid, _ := lastAnswer(*crashed)
 		g.add(ClauseAcceptsValid, MistakeLengthThrow,

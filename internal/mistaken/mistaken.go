@@ -96,6 +96,9 @@ var Consumers = []Consumer{
 			}
 			return c.equal(hex.EncodeToString(c.mac(c.key, c.signed())), true)
 		}},
+	{Name: "two mistakes: a hex digest compared with timingSafeEqual, even when the header is missing", Mistake: "hex-digest", Also: "5xx-on-bad-input", Clause: "accepts-valid",
+		Phrase: "accepts a hex digest; Daily sends the HMAC in base64",
+		check:  func(c *check) int { return c.equal(hex.EncodeToString(c.mac(c.key, c.signed())), true) }},
 	{Name: "probe rejected: signature checked first", Mistake: "probe-rejected", Clause: "probe",
 		Phrase:              "the endpoint must answer 200 to Daily's unsigned verification request; the webhook cannot be created otherwise",
 		check:               correctDaily,
