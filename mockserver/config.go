@@ -57,9 +57,10 @@ type Config struct {
 		} `yaml:"exponential"`
 	} `yaml:"retry"`
 	Log struct {
-		MaxDeliveries     int   `yaml:"maxDeliveries"`
-		ResponseBodyLimit int   `yaml:"responseBodyLimit"`
-		MaxRequestBody    int64 `yaml:"maxRequestBody"`
+		MaxDeliveries       int   `yaml:"maxDeliveries"`
+		ResponseBodyLimit   int   `yaml:"responseBodyLimit"`
+		ResponseHeaderLimit int   `yaml:"responseHeaderLimit"`
+		MaxRequestBody      int64 `yaml:"maxRequestBody"`
 	} `yaml:"log"`
 	// Server bounds connections (see ServerTimeouts).
 	Server struct {
@@ -171,6 +172,7 @@ func (c *Config) Apply(o *Options) {
 	o.MaxResponseHeaderBytes = c.Delivery.MaxResponseHeaderBytes
 	o.MaxDeliveries = c.Log.MaxDeliveries
 	o.ResponseBodyLimit = c.Log.ResponseBodyLimit
+	o.ResponseHeaderLimit = c.Log.ResponseHeaderLimit
 	o.MaxBodyBytes = c.Log.MaxRequestBody
 	o.SeededSecrets = c.Webhooks.SeededSecrets
 	o.Server = ServerTimeouts{ReadHeader: time.Duration(c.Server.ReadHeaderTimeout), Read: time.Duration(c.Server.ReadTimeout),

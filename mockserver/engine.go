@@ -321,7 +321,7 @@ func (e *engine) send(hook Webhook, j *job) Attempt {
 	}
 	t := wire.Target{URL: hook.URL, Scheme: hook.Signing, Secret: hook.HMAC, BasicAuth: hook.BasicAuth}
 	att := wire.Send(e.ctx, e.p.client, t, wire.Request{MsgID: msgID, Body: j.body, At: e.p.clock.Now().UTC(),
-		Timeout: e.p.opts.DeliveryTimeout, BodyLimit: e.p.opts.ResponseBodyLimit, Effects: j.plan.effects()})
+		Timeout: e.p.opts.DeliveryTimeout, BodyLimit: e.p.opts.ResponseBodyLimit, HeaderLimit: e.p.opts.ResponseHeaderLimit, Effects: j.plan.effects()})
 	att.N = j.attempt
 	if att.Response != nil && e.p.opts.success(att.Response.Status) {
 		att.Outcome = wire.OutcomeSuccess

@@ -1,9 +1,12 @@
 package mockserver_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -143,3 +146,50 @@ var _ = Describe("runtime limits", func() {
 		Expect(strings.Count(out, "run")).To(BeNumerically(">", 0))
 	})
 })
+
+var _ = Describe("consumer response headers", func() {
+	It("fails an attempt past delivery.maxResponseHeaderBytes and records at most log.responseHeaderLimit", func() {
+		srv, err := mockserver.New(mockserver.Options{Seed: 1})
+		Expect(err).NotTo(HaveOccurred())
+		defer srv.Close()
+		var size atomicInt
+		big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			for i := range size.get() / 1024 {
+				w.Header().Set(fmt.Sprintf("X-Pad-%04d", i), strings.Repeat("p", 1000))
+			}
+		}))
+		defer big.Close()
+		register(srv, map[string]any{"url": big.URL})
+
+		size.set(40 << 10)
+		_, err = srv.Trigger(context.Background(), "calltransfer.triggered")
+		Expect(err).NotTo(HaveOccurred())
+		settle(srv)
+		size.set(8 << 20)
+		_, err = srv.Trigger(context.Background(), "calltransfer.triggered")
+		Expect(err).NotTo(HaveOccurred())
+		settle(srv)
+		ds := srv.Deliveries()
+		Expect(ds).To(HaveLen(2))
+		ok := ds[0].Attempts[0]
+		Expect(ok.Response).NotTo(BeNil())
+		Expect(ok.Response.HeadersTruncated).To(BeTrue())
+		n := 0
+		for k, vs := range ok.Response.Headers {
+			for _, v := range vs {
+				n += len(k) + len(v)
+			}
+		}
+		Expect(n).To(BeNumerically("<=", 8<<10))
+		Expect(ds[0].Status).To(Equal(mockserver.StatusDelivered))
+		huge := ds[1].Attempts[0]
+		Expect(huge.Response).To(BeNil())
+		Expect(huge.Error).To(ContainSubstring("response headers exceeded"))
+		Expect(ds[1].Status).To(Equal(mockserver.StatusDropped))
+	})
+})
+
+type atomicInt struct{ v atomic.Int64 }
+
+func (a *atomicInt) get() int  { return int(a.v.Load()) }
+func (a *atomicInt) set(n int) { a.v.Store(int64(n)) }

@@ -87,6 +87,9 @@ type Options struct {
 	// MaxResponseHeaderBytes bounds a consumer's response headers (default
 	// 64 KiB); past it the attempt fails.
 	MaxResponseHeaderBytes int64
+	// ResponseHeaderLimit is how much of a consumer's response headers
+	// each attempt records (default 8 KiB).
+	ResponseHeaderLimit int
 
 	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger

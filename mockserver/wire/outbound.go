@@ -6,11 +6,13 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -251,4 +253,38 @@ func Describe(err error, timeout time.Duration) string {
 		return "the connection failed before an answer came"
 	}
 	return "the request failed"
+}
+
+// DefaultHeaderLimit is how many bytes of response headers an attempt
+// records by default: a consumer may send up to the transport's limit, and
+// a log of thousands of attempts must not keep them all.
+const DefaultHeaderLimit = 8 << 10
+
+// capHeaders keeps whole headers, in name order, until limit bytes of
+// names and values are used; it reports whether any were left out.
+func capHeaders(h http.Header, limit int) (http.Header, bool) {
+	if limit <= 0 {
+		limit = DefaultHeaderLimit
+	}
+	size := 0
+	for k, vs := range h {
+		for _, v := range vs {
+			size += len(k) + len(v)
+		}
+	}
+	if size <= limit {
+		return h, false
+	}
+	out := http.Header{}
+	used := 0
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		for _, v := range h[k] {
+			if used+len(k)+len(v) > limit {
+				return out, true
+			}
+			used += len(k) + len(v)
+			out[k] = append(out[k], v)
+		}
+	}
+	return out, true
 }

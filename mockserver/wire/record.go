@@ -38,6 +38,8 @@ type GotResponse struct {
 	Headers       http.Header `json:"headers"`
 	Body          string      `json:"body"`
 	BodyTruncated bool        `json:"bodyTruncated,omitempty"`
+	// HeadersTruncated says headers past the recording limit were left out.
+	HeadersTruncated bool `json:"headersTruncated,omitempty"`
 }
 
 // Status is where a delivery stands. Delivered, Dropped, Skipped and

@@ -47,6 +47,9 @@ type Request struct {
 	Timeout time.Duration
 	// BodyLimit is how many bytes of the response are kept.
 	BodyLimit int
+	// HeaderLimit is how many bytes of the response headers are kept
+	// (names and values; default DefaultHeaderLimit).
+	HeaderLimit int
 	// Effects are the per-attempt faults (see Plan.Effects); the zero
 	// value sends cleanly.
 	Effects Effects
@@ -126,7 +129,8 @@ func Send(ctx context.Context, client *http.Client, t Target, r Request) Attempt
 	resp.Body.Close()
 	att.Latency = time.Since(start)
 	att.LatencyMS = ms(att.Latency)
-	att.Response = &GotResponse{Status: resp.StatusCode, Headers: resp.Header, Body: string(rbody), BodyTruncated: truncated}
+	headers, htrunc := capHeaders(resp.Header, r.HeaderLimit)
+	att.Response = &GotResponse{Status: resp.StatusCode, Headers: headers, Body: string(rbody), BodyTruncated: truncated, HeadersTruncated: htrunc}
 	if rerr != nil {
 		att.Error = "reading the response: " + rerr.Error()
 	}
