@@ -85,7 +85,7 @@ func TestDailyCatalogueExamplesValidate(t *testing.T) {
 	}
 	// The three calltransfer examples are in the companion note.
 	for _, ex := range jsonExamples(t, domainFile(t, "daily-webhooks.md")) {
-		if strings.HasPrefix(ex["type"].(string), "calltransfer.") {
+		if typ, _ := ex["type"].(string); strings.HasPrefix(typ, "calltransfer.") {
 			exs = append(exs, ex)
 		}
 	}
