@@ -65,6 +65,7 @@ var commands = []func(*app) *cobra.Command{
 	newServeCmd,
 	newEventsCmd,
 	newValidateCmd,
+	newLintCmd,
 	newTriggerCmd,
 	newGenCmd,
 	newGateCmd,

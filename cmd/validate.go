@@ -14,6 +14,7 @@ func newValidateCmd(a *app) *cobra.Command {
 	var (
 		strict    bool
 		eventName string
+		lint      bool
 	)
 	c := &cobra.Command{
 		Use:   "validate [FILE|-]...",
@@ -23,8 +24,19 @@ array of events, or NDJSON. The event is found by its "type" value, or
 named with --event. Prints one line per violation: file, index, JSON
 pointer, message. Reads stdin when no file (or "-") is given.
 
+--lint first checks the contract itself, as hookmock lint does, and
+counts each finding as a failure.
+
 Exit codes: 0 all valid, 1 some invalid or malformed, 2 usage or load error.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			lintProblems := 0
+			if lint {
+				n, err := a.lint(cmd.Context(), a.stderr)
+				if err != nil {
+					return err
+				}
+				lintProblems = n
+			}
 			s, err := a.loadSpec()
 			if err != nil {
 				return err
@@ -55,7 +67,10 @@ Exit codes: 0 all valid, 1 some invalid or malformed, 2 usage or load error.`,
 				bad += b
 			}
 			fmt.Fprintf(a.stderr, "%d events, %d invalid\n", total, bad)
-			if bad > 0 {
+			if lint {
+				fmt.Fprintf(a.stderr, "contract: %d problems\n", lintProblems)
+			}
+			if bad > 0 || lintProblems > 0 {
 				return errFailed
 			}
 			return nil
@@ -63,6 +78,7 @@ Exit codes: 0 all valid, 1 some invalid or malformed, 2 usage or load error.`,
 	}
 	c.Flags().BoolVar(&strict, "strict", false, "also report properties the contract does not declare")
 	c.Flags().StringVar(&eventName, "event", "", "validate every input as this event (name or type)")
+	c.Flags().BoolVar(&lint, "lint", false, "also lint the contract (see hookmock lint); a finding fails the run")
 	return c
 }
 

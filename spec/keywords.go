@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -123,26 +124,39 @@ func (s *Spec) walkSchemas(roots []string, visit schemaVisitor) error {
 }
 
 // auditKeywords rejects schema keywords the validator would not honour.
+// While linting it records every one instead and lets the load go on.
 func (s *Spec) auditKeywords(m map[string]any, ptr string) error {
-	var bad []string
+	ps := s.keywordProblems(m, ptr)
+	if len(ps) == 0 {
+		return nil
+	}
+	if s.lint != nil {
+		*s.lint = append(*s.lint, ps...)
+		return nil
+	}
+	return errors.New(ps[0].String())
+}
+
+// keywordProblems lists what the audit finds in one schema object, the
+// most specific advice first.
+func (s *Spec) keywordProblems(m map[string]any, ptr string) []Problem {
+	var first, bad []Problem
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if strings.HasPrefix(k, "x-") || knownKeywords[k] {
 			continue
 		}
 		if k == "nullable" {
-			return fmt.Errorf("%s: keyword %q is OpenAPI 3.0 only; in %s write the type as an array that includes \"null\"", s.Where(Join(ptr, k)), k, s.OpenAPI)
+			first = append(first, s.problem(RuleKeyword, Join(ptr, k), fmt.Sprintf("keyword %q is OpenAPI 3.0 only; in %s write the type as an array that includes \"null\"", k, s.OpenAPI)))
+			continue
 		}
-		bad = append(bad, k)
+		bad = append(bad, s.problem(RuleKeyword, Join(ptr, k), fmt.Sprintf("unsupported schema keyword %q (not JSON Schema 2020-12, not an OpenAPI annotation, not an x- extension)", k)))
 	}
 	for _, k := range []string{"exclusiveMinimum", "exclusiveMaximum"} {
 		if _, isBool := m[k].(bool); isBool {
-			return fmt.Errorf("%s: boolean %q is OpenAPI 3.0 syntax; in %s it takes the bound itself", s.Where(Join(ptr, k)), k, s.OpenAPI)
+			first = append(first, s.problem(RuleKeyword, Join(ptr, k), fmt.Sprintf("boolean %q is OpenAPI 3.0 syntax; in %s it takes the bound itself", k, s.OpenAPI)))
 		}
 	}
-	if len(bad) > 0 {
-		return fmt.Errorf("%s: unsupported schema keyword %q (not JSON Schema 2020-12, not an OpenAPI annotation, not an x- extension)", s.Where(Join(ptr, bad[0])), bad[0])
-	}
-	return nil
+	return append(first, bad...)
 }
 
 // normalize30 rewrites OpenAPI 3.0 schema dialect into JSON Schema 2020-12,

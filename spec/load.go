@@ -1,11 +1,9 @@
 package spec
 
 import (
-	"context"
 	"embed"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -60,14 +58,7 @@ func Default() (*Spec, error) {
 
 // LoadFile loads a contract from a path. "embedded:NAME" loads an embedded one.
 func LoadFile(path string, opts ...LoadOption) (*Spec, error) {
-	if name, ok := strings.CutPrefix(path, "embedded:"); ok {
-		data, err := EmbeddedFile(name)
-		if err != nil {
-			return nil, fmt.Errorf("no embedded contract %q (have %s)", name, strings.Join(EmbeddedContracts(), ", "))
-		}
-		return LoadBytes(path, data, opts...)
-	}
-	data, err := os.ReadFile(path)
+	data, err := readContract(path)
 	if err != nil {
 		return nil, err
 	}
@@ -80,6 +71,7 @@ type LoadOption func(*loadConfig)
 type loadConfig struct {
 	deferCompile bool
 	limits       yamlsafe.Limits
+	lint         *[]Problem // LintBytes: the keyword audit records here instead of failing
 }
 
 // DeferCompile skips compiling validators at load; they compile on first
@@ -93,11 +85,15 @@ func LoadBytes(source string, data []byte, opts ...LoadOption) (*Spec, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	return loadBytes(source, data, cfg)
+}
+
+func loadBytes(source string, data []byte, cfg loadConfig) (*Spec, error) {
 	root, lines, err := parseDocument(source, data, cfg.limits)
 	if err != nil {
 		return nil, err
 	}
-	s := &Spec{Source: source, root: root, lines: lines}
+	s := &Spec{Source: source, root: root, lines: lines, lint: cfg.lint}
 	top, ok := root.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("%s: the document must be an object, got %s", source, jsonKind(root))
@@ -166,18 +162,6 @@ func (s *Spec) Doc() (*openapi3.T, error) {
 		}
 	})
 	return s.kinDoc, s.kinErr
-}
-
-// Lint runs kin-openapi's structural validation of the whole document.
-func (s *Spec) Lint(ctx context.Context) error {
-	doc, err := s.Doc()
-	if err != nil {
-		return err
-	}
-	if err := doc.Validate(ctx); err != nil {
-		return fmt.Errorf("%s: %w", s.Source, err)
-	}
-	return nil
 }
 
 var httpMethods = []string{"post", "put", "patch", "get", "delete", "head", "options", "trace"}

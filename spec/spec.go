@@ -59,6 +59,7 @@ type Spec struct {
 	kinOnce sync.Once
 	kinDoc  *openapi3.T
 	kinErr  error
+	lint    *[]Problem // set while linting: the keyword audit records instead of failing
 
 	compileOnce sync.Once
 	compileErr  error
