@@ -45,7 +45,7 @@ func TestTriggerARedirectIsNotASuccess(t *testing.T) {
 
 func TestScenarioRunCountsARedirectAsUnexpected(t *testing.T) {
 	url, landed := redirectingConsumer(t)
-	code, out, errs := run(t, "", "scenario", "run", "sip-refer", "--to", url, "--speed", "instant", "--seed", "5")
+	code, out, errs := run(t, "", "scenario", "run", "sip-refer", "--to", url, "--speed", "instant", "--seed", "5", "--var", "withJoin=false")
 	if code != cmd.ExitFailed {
 		t.Fatalf("exit %d, want 1\n%s%s", code, out, errs)
 	}

@@ -100,7 +100,7 @@ Exit codes: 0 ok, 1 a check failed, 2 usage or load error.`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.PersistentFlags().StringVar(&a.specPath, "spec", "", "webhook contract (OpenAPI 3.1 `webhooks` or 3.0 `x-webhooks`); default: the embedded Daily calltransfer contract")
+	root.PersistentFlags().StringVar(&a.specPath, "spec", "", "webhook contract (OpenAPI 3.1 `webhooks` or 3.0 `x-webhooks`); default: the embedded Daily contract (1.2.0, all 33 event types)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{ExitUsage, err} })
 	for _, c := range commands {
 		root.AddCommand(c(a))

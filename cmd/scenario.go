@@ -21,9 +21,11 @@ func newScenarioCmd(a *app) *cobra.Command {
 		Use:   "scenario",
 		Short: "List, show, check and play scenarios (sequences of events with realistic timing)",
 		Long: `A scenario is an ordered list of events with gaps, overrides, branches,
-repeats and faults, written in YAML. Built-ins: sip-call-transfer,
-sip-refer, pstn-transfer. See "hookmock scenario show sip-call-transfer"
-for the format.`,
+repeats and faults, written in YAML. Built-ins ("hookmock scenario list"):
+meeting, meeting-with-transcript, waiting-room, dial-in, dial-out,
+streaming, recording-error, batch-processor, and the call transfers
+sip-call-transfer, sip-refer, pstn-transfer. See "hookmock scenario show
+meeting" for the format.`,
 	}
 	c.AddCommand(newScenarioListCmd(a), newScenarioShowCmd(a), newScenarioCheckCmd(a), newScenarioRunCmd(a))
 	return c

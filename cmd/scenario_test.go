@@ -78,7 +78,8 @@ func TestScenarioList(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"sip-call-transfer  sipCallTransfer to a SIP endpoint", "sip-refer", "referEmitsAnswered=false", "pstn-transfer"} {
+	for _, want := range []string{"sip-call-transfer        sipCallTransfer to a SIP endpoint", "sip-refer", "referEmitsAnswered=false", "pstn-transfer",
+		"meeting                  meeting.started", "waiting-room", "batch-processor"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in\n%s", want, out)
 		}
@@ -92,7 +93,7 @@ func TestScenarioList(t *testing.T) {
 func TestScenarioRunPlaysAtAConsumer(t *testing.T) {
 	c := newHookConsumer(t, true)
 	code, out, errs := run(t, "", "scenario", "run", "sip-refer", "--to", c.URL, "--secret", scenarioSecret, "--speed", "instant", "--seed", "5",
-		"--var", "room=support-escalation")
+		"--var", "room=support-escalation", "--var", "withJoin=false")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
@@ -113,7 +114,7 @@ func TestScenarioRunPlaysAtAConsumer(t *testing.T) {
 	// only the timestamps move).
 	c2 := newHookConsumer(t, true)
 	if code, out, errs := run(t, "", "scenario", "run", "sip-refer", "--to", c2.URL, "--secret", scenarioSecret, "--speed", "instant", "--seed", "5",
-		"--var", "room=support-escalation"); code != 0 {
+		"--var", "room=support-escalation", "--var", "withJoin=false"); code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
 	again := c2.events()
@@ -125,7 +126,7 @@ func TestScenarioRunPlaysAtAConsumer(t *testing.T) {
 
 	c3 := newHookConsumer(t, true)
 	if code, _, errs := run(t, "", "scenario", "run", "sip-refer", "--to", c3.URL, "--secret", scenarioSecret, "--speed", "instant",
-		"--var", "referEmitsAnswered=true"); code != 0 || !strings.HasPrefix(errs, "seed: ") {
+		"--var", "referEmitsAnswered=true", "--var", "withJoin=false"); code != 0 || !strings.HasPrefix(errs, "seed: ") {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	if n := len(c3.events()); n != 6 {
@@ -136,7 +137,7 @@ func TestScenarioRunPlaysAtAConsumer(t *testing.T) {
 func TestScenarioRunFaults(t *testing.T) {
 	t.Run("dup sends each event twice with the same id", func(t *testing.T) {
 		c := newHookConsumer(t, true)
-		code, out, errs := run(t, "", "scenario", "run", "sip-refer", "--to", c.URL, "--secret", scenarioSecret, "--speed", "instant", "--seed", "1", "--faults", "dup")
+		code, out, errs := run(t, "", "scenario", "run", "sip-refer", "--to", c.URL, "--secret", scenarioSecret, "--speed", "instant", "--seed", "1", "--faults", "dup", "--var", "withJoin=false")
 		if code != 0 {
 			t.Fatalf("exit %d\n%s%s", code, out, errs)
 		}
@@ -152,7 +153,7 @@ func TestScenarioRunFaults(t *testing.T) {
 	})
 	t.Run("reorder swaps each event with the next", func(t *testing.T) {
 		c := newHookConsumer(t, true)
-		if code, out, errs := run(t, "", "scenario", "run", "sip-refer", "--to", c.URL, "--secret", scenarioSecret, "--speed", "instant", "--seed", "1", "--faults", "reorder"); code != 0 {
+		if code, out, errs := run(t, "", "scenario", "run", "sip-refer", "--to", c.URL, "--secret", scenarioSecret, "--speed", "instant", "--seed", "1", "--faults", "reorder", "--var", "withJoin=false"); code != 0 {
 			t.Fatalf("exit %d\n%s%s", code, out, errs)
 		}
 		if got := typeList(c.events()); got != "calltransfer.initiated calltransfer.triggered dialin.stopped participant.left" {

@@ -216,7 +216,10 @@ func (p *Provider) startAction(action string, req *transferRequest) (*ScenarioRu
 	if err != nil {
 		return nil, err
 	}
-	vars := map[string]any{scenario.VarRoom: req.Room, scenario.VarSessionID: req.SessionID, scenario.VarToEndpoint: req.ToEndPoint}
+	// The transferred participant joined before the request: the run
+	// starts at the transfer, without the scenario's participant.joined.
+	vars := map[string]any{scenario.VarRoom: req.Room, scenario.VarSessionID: req.SessionID, scenario.VarToEndpoint: req.ToEndPoint,
+		scenario.VarWithJoin: false}
 	run, err := p.StartScenario(sc, RunOptions{Vars: vars, origin: fmt.Sprintf("%s %s", action, req.Room)})
 	if err != nil {
 		return nil, err

@@ -17,7 +17,7 @@ import (
 // contract with Daily's documented behaviour.
 type Options struct {
 	// Spec is the contract whose events are served; nil means the embedded
-	// Daily calltransfer contract.
+	// Daily contract (spec.Default).
 	Spec *spec.Spec
 	// Seed makes generated events, webhook uuids and secrets reproducible;
 	// 0 picks a random seed (see Provider.Seed).

@@ -32,6 +32,9 @@ type arrived struct {
 // event has one, else event_ts (participant.left has no timestamp).
 func (a arrived) moment() int64 {
 	if ts, ok := a.Payload["timestamp"]; ok {
+		if f, isNumber := ts.(float64); isNumber { // streaming's integer form
+			return int64(f)
+		}
 		n, err := strconv.ParseInt(fmt.Sprint(ts), 10, 64)
 		Expect(err).NotTo(HaveOccurred())
 		return n
@@ -82,11 +85,15 @@ func typesOf(evs []arrived) []string {
 // own moment rather than when the scenario had moved on.
 func expectOneTransfer(evs []arrived, domainID string) {
 	first := evs[0].Payload
+	var mtg any // the first event with one sets the meeting session
 	for i, e := range evs {
 		Expect(e.Payload["room"]).To(Equal(first["room"]), "event %d %s", i, e.Type)
 		Expect(e.Payload["session_id"]).To(Equal(first["session_id"]), "event %d %s", i, e.Type)
 		if v, ok := e.Payload["mtg_session_id"]; ok {
-			Expect(v).To(Equal(first["mtg_session_id"]), "event %d %s", i, e.Type)
+			if mtg == nil {
+				mtg = v
+			}
+			Expect(v).To(Equal(mtg), "event %d %s", i, e.Type)
 		}
 		if v, ok := e.Payload["domain_id"]; ok {
 			Expect(v).To(Equal(domainID), "event %d %s", i, e.Type)
@@ -150,19 +157,21 @@ var _ = Describe("scenarios on the mock provider", func() {
 			}
 			// Seconds of ringing and a call of seconds to minutes took no
 			// real time, but moved the virtual clock.
-			if len(want) == 6 {
+			if len(want) == 7 {
 				Expect(vclock.Now().Sub(start)).To(BeNumerically(">", 15*time.Second))
-				Expect(run.Events[4].At.Sub(run.Events[3].At)).To(BeNumerically(">=", 3*time.Second))
+				Expect(run.Events[5].At.Sub(run.Events[4].At)).To(BeNumerically(">=", 3*time.Second))
 			}
 		},
-		Entry("sip-call-transfer", scenario.SIPCallTransfer, nil, []string{"calltransfer.triggered", "calltransfer.initiated",
+		Entry("sip-call-transfer", scenario.SIPCallTransfer, nil, []string{"participant.joined", "calltransfer.triggered", "calltransfer.initiated",
 			"participant.left", "dialin.stopped", "calltransfer.answered", "calltransfer.completed"}),
-		Entry("sip-refer (default: no answered/completed)", scenario.SIPRefer, nil, []string{"calltransfer.triggered",
+		Entry("sip-refer (default: no answered/completed)", scenario.SIPRefer, nil, []string{"participant.joined", "calltransfer.triggered",
 			"calltransfer.initiated", "participant.left", "dialin.stopped"}),
-		Entry("sip-refer with referEmitsAnswered", scenario.SIPRefer, map[string]any{"referEmitsAnswered": true}, []string{
+		Entry("sip-refer with referEmitsAnswered", scenario.SIPRefer, map[string]any{"referEmitsAnswered": true}, []string{"participant.joined",
 			"calltransfer.triggered", "calltransfer.initiated", "participant.left", "dialin.stopped", "calltransfer.answered", "calltransfer.completed"}),
-		Entry("pstn-transfer", scenario.PSTNTransfer, nil, []string{"calltransfer.triggered", "calltransfer.initiated",
+		Entry("pstn-transfer", scenario.PSTNTransfer, nil, []string{"participant.joined", "calltransfer.triggered", "calltransfer.initiated",
 			"participant.left", "dialout.stopped", "calltransfer.answered", "calltransfer.completed"}),
+		Entry("sip-call-transfer from the transfer on (withJoin=false)", scenario.SIPCallTransfer, map[string]any{"withJoin": false}, []string{"calltransfer.triggered", "calltransfer.initiated",
+			"participant.left", "dialin.stopped", "calltransfer.answered", "calltransfer.completed"}),
 	)
 
 	It("gives the same events for the same seed, and the same timestamps under the virtual clock", func() {
@@ -180,7 +189,7 @@ var _ = Describe("scenarios on the mock provider", func() {
 		}
 		settle(other)
 		a, b := events(), eventsAt(c2, hook2["hmac"].(string))
-		Expect(a).To(HaveLen(6))
+		Expect(a).To(HaveLen(7))
 		Expect(b).To(HaveLen(len(a)))
 		for i := range a {
 			Expect(string(b[i].Body)).To(Equal(string(a[i].Body)))
@@ -220,7 +229,8 @@ steps:
 				Expect(m["description"]).NotTo(BeEmpty())
 				names = append(names, m["name"].(string))
 			}
-			Expect(names).To(Equal([]string{"pstn-transfer", "sip-call-transfer", "sip-refer"}))
+			Expect(names).To(Equal([]string{"batch-processor", "dial-in", "dial-out", "meeting", "meeting-with-transcript", "pstn-transfer",
+				"recording-error", "sip-call-transfer", "sip-refer", "streaming", "waiting-room"}))
 		})
 
 		It("runs a scenario with a seed, variables and overrides, and waits when asked", func() {
@@ -231,24 +241,24 @@ steps:
 			Expect(status).To(Equal(http.StatusOK), string(raw))
 			Expect(body["status"]).To(Equal("done"))
 			Expect(body["seed"]).To(Equal("9"))
-			Expect(body["events"]).To(HaveLen(6))
+			Expect(body["events"]).To(HaveLen(7))
 			evs := events()
-			Expect(evs).To(HaveLen(6))
+			Expect(evs).To(HaveLen(7))
 			Expect(evs[0].Payload["room"]).To(Equal("support-escalation"))
-			Expect(evs[0].Payload["is_sip_refer"]).To(BeTrue())
-			Expect(evs[5].Payload["from_endpoint"]).To(Equal("sip:bot@pbx.example.net"))
+			Expect(evs[1].Payload["is_sip_refer"]).To(BeTrue())
+			Expect(evs[6].Payload["from_endpoint"]).To(Equal("sip:bot@pbx.example.net"))
 		})
 
 		It("starts a run in the background and shows it", func() {
 			status, body, raw := api("POST", srv.URL+"/_mock/scenarios/pstn-transfer/run", token, map[string]any{"faults": "dup"})
 			Expect(status).To(Equal(http.StatusAccepted), string(raw))
-			Expect(body["planned"]).To(HaveLen(6))
+			Expect(body["planned"]).To(HaveLen(7))
 			id := body["id"].(string)
 			Eventually(func() any {
 				_, run, _ := api("GET", srv.URL+"/_mock/scenarios/runs/"+id, token, nil)
 				return run["status"]
 			}, 10*time.Second, 5*time.Millisecond).Should(Equal("done"))
-			Expect(events()).To(HaveLen(12), "each event and its duplicate")
+			Expect(events()).To(HaveLen(14), "each event and its duplicate")
 			status, _, _ = api("GET", srv.URL+"/_mock/scenarios/runs/run_999", token, nil)
 			Expect(status).To(Equal(http.StatusNotFound))
 		})
@@ -291,7 +301,7 @@ var _ = Describe("scenario runs and shutdown", func() {
 		register(srv, map[string]any{"url": c.URL})
 		sc, err := scenario.Builtin(scenario.SIPCallTransfer, scenario.Options{})
 		Expect(err).NotTo(HaveOccurred())
-		run, err := srv.StartScenario(sc, mockserver.RunOptions{})
+		run, err := srv.StartScenario(sc, mockserver.RunOptions{Vars: map[string]any{"withJoin": false}})
 		Expect(err).NotTo(HaveOccurred())
 		// Ringing takes seconds of real time: the run is waiting now.
 		Eventually(func() int { return len(run.Info().Events) }, 5*time.Second, 5*time.Millisecond).Should(BeNumerically(">=", 4))

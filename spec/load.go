@@ -42,7 +42,7 @@ var (
 	defaultErr  error
 )
 
-// Default returns the embedded Daily calltransfer contract, loaded once.
+// Default returns the embedded Daily contract (DefaultContract), loaded once.
 // The returned Spec is shared and safe for concurrent use.
 func Default() (*Spec, error) {
 	defaultOnce.Do(func() {

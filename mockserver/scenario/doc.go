@@ -25,6 +25,10 @@
 //	  - event: calltransfer.initiated
 //	    after: 50ms..500ms             # gap after the previous step: 300ms, or a range
 //	    faults: [dup]                  # faults injected into this event
+//	  - event: participant.joined
+//	    participant: 2                 # about meeting participant 2 (1..50): its
+//	                                   #   session_id, user_id, user_name; none is
+//	                                   #   the call's own session
 //	  - event: dialout.stopped
 //	    set:                           # overrides; ${var} templates are filled in
 //	      payload.destination: ${fromEndpoint}

@@ -55,6 +55,9 @@ type Planned struct {
 	Faults Faults `json:"faults,omitempty"`
 	// Call indexes the plan's call contexts.
 	Call int `json:"call"`
+	// Participant is the meeting participant the event is about (0: the
+	// call's own session).
+	Participant int `json:"participant,omitempty"`
 	// DelayMs is Daily's sending delay, event_ts − timestamp, for the
 	// ${eventTs} template.
 	DelayMs int64 `json:"-"`
@@ -293,16 +296,17 @@ func (pl *planner) walk(steps []Step) {
 		}
 		for range st.Repeat {
 			pl.p.Steps = append(pl.p.Steps, Planned{
-				Index:   len(pl.p.Steps),
-				Event:   st.Event,
-				Step:    st.Pos.String(),
-				After:   pl.sample(st.After),
-				Seed:    pl.rng.Uint64(),
-				Faults:  append(append(Faults(nil), st.Faults...), pl.faults...),
-				Call:    pl.call,
-				DelayMs: minSendDelayMs + pl.rng.Int64N(maxSendDelayMs-minSendDelayMs+1),
-				set:     st.Set,
-				pos:     st.Pos,
+				Index:       len(pl.p.Steps),
+				Event:       st.Event,
+				Step:        st.Pos.String(),
+				After:       pl.sample(st.After),
+				Seed:        pl.rng.Uint64(),
+				Faults:      append(append(Faults(nil), st.Faults...), pl.faults...),
+				Call:        pl.call,
+				Participant: st.Participant,
+				DelayMs:     minSendDelayMs + pl.rng.Int64N(maxSendDelayMs-minSendDelayMs+1),
+				set:         st.Set,
+				pos:         st.Pos,
 			})
 		}
 	}

@@ -174,6 +174,9 @@ func (p *Player) wait(ctx context.Context, clk clock.Clock, d time.Duration) err
 // emission fills in the templates of one planned step.
 func (plan *Plan) emission(st Planned, at time.Time) (Emission, error) {
 	call := plan.calls[st.Call]
+	if st.Participant > 0 {
+		call = call.Participant(st.Participant)
+	}
 	vars := map[string]string{
 		VarRoom: call.Room, VarSessionID: call.SessionID, VarMtgSessionID: call.MtgSessionID,
 		VarDomainID: call.DomainID, VarFromEndpoint: call.FromEndpoint, VarToEndpoint: call.ToEndpoint,

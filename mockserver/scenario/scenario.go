@@ -56,7 +56,11 @@ type Step struct {
 	// NewCall starts a new call context (new sessions, same room) here;
 	// the following steps share it.
 	NewCall bool
-	Repeat  int
+	// Participant makes the event about participant N (1..MaxParticipant)
+	// of the call's meeting: its session_id, user_id and user_name. Zero
+	// is the call's own session (the SIP participant of a transfer).
+	Participant int
+	Repeat      int
 	// When names a bool variable that must be true ("!name": false) for
 	// the step to play.
 	When   string
@@ -139,6 +143,14 @@ func AsErrors(err error) Errors {
 	}
 	return nil
 }
+
+// VarWithJoin is the call-transfer built-ins' switch for the SIP
+// participant's participant.joined before the transfer (default true).
+const VarWithJoin = "withJoin"
+
+// MaxParticipant bounds a step's participant number: a meeting in a
+// scenario is a handful of people, and a typo should not make thousands.
+const MaxParticipant = 50
 
 // Names of the call-context variables every scenario can use in
 // templates and a run can set.

@@ -83,7 +83,7 @@ func types(t testing.TB, run *scenario.Run) []string {
 
 func TestBuiltinsLoadAndDescribeThemselves(t *testing.T) {
 	names := scenario.BuiltinNames()
-	if strings.Join(names, " ") != "pstn-transfer sip-call-transfer sip-refer" {
+	if strings.Join(names, " ") != "batch-processor dial-in dial-out meeting meeting-with-transcript pstn-transfer recording-error sip-call-transfer sip-refer streaming waiting-room" {
 		t.Fatalf("built-ins %v", names)
 	}
 	for _, n := range names {
@@ -123,11 +123,11 @@ func TestBuiltinSequences(t *testing.T) {
 		vars map[string]any
 		want string
 	}{
-		{"sip-call-transfer", nil, "calltransfer.triggered calltransfer.initiated participant.left dialin.stopped calltransfer.answered calltransfer.completed"},
-		{"sip-refer", nil, "calltransfer.triggered calltransfer.initiated participant.left dialin.stopped"},
-		{"sip-refer", map[string]any{"referEmitsAnswered": "true"}, "calltransfer.triggered calltransfer.initiated participant.left dialin.stopped calltransfer.answered calltransfer.completed"},
-		{"pstn-transfer", nil, "calltransfer.triggered calltransfer.initiated participant.left dialout.stopped calltransfer.answered calltransfer.completed"},
-		{"pstn-transfer", map[string]any{"fromDialIn": true}, "calltransfer.triggered calltransfer.initiated participant.left dialin.stopped calltransfer.answered calltransfer.completed"},
+		{"sip-call-transfer", nil, "participant.joined calltransfer.triggered calltransfer.initiated participant.left dialin.stopped calltransfer.answered calltransfer.completed"},
+		{"sip-refer", nil, "participant.joined calltransfer.triggered calltransfer.initiated participant.left dialin.stopped"},
+		{"sip-refer", map[string]any{"referEmitsAnswered": "true"}, "participant.joined calltransfer.triggered calltransfer.initiated participant.left dialin.stopped calltransfer.answered calltransfer.completed"},
+		{"pstn-transfer", nil, "participant.joined calltransfer.triggered calltransfer.initiated participant.left dialout.stopped calltransfer.answered calltransfer.completed"},
+		{"pstn-transfer", map[string]any{"fromDialIn": true}, "participant.joined calltransfer.triggered calltransfer.initiated participant.left dialin.stopped calltransfer.answered calltransfer.completed"},
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprint(c.name, c.vars), func(t *testing.T) {
@@ -136,7 +136,10 @@ func TestBuiltinSequences(t *testing.T) {
 				if got := strings.Join(types(t, run), " "); got != c.want {
 					t.Fatalf("seed %d: %s", seed, got)
 				}
-				first := decode(t, run.Events[0].Body)["payload"].(map[string]any)
+				// Event 0 is the SIP participant's join, which has no
+				// meeting session or endpoints: the transfer's first event
+				// is the reference.
+				first := decode(t, run.Events[1].Body)["payload"].(map[string]any)
 				for i, e := range run.Events {
 					p := decode(t, e.Body)["payload"].(map[string]any)
 					for _, k := range []string{"room", "session_id", "mtg_session_id", "domain_id"} {
@@ -170,10 +173,11 @@ func TestBuiltinGaps(t *testing.T) {
 				t.Fatalf("seed %d: %s after %s, want %s..%s", seed, run.Events[i].Event, d, lo, hi)
 			}
 		}
-		within(1, 50*time.Millisecond, 500*time.Millisecond)
-		within(4, 3*time.Second, 25*time.Second)
-		within(5, 15*time.Second, 5*time.Minute)
-		total := run.Events[5].At.Sub(run.Events[0].At)
+		within(1, 10*time.Second, 5*time.Minute) // the call before the transfer
+		within(2, 50*time.Millisecond, 500*time.Millisecond)
+		within(5, 3*time.Second, 25*time.Second)
+		within(6, 15*time.Second, 5*time.Minute)
+		total := run.Events[6].At.Sub(run.Events[0].At)
 		if total != run.Finished.Sub(run.Started) {
 			t.Fatalf("the virtual clock moved %s, the steps add to %s", run.Finished.Sub(run.Started), total)
 		}

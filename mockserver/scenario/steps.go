@@ -29,7 +29,7 @@ func (l *loader) steps(n *yaml.Node, what string) []Step {
 
 func (l *loader) step(n *yaml.Node, what string) Step {
 	st := Step{Pos: l.pos(n), Repeat: 1}
-	m := l.mapping(n, what, "event", "after", "set", "call", "repeat", "when", "faults", "branch")
+	m := l.mapping(n, what, "event", "after", "set", "call", "participant", "repeat", "when", "faults", "branch")
 	if m == nil {
 		return st
 	}
@@ -39,7 +39,7 @@ func (l *loader) step(n *yaml.Node, what string) Step {
 	case hasEvent == hasBranch:
 		l.errorf(n, "%s: want exactly one of event and branch", what)
 	case hasBranch:
-		for _, k := range []string{"set", "call", "repeat", "faults"} {
+		for _, k := range []string{"set", "call", "participant", "repeat", "faults"} {
 			if kv, ok := m[k]; ok {
 				l.errorf(kv[0], "%s: %s belongs on the steps inside a branch", what, k)
 			}
@@ -62,6 +62,11 @@ func (l *loader) step(n *yaml.Node, what string) Step {
 	}
 	if kv, ok := m["repeat"]; ok {
 		st.Repeat = l.count(kv[1], what+".repeat")
+	}
+	if kv, ok := m["participant"]; ok {
+		if st.Participant = l.count(kv[1], what+".participant"); st.Participant > MaxParticipant {
+			l.errorf(kv[1], "%s.participant: at most %d, got %d", what, MaxParticipant, st.Participant)
+		}
 	}
 	if kv, ok := m["when"]; ok {
 		st.When = l.when(kv[1], what+".when")
