@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
@@ -71,7 +72,10 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, &apiError{Status: http.StatusRequestEntityTooLarge, Kind: errTooLarge, Info: "body: larger than " + strconv.FormatInt(limit, 10) + " bytes"}
+			return nil, &apiError{Status: http.StatusRequestEntityTooLarge, Kind: errTooLarge, Info: "body: larger than " + strconv.FormatInt(limit, 10) + " bytes (limit log.maxRequestBody)"}
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return nil, &apiError{Status: http.StatusRequestTimeout, Kind: errLimit, Info: "body: not received in time (limit server.readTimeout)"}
 		}
 		return nil, badRequest("body", "could not be read: %v", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -72,9 +71,9 @@ func (p *Provider) getScenario(w http.ResponseWriter, r *http.Request) {
 // column in the body.
 func (p *Provider) putScenario(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, p.opts.MaxBodyBytes))
+	data, err := readBody(w, r, p.opts.MaxBodyBytes)
 	if err != nil {
-		writeError(w, badRequest("body", "could not be read: %v", err))
+		writeError(w, err)
 		return
 	}
 	sc, err := scenario.Parse(name+".yaml", data, p.scenarioOptions())
