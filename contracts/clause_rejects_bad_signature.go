@@ -3,6 +3,8 @@ package contracts
 import (
 	"context"
 	"fmt"
+
+	"github.com/hookmock/hookmock/mockserver/signing"
 )
 
 // Cases of rejects-bad-signature.
@@ -67,9 +69,13 @@ func (s *settings) judgeStale(ex Exchange) outcome {
 	if o.verdict != VerdictFail || s.staleLevel != VerdictWarn || !s.isSuccess(ex.Status) || ex.Error != "" {
 		return o
 	}
+	who := "Daily documents"
+	if s.c.Signing.Scheme != signing.Daily {
+		who = fmt.Sprintf("the %s scheme documents", s.c.Signing.Scheme)
+	}
 	o.verdict = VerdictWarn
 	o.reason = fmt.Sprintf("accepted a correctly signed event whose timestamp is %s old (%s): anyone who captures one delivery can replay it. "+
-		"Daily documents no replay window, so this is advice, not a failure: reject timestamps more than a few minutes from now "+
-		"(set clauses.%s.staleTimestamp: fail to hold the consumer to it)", durationText(s.staleBy), got(ex), ClauseRejectsBadSignature)
+		"%s no replay window, so this is advice, not a failure: reject timestamps more than a few minutes from now "+
+		"(set clauses.%s.staleTimestamp: fail to hold the consumer to it)", durationText(s.staleBy), got(ex), who, ClauseRejectsBadSignature)
 	return o
 }

@@ -92,8 +92,9 @@ type BadSignatureOptions struct {
 	// StaleTimestamp is what accepting the stale-timestamp case counts as:
 	// VerdictFail or VerdictWarn. "" takes the scheme's rule: a warning
 	// for Daily, which documents no replay window, so a consumer that
-	// checks exactly what Daily documents still passes; a failure for
-	// Standard Webhooks, whose spec sets a 5-minute tolerance.
+	// checks exactly what Daily documents still passes (and for the other
+	// schemes that document none); a failure for Standard Webhooks, whose
+	// spec sets a 5-minute tolerance, and Stripe, whose libraries do.
 	StaleTimestamp Verdict
 }
 

@@ -117,6 +117,14 @@ func (g *diagnoser) add(clause string, m Mistake, says, fix string, ev ...Exchan
 	g.d.Findings = append(g.d.Findings, Finding{Clause: clause, Mistake: m, Says: says, Fix: fix, Evidence: ev})
 }
 
+// variantsApply tells whether the scheme is one the variants know how to
+// mis-sign: Daily's and Standard Webhooks'. Other schemes get the
+// evidence-based findings only.
+func (g *diagnoser) variantsApply() bool {
+	sc := g.s.c.Signing.Scheme
+	return sc == signing.Daily || sc == signing.Standard
+}
+
 func (g *diagnoser) found(m Mistake) bool {
 	return slices.ContainsFunc(g.d.Findings, func(f Finding) bool { return f.Mistake == m })
 }
@@ -133,7 +141,7 @@ func (g *diagnoser) failed(clause string) []Result {
 }
 
 func (g *diagnoser) provider() string {
-	if g.s.c.Signing.Scheme == signing.Standard {
+	if g.s.c.Signing.Scheme != signing.Daily {
 		return "the provider"
 	}
 	return "Daily"
@@ -203,7 +211,7 @@ func (g *diagnoser) signature(ctx context.Context) bool {
 			"compare the lengths first and answer 401 when they differ; then compute the digest as "+g.provider()+" does", valid, *wrong4xx)
 		explained, target = true, crashed
 	}
-	if target != nil && !passedValid && g.x != nil {
+	if target != nil && !passedValid && g.x != nil && g.variantsApply() {
 		if g.tryVariants(ctx, *target) {
 			explained = true
 		}
@@ -272,7 +280,7 @@ func (g *diagnoser) tryVariants(ctx context.Context, failed Result) bool {
 // lengthProbe confirms a comparison that throws on unequal lengths: a
 // forged signature of the right length got a 4xx, a short one gets a 5xx.
 func (g *diagnoser) lengthProbe(ctx context.Context, wrong5xx Exchange, forged *Exchange) {
-	if g.x == nil || forged == nil || !is4xx(*forged) {
+	if g.x == nil || forged == nil || !is4xx(*forged) || !g.variantsApply() {
 		g.crashOnBadSignature(wrong5xx)
 		return
 	}
@@ -356,7 +364,7 @@ func (g *diagnoser) unusedTypes() {
 		return
 	}
 	says := fmt.Sprintf("your endpoint answers 5xx to a valid, signed %s while it answers success to other types", strings.Join(types, ", "))
-	if g.s.c.Signing.Scheme == signing.Standard {
+	if g.s.c.Signing.Scheme != signing.Daily {
 		says += ": if it does not use those types, the provider still counts each 5xx as a failed delivery, retries it and may disable the endpoint"
 	} else {
 		says += ": if it does not use those types, Daily still counts each as a failed delivery, and after 3 failures the circuit breaker opens and Daily stops sending every event to the webhook"

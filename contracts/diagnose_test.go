@@ -138,6 +138,19 @@ var _ = Describe("the diagnosis", func() {
 		Expect(rep.Diagnosis.Unexplained).To(HavePrefix("none of 7 signing variants of calltransfer."))
 	})
 
+	It("sends no variants for a scheme it does not know how to mis-sign", func() {
+		m := mistaken.Consumers[0] // checks Daily's signature, so rejects GitHub's
+		srv := httptest.NewServer(m.Handler(secret))
+		DeferCleanup(srv.Close)
+		c := mistakenContract(m, srv.URL)
+		c.Signing = contracts.Signing{Scheme: signing.GitHub, Secret: "a github webhook secret"}
+		rep := verify(c)
+		Expect(rep.FailedClauses()).To(ContainElement(contracts.ClauseAcceptsValid))
+		if rep.Diagnosis != nil {
+			Expect(rep.Diagnosis.Requests).To(BeZero())
+		}
+	})
+
 	It("gives a fix hint for the clauses that are not about signatures", func() {
 		for _, c := range []struct {
 			f       *fixture

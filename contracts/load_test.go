@@ -85,7 +85,7 @@ var _ = Describe("LoadContract", func() {
 		Entry("bad duration", "deadline: soon\n", `:1: deadline: want a positive duration such as 5s or 250ms, got "soon"`),
 		Entry("timeout under the deadline", "deadline: 5s\ntimeout: 1s\n", `:2: timeout 1s is shorter than the deadline 5s`),
 		Entry("bad success", "success: 201\n", `:1: success: want 200 or 2xx, got "201"`),
-		Entry("bad scheme", "signing: {scheme: github}\n", `:1: signing.scheme: unknown signing scheme "github"`),
+		Entry("bad scheme", "signing: {scheme: hex}\n", `:1: signing.scheme: unknown signing scheme "hex"`),
 		Entry("secret not base64", "signing: {secret: '%%%'}\n", `:1: signing: hmac secret is not base64`),
 		Entry("endpoint not a URL", "endpoint: localhost:8080/hook\n", `:1: endpoint: "localhost:8080/hook" is not an http(s) URL`),
 		Entry("unknown clause", "clauses:\n  rejects-bad-sig: {}\n", `:2: clauses: unknown key "rejects-bad-sig"`),

@@ -106,8 +106,10 @@ func newSettings(c *Contract) (*settings, error) {
 	}
 	s.staleLevel = c.Clauses.RejectsBadSignature.StaleTimestamp
 	if s.staleLevel == "" {
+		// Standard Webhooks' spec and Stripe's libraries set a 5-minute
+		// tolerance; Daily and the others document none.
 		s.staleLevel = VerdictWarn
-		if c.Signing.Scheme == signing.Standard {
+		if c.Signing.Scheme == signing.Standard || c.Signing.Scheme == signing.Stripe {
 			s.staleLevel = VerdictFail
 		}
 	}
