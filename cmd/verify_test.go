@@ -168,7 +168,7 @@ func TestVerifyUsageErrors(t *testing.T) {
 		{[]string{"--to", "127.0.0.1:9", "--secret", verifySecret}, `endpoint: "127.0.0.1:9" is not an http(s) URL`},
 		{[]string{"--contract", bad}, `bad.yaml:2: event "calltransfer.transfered" is not in embedded:daily/daily.yaml`},
 		{[]string{"--contract", "nowhere.yaml"}, "--contract: open nowhere.yaml"},
-		{[]string{"--to", "http://127.0.0.1:9", "--sign", "github"}, `--sign: unknown signing scheme "github"`},
+		{[]string{"--to", "http://127.0.0.1:9", "--sign", "hex"}, `--sign: unknown signing scheme "hex"`},
 		{[]string{"extra"}, `unknown command "extra"`},
 	} {
 		code, _, errOut := run(t, "", append([]string{"verify"}, c.args...)...)
