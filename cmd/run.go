@@ -42,6 +42,9 @@ var errFailed = &exitError{ExitFailed, errors.New("check failed")}
 type app struct {
 	stdout, stderr io.Writer
 	specPath       string
+	// strictSpec refuses what lenient loading would read with a warning
+	// (--strict, or spec.strict in hookmock.yaml).
+	strictSpec bool
 }
 
 // loadSpec loads --spec, or the embedded default contract.
@@ -53,10 +56,14 @@ func (a *app) loadSpec(opts ...spec.LoadOption) (*spec.Spec, error) {
 		}
 		return s, nil
 	}
+	if a.strictSpec {
+		opts = append(opts, spec.StrictLoad())
+	}
 	s, err := spec.LoadFile(a.specPath, opts...)
 	if err != nil {
 		return nil, &exitError{ExitUsage, err}
 	}
+	printWarnings(a.stderr, s.Warnings())
 	return s, nil
 }
 
@@ -101,6 +108,7 @@ Exit codes: 0 ok, 1 a check failed, 2 usage or load error.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().StringVar(&a.specPath, "spec", "", "webhook contract (OpenAPI 3.1 `webhooks` or 3.0 `x-webhooks`); default: the embedded Daily contract (1.2.0, all 33 event types)")
+	root.PersistentFlags().BoolVar(&a.strictSpec, "strict", false, "refuse a contract whose schemas need lenient reading (3.0 keywords in 3.1, unknown keywords, integers beyond int64 in YAML): exit 2 instead of warnings")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{ExitUsage, err} })
 	for _, c := range commands {
 		root.AddCommand(c(a))

@@ -66,8 +66,9 @@ retry, log, schedules, actions); flags override it.`,
 				seed = file.Seed
 			}
 			if a.specPath == "" {
-				a.specPath = file.Spec
+				a.specPath = file.Spec.Path
 			}
+			a.strictSpec = a.strictSpec || file.Spec.Strict
 			s, err := a.loadSpec()
 			if err != nil {
 				return err

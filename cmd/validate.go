@@ -29,6 +29,8 @@ counts each finding as a failure.
 
 Exit codes: 0 all valid, 1 some invalid or malformed, 2 usage or load error.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// Here --strict is strict about events and the contract alike.
+			a.strictSpec = a.strictSpec || strict
 			lintProblems := 0
 			if lint {
 				n, err := a.lint(cmd.Context(), a.stderr)
@@ -76,7 +78,7 @@ Exit codes: 0 all valid, 1 some invalid or malformed, 2 usage or load error.`,
 			return nil
 		},
 	}
-	c.Flags().BoolVar(&strict, "strict", false, "also report properties the contract does not declare")
+	c.Flags().BoolVar(&strict, "strict", false, "also report properties the contract does not declare, and load the contract strictly")
 	c.Flags().StringVar(&eventName, "event", "", "validate every input as this event (name or type)")
 	c.Flags().BoolVar(&lint, "lint", false, "also lint the contract (see hookmock lint); a finding fails the run")
 	return c

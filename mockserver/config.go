@@ -17,7 +17,7 @@ import (
 // Command-line flags override its top-level settings.
 type Config struct {
 	Addr      string `yaml:"addr"`
-	Spec      string `yaml:"spec"`
+	Spec      SpecSetting `yaml:"spec"`
 	Seed      uint64 `yaml:"seed"`
 	Clock     string `yaml:"clock"` // real | virtual
 	APIKey    string `yaml:"apiKey"`

@@ -70,6 +70,7 @@ type LoadOption func(*loadConfig)
 
 type loadConfig struct {
 	deferCompile bool
+	strict       bool // see StrictLoad
 	limits       yamlsafe.Limits
 	lint         *[]Problem // LintBytes: the keyword audit records here instead of failing
 }
@@ -132,7 +133,10 @@ func loadBytes(source string, data []byte, cfg loadConfig) (*Spec, error) {
 			return nil, err
 		}
 	}
-	if err := s.walkSchemas(roots, s.auditKeywords); err != nil {
+	s.strict = cfg.strict
+	s.raw = data
+	// Lint lists every keyword (through the audit) rather than reading it.
+	if err := s.leniently(roots, cfg.strict || cfg.lint != nil); err != nil {
 		return nil, err
 	}
 	for _, e := range s.Events {

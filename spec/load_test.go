@@ -47,12 +47,6 @@ var _ = Describe("loading documents", func() {
 				Expect(err.Error()).To(ContainSubstring(m))
 			}
 		},
-		Entry("an unsupported schema keyword", webhookDoc("type: object\npropertiez: {a: {type: string}}"),
-			`unsupported schema keyword "propertiez"`, "doc.yaml:11", "/webhooks/e/post/requestBody/content/application~1json/schema/propertiez"),
-		Entry("nullable in a 3.1 document", webhookDoc("type: string\nnullable: true"),
-			`"nullable" is OpenAPI 3.0 only`, "doc.yaml:11"),
-		Entry("a boolean exclusiveMinimum in 3.1", webhookDoc("type: integer\nminimum: 1\nexclusiveMinimum: true"),
-			`boolean "exclusiveMinimum"`),
 		Entry("an external $ref", webhookDoc("$ref: 'other.yaml#/Pet'"),
 			"points outside the document", "doc.yaml:9"),
 		Entry("a dangling $ref", webhookDoc("$ref: '#/components/schemas/Nope'"),
@@ -66,6 +60,25 @@ var _ = Describe("loading documents", func() {
 		Entry("broken YAML", "openapi: 3.1.0\ninfo: [\n", "doc.yaml:3:1:", "did not find expected node content"),
 		Entry("duplicate keys", "openapi: 3.1.0\nopenapi: 3.1.0\n", "doc.yaml:2:1: duplicate key"),
 		Entry("malformed JSON", "{\"openapi\": \"3.1.0\",}", "doc.yaml: line 1, column 21"),
+	)
+
+	// Lenient by default (see lenient_test.go); StrictLoad keeps these.
+	DescribeTable("under StrictLoad, fails loudly on keywords JSON Schema 2020-12 does not define",
+		func(doc string, msg ...string) {
+			_, err := spec.LoadBytes("doc.yaml", []byte(doc), spec.StrictLoad())
+			Expect(err).To(HaveOccurred())
+			for _, m := range msg {
+				Expect(err.Error()).To(ContainSubstring(m))
+			}
+			_, err = load(doc)
+			Expect(err).NotTo(HaveOccurred(), "lenient by default")
+		},
+		Entry("an unsupported schema keyword", webhookDoc("type: object\npropertiez: {a: {type: string}}"),
+			`unsupported schema keyword "propertiez"`, "doc.yaml:11", "/webhooks/e/post/requestBody/content/application~1json/schema/propertiez"),
+		Entry("nullable in a 3.1 document", webhookDoc("type: string\nnullable: true"),
+			`"nullable" is OpenAPI 3.0 only`, "doc.yaml:11"),
+		Entry("a boolean exclusiveMinimum in 3.1", webhookDoc("type: integer\nminimum: 1\nexclusiveMinimum: true"),
+			`boolean "exclusiveMinimum"`),
 	)
 
 	It("defers compiling validators when asked, and still validates on first use", func() {

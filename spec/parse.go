@@ -149,6 +149,10 @@ func yamlToJSON(source string, n *yaml.Node, ptr string, lines map[string]int) (
 		case "!!int":
 			var i int64
 			if err := n.Decode(&i); err != nil {
+				// Beyond int64: exact, as JSON reads it (see bigIntegers).
+				if big, ok := bigYAMLInt(n.Value); ok {
+					return json.Number(big), nil
+				}
 				return nil, yamlsafe.At(source, n, "%v", err)
 			}
 			return json.Number(strconv.FormatInt(i, 10)), nil

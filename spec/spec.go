@@ -55,6 +55,9 @@ type Spec struct {
 	byName map[string]*Event
 	byType map[string]*Event
 
+	strict   bool      // loaded with Strict
+	warnings []Warning // lenient readings (see Warning)
+
 	raw     []byte // the source, for kin-openapi's lazy load
 	kinOnce sync.Once
 	kinDoc  *openapi3.T

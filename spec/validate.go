@@ -142,7 +142,13 @@ func (s *Spec) SchemaValidator(ptr string) (*Validator, error) {
 	if _, ok := walkPointer(s.root, ptr); !ok {
 		return nil, fmt.Errorf("%s: no schema at %s", s.Source, ptr)
 	}
-	if err := s.walkSchemas([]string{ptr}, s.auditKeywords); err != nil {
+	audit := s.auditKeywords
+	if !s.strict {
+		// Loading read every component leniently already; this reads
+		// whatever else ptr reaches the same way.
+		audit = func(m map[string]any, ptr string) error { s.interpret(m, ptr); return nil }
+	}
+	if err := s.walkSchemas([]string{ptr}, audit); err != nil {
 		return nil, err
 	}
 	c, err := s.newCompiler(ptr)

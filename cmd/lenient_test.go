@@ -1,0 +1,33 @@
+package cmd_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hookmock/hookmock/cmd"
+)
+
+// The lenient fixtures load with warnings on stderr (exit 0); --strict
+// turns each into a load error (exit 2) naming the file and line.
+func TestStrictTurnsLenientReadingsIntoExit2(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "spec", "testdata", "lenient", "*.yaml"))
+	if err != nil || len(files) < 6 {
+		t.Fatalf("%d fixtures: %v", len(files), err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			code, out, errOut := run(t, "", "events", "--spec", f)
+			if code != cmd.ExitOK || !strings.Contains(out, "ping") {
+				t.Fatalf("lenient: exit %d\n%s%s", code, out, errOut)
+			}
+			if unreached := strings.HasSuffix(f, "unreached.yaml"); unreached == strings.Contains(errOut, "warning: "+f+":") {
+				t.Errorf("warnings on stderr (none wanted for an unused component: %v):\n%s", unreached, errOut)
+			}
+			code, _, errOut = run(t, "", "events", "--spec", f, "--strict")
+			if code != cmd.ExitUsage || !strings.Contains(errOut, f+":") {
+				t.Errorf("--strict: exit %d, want 2 naming %s:\n%s", code, f, errOut)
+			}
+		})
+	}
+}
