@@ -31,3 +31,16 @@ func TestStrictTurnsLenientReadingsIntoExit2(t *testing.T) {
 		})
 	}
 }
+
+// hookmock lint lists everything, in schemas no webhook reaches too.
+func TestLintListsUnreachedKeywords(t *testing.T) {
+	f := filepath.Join("..", "spec", "testdata", "lenient", "unreached.yaml")
+	code, out, errOut := run(t, "", "lint", "--spec", f)
+	if code != cmd.ExitFailed || !strings.Contains(out, "/components/schemas/Unused/nullable") || !strings.Contains(out, "/components/schemas/Unused/max_length") {
+		t.Errorf("lint: exit %d\n%s%s", code, out, errOut)
+	}
+	f = filepath.Join("..", "spec", "testdata", "lenient", "big-integer.yaml")
+	if code, out, errOut := run(t, "", "lint", "--spec", f); code != cmd.ExitFailed || !strings.Contains(out, "does not fit in 64 bits") {
+		t.Errorf("lint: exit %d\n%s%s", code, out, errOut)
+	}
+}
