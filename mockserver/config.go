@@ -16,12 +16,12 @@ import (
 // Config is hookmock.yaml, the one configuration file of `hookmock serve`.
 // Command-line flags override its top-level settings.
 type Config struct {
-	Addr      string `yaml:"addr"`
+	Addr      string      `yaml:"addr"`
 	Spec      SpecSetting `yaml:"spec"`
-	Seed      uint64 `yaml:"seed"`
-	Clock     string `yaml:"clock"` // real | virtual
-	APIKey    string `yaml:"apiKey"`
-	LogFormat string `yaml:"logFormat"` // text | json
+	Seed      uint64      `yaml:"seed"`
+	Clock     string      `yaml:"clock"` // real | virtual
+	APIKey    string      `yaml:"apiKey"`
+	LogFormat string      `yaml:"logFormat"` // text | json
 	Delivery  struct {
 		Timeout   Duration `yaml:"timeout"`
 		Accept2xx bool     `yaml:"accept2xx"`
