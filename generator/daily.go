@@ -86,8 +86,11 @@ type dailyPlan struct {
 	versionProp, idProp, eventTSProp *prop
 	tsProp                           *prop // payload.timestamp, when declared
 	payloadProp                      *prop
-	typ                              string
-	docForms                         bool // see WithDocumentedForms
+	// shaped is a payload property the type's shape builds whole, so
+	// ordinary generation of it would be thrown away (nil: none).
+	shaped   *prop
+	typ      string
+	docForms bool // see WithDocumentedForms
 	// tsString says whether payload.timestamp is written as a digit
 	// string (Daily's examples) rather than an integer (Daily's docs).
 	tsString bool
@@ -150,6 +153,13 @@ func planDaily(typ, version string, root *node, integerTS, docForms bool) *daily
 		return nil
 	}
 	d.payloadProp, d.typ, d.docForms = payload, typ, docForms
+	if name := shapedWhole[typ]; name != "" {
+		// Only where an empty object is valid: the shape adds to it what
+		// the schema accepts, and nothing else.
+		if pr := get(payload.n, name); pr != nil && pr.n.accepts(newObject(0), 0) {
+			d.shaped = pr
+		}
+	}
 	integerTS = integerTS || docForms || integerTimestampForm(typ)
 	if d.idProp != nil {
 		d.id = idTemplate(typ)
@@ -191,6 +201,9 @@ func (d *dailyPlan) preset(c *genCtx, pr *prop) (any, bool) {
 		return millisNumber(c.seconds*1000 + c.delayMs), d.eventTS
 	case d.idProp:
 		return nil, d.id != nil
+	case d.shaped:
+		// The shape builds it whole; an empty object holds its place.
+		return newObject(2), true
 	}
 	return nil, false
 }

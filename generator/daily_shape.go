@@ -50,6 +50,10 @@ var shapes = map[string]func(*shaper){
 	"batch-processor.error":        func(s *shaper) { s.batch(true) },
 }
 
+// shapedWhole names, per type, a payload object the shape builds from
+// nothing (batch output files are the bulk of that event).
+var shapedWhole = map[string]string{"batch-processor.job-finished": "output"}
+
 // integerTimestampTypes send payload.timestamp as a JSON integer in
 // Daily's examples (and docs); every other family's examples send a
 // digit string.
@@ -445,14 +449,25 @@ func (s *shaper) dialout(kind string) {
 
 // ---- batch processor ---------------------------------------------------------
 
+var (
+	batchPresets = []string{"transcript", "summarize"}
+	languages    = []string{"en", "en-US", "es", "fr", "de", "pt-BR"}
+)
+
 var batchErrors = []string{"Could not fetch the input: 404 Not Found", "The recording has no audio track", "Transcription failed: unsupported language"}
 
 func (s *shaper) batch(failed bool) {
 	job := s.uuid("batch.id")
 	s.set("id", job)
+	s.set("preset", pick(s.c.r, batchPresets))
 	if in, n := s.child(s.p, s.n, "input"); in != nil {
 		src, _ := lookupIn(in, "sourceType").(string)
 		const ptr = "/payload/input"
+		if src == "" {
+			src = "uri"
+			s.setIn(in, n, ptr, "sourceType", src, true)
+		}
+		s.setIn(in, n, ptr, "language", pick(s.c.r, languages), false)
 		if src == "recordingId" {
 			s.setIn(in, n, ptr, "recordingId", s.uuid("recording.id"), true)
 			in.del("uri")
@@ -480,19 +495,15 @@ func (s *shaper) batch(failed bool) {
 			f.add("s3Config", loc(name))
 			return f
 		}
-		if _, ok := out.get("transcription"); ok {
-			var files []any
-			for _, f := range []string{"json", "srt", "txt", "vtt"} {
-				files = append(files, file(f, "transcript."+f))
-			}
-			s.setIn(out, n, "/payload/output", "transcription", files, false)
+		// Daily's example: a transcription in four formats and a summary.
+		var files []any
+		for _, f := range []string{"json", "srt", "txt", "vtt"} {
+			files = append(files, file(f, "transcript."+f))
 		}
-		for _, k := range []string{"summary", "soap", "concept"} {
-			format := "txt"
-			if k != "summary" {
-				format = "json"
-			}
-			s.setIn(out, n, "/payload/output", k, file(format, k), false)
+		s.setIn(out, n, "/payload/output", "transcription", files, true)
+		s.setIn(out, n, "/payload/output", "summary", file("txt", "summary"), true)
+		if s.c.r.chance(0.2) {
+			s.setIn(out, n, "/payload/output", "soap", file("json", "soap.json"), true)
 		}
 	}
 }

@@ -1,5 +1,7 @@
 package generator
 
+import "strconv"
+
 // A Daily meeting has people in it, and its events refer back to each
 // other: a participant.left carries the joined_at of its
 // participant.joined, a recording.ready-to-download the start of its
@@ -60,13 +62,17 @@ func (c *Call) root() *Call {
 	return c
 }
 
+// participant draws participant i once per call: a fresh random stream
+// costs more than the rest of a small event.
 func (c *Call) participant(i int) Participant {
-	r := newRNG(streamSeed(c.meeting.seed^uint64(i)*0x9e3779b97f4a7c15, "participant"))
-	p := Participant{Index: i, SessionID: r.UUID(), UserID: r.UUID(), UserName: r.Name()}
-	if i == 0 && c.SessionID != "" {
-		p.SessionID = c.SessionID
-	}
-	return p
+	return c.remember("participant:"+strconv.Itoa(i), func() any {
+		r := newRNG(streamSeed(c.meeting.seed^uint64(i)*0x9e3779b97f4a7c15, "participant"))
+		p := Participant{Index: i, SessionID: r.UUID(), UserID: r.UUID(), UserName: r.Name()}
+		if i == 0 && c.SessionID != "" {
+			p.SessionID = c.SessionID
+		}
+		return p
+	}).(Participant)
 }
 
 func (c *Call) person(field string) (any, bool) {
