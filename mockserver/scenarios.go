@@ -199,22 +199,8 @@ func (p *Provider) StartScenario(sc *scenario.Scenario, opts RunOptions) (*Scena
 }
 
 func (p *Provider) startScenario(ctx context.Context, sc *scenario.Scenario, opts RunOptions) (*ScenarioRun, error) {
-	seed := uint64(0)
-	if opts.Seed != nil {
-		seed = *opts.Seed
-	} else {
-		seed = p.events.nextSeed()
-	}
-	po := scenario.PlanOptions{Seed: seed, Vars: opts.Vars, Set: opts.Set}
-	if _, given := opts.Vars[scenario.VarDomainID]; !given {
-		// Events carry the domain the webhooks belong to.
-		po.Vars = withVar(opts.Vars, scenario.VarDomainID, p.hooks.domainID)
-	}
-	plan, err := sc.Plan(po)
+	plan, err := p.planRun(sc, opts)
 	if err != nil {
-		return nil, &apiError{Status: 400, Kind: errInvalidRequest, Info: err.Error()}
-	}
-	if err := p.checkRun(opts); err != nil {
 		return nil, err
 	}
 	if p.engine.ctx.Err() != nil {
@@ -319,4 +305,27 @@ func (p *Provider) WaitScenarios(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// planRun checks a run's options against the limits and plans it.
+func (p *Provider) planRun(sc *scenario.Scenario, opts RunOptions) (*scenario.Plan, error) {
+	if err := p.checkRun(opts); err != nil {
+		return nil, err
+	}
+	seed := uint64(0)
+	if opts.Seed != nil {
+		seed = *opts.Seed
+	} else {
+		seed = p.events.nextSeed()
+	}
+	po := scenario.PlanOptions{Seed: seed, Vars: opts.Vars, Set: opts.Set}
+	if _, given := opts.Vars[scenario.VarDomainID]; !given {
+		// Events carry the domain the webhooks belong to.
+		po.Vars = withVar(opts.Vars, scenario.VarDomainID, p.hooks.domainID)
+	}
+	plan, err := sc.Plan(po)
+	if err != nil {
+		return nil, &apiError{Status: 400, Kind: errInvalidRequest, Info: err.Error()}
+	}
+	return plan, nil
 }

@@ -31,6 +31,8 @@ import (
 type Policy struct {
 	Allow []netip.Prefix
 	Deny  []netip.Prefix
+	// Resolver looks names up for CheckURL; nil is net.DefaultResolver.
+	Resolver *net.Resolver
 }
 
 // DefaultDenied are the ranges and addresses refused unless allowed.
@@ -140,7 +142,11 @@ func (p Policy) CheckURL(ctx context.Context, raw string) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	res := p.Resolver
+	if res == nil {
+		res = net.DefaultResolver
+	}
+	addrs, err := res.LookupNetIP(ctx, "ip", host)
 	if err != nil {
 		// Not the policy's business: the send will fail and say so.
 		return nil
