@@ -59,7 +59,7 @@ func LintFile(ctx context.Context, path string) ([]Problem, error) {
 // webhook contract gives one RuleLoad problem.
 func LintBytes(ctx context.Context, source string, data []byte) []Problem {
 	var found []Problem
-	s, err := loadBytes(source, data, loadConfig{limits: DefaultLimits(), deferCompile: true, lint: &found})
+	s, err := loadBytes(source, data, loadConfig{limits: Limits{}.withDefaults(), deferCompile: true, lint: &found})
 	if err != nil {
 		return append(found, Problem{Rule: RuleLoad, Message: err.Error()})
 	}

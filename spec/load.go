@@ -10,8 +10,6 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
-
-	"github.com/hookmock/hookmock/spec/yamlsafe"
 )
 
 //go:embed daily/*.yaml
@@ -71,7 +69,7 @@ type LoadOption func(*loadConfig)
 type loadConfig struct {
 	deferCompile bool
 	strict       bool // see StrictLoad
-	limits       yamlsafe.Limits
+	limits       Limits
 	lint         *[]Problem // LintBytes: the keyword audit records here instead of failing
 }
 
@@ -82,7 +80,7 @@ func DeferCompile() LoadOption { return func(c *loadConfig) { c.deferCompile = t
 
 // LoadBytes loads a contract from JSON or YAML bytes; source names it in errors.
 func LoadBytes(source string, data []byte, opts ...LoadOption) (*Spec, error) {
-	cfg := loadConfig{limits: DefaultLimits()}
+	cfg := loadConfig{limits: Limits{}.withDefaults()}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -90,7 +88,7 @@ func LoadBytes(source string, data []byte, opts ...LoadOption) (*Spec, error) {
 }
 
 func loadBytes(source string, data []byte, cfg loadConfig) (*Spec, error) {
-	root, lines, err := parseDocument(source, data, cfg.limits)
+	root, lines, err := parseDocument(source, data, cfg.limits.yaml())
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +135,9 @@ func loadBytes(source string, data []byte, cfg loadConfig) (*Spec, error) {
 	s.raw = data
 	// Lint lists every keyword (through the audit) rather than reading it.
 	if err := s.leniently(roots, cfg.strict || cfg.lint != nil); err != nil {
+		return nil, err
+	}
+	if err := s.checkEvaluations(roots, cfg.limits); err != nil {
 		return nil, err
 	}
 	for _, e := range s.Events {

@@ -124,6 +124,7 @@ func (s *Spec) newCompiler(roots ...string) (*jsonschema.Compiler, error) {
 	if err := c.AddResource(docURL, doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", s.Source, err)
 	}
+	precompileWide(c, doc)
 	return c, nil
 }
 
