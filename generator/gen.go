@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -18,6 +19,8 @@ type genCtx struct {
 	optional float64
 	daily    *dailyPlan
 	delayMs  int64 // Daily's delivery delay: event_ts - timestamp
+	ctx      context.Context
+	steps    int // values generated, to look at ctx every so often
 }
 
 const (
@@ -40,6 +43,9 @@ func (c *genCtx) where(ptr string) string { return c.s.Where(ptr) }
 func (c *genCtx) value(n *node, h hint, depth int) (any, error) {
 	if n.err != nil {
 		return nil, n.err
+	}
+	if err := c.stopped(); err != nil {
+		return nil, err
 	}
 	if depth > hardDepth {
 		return nil, fmt.Errorf("%s: recursion deeper than %d levels; the schema has no finite instance", c.where(n.ptr), hardDepth)
@@ -182,17 +188,7 @@ func weightedPick(r *rng, weights []float64, total float64) int {
 func (c *genCtx) chooseType(n *node, depth int) jtype {
 	ts := n.types
 	if ts == tAll {
-		switch {
-		case len(n.props) > 0 || n.addl != nil || len(n.patProps) > 0 || n.minProps > 0:
-			return tObject
-		case n.items != nil || len(n.prefix) > 0 || n.minItems > 0:
-			return tArray
-		case n.minLen > 0 || n.maxLen >= 0 || len(n.patterns) > 0 || n.format != "":
-			return tString
-		case n.num.min != nil || n.num.max != nil || len(n.num.multipleOf) > 0:
-			return tNumber | tInteger
-		}
-		return tString
+		return impliedType(n)
 	}
 	if ts&tNull != 0 && ts != tNull {
 		p := nullChance
@@ -220,6 +216,22 @@ func (c *genCtx) chooseType(n *node, depth int) jtype {
 		return choices[0]
 	}
 	return choices[c.r.IntN(k)]
+}
+
+// impliedType is the type a schema without `type` is generated as: the
+// one its other keywords speak of.
+func impliedType(n *node) jtype {
+	switch {
+	case len(n.props) > 0 || n.addl != nil || len(n.patProps) > 0 || n.minProps > 0:
+		return tObject
+	case n.items != nil || len(n.prefix) > 0 || n.minItems > 0:
+		return tArray
+	case n.minLen > 0 || n.maxLen >= 0 || len(n.patterns) > 0 || n.format != "":
+		return tString
+	case n.num.min != nil || n.num.max != nil || len(n.num.multipleOf) > 0:
+		return tNumber | tInteger
+	}
+	return tString
 }
 
 func (c *genCtx) byType(n *node, t jtype, depth int) (any, error) {

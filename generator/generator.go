@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -21,6 +22,8 @@ type Generator struct {
 	docForms  bool
 	planner   *planner
 	plans     sync.Map // *spec.Event → *eventPlan
+
+	maxEventBytes int
 }
 
 // Option configures a Generator.
@@ -55,10 +58,11 @@ func WithDocumentedForms() Option { return func(g *Generator) { g.docForms = tru
 
 // New returns a generator for s.
 func New(s *spec.Spec, opts ...Option) *Generator {
-	g := &Generator{spec: s, clock: clock.NewVirtual(Epoch), optional: 0.75, planner: newPlanner(s)}
+	g := &Generator{spec: s, clock: clock.NewVirtual(Epoch), optional: 0.75, planner: newPlanner(s), maxEventBytes: MaxEventBytes}
 	for _, o := range opts {
 		o(g)
 	}
+	g.planner.maxBytes = g.maxEventBytes
 	return g
 }
 
@@ -147,6 +151,13 @@ func (g *Generator) plan(nameOrType string) (*eventPlan, error) {
 // a negative event is validated too, and must be rejected for the reason
 // its Invalidity states.
 func (g *Generator) Generate(req Request) (*Result, error) {
+	return g.GenerateContext(context.Background(), req)
+}
+
+// GenerateContext is Generate that gives up, with ctx's error, once ctx is
+// done: a request handler passes its request's context, so that a client
+// who has gone away stops the work it asked for.
+func (g *Generator) GenerateContext(ctx context.Context, req Request) (*Result, error) {
 	if req.Invalid != "" {
 		if _, err := ParseKind(string(req.Invalid)); err != nil {
 			return nil, err
@@ -157,6 +168,7 @@ func (g *Generator) Generate(req Request) (*Result, error) {
 		return nil, err
 	}
 	d := g.newDraft(ep, req)
+	d.ctx = ctx
 	body, raw, attempts, err := g.valid(ep, req, d)
 	if err != nil {
 		return nil, err
@@ -182,6 +194,7 @@ func (g *Generator) Generate(req Request) (*Result, error) {
 type draft struct {
 	now     time.Time
 	seconds int64
+	ctx     context.Context // nil: never cancelled
 }
 
 func (g *Generator) newDraft(ep *eventPlan, req Request) draft {
@@ -211,6 +224,7 @@ func (g *Generator) ctx(ep *eventPlan, req Request, d draft, purpose uint64) *ge
 		call:     req.Call,
 		optional: g.optional,
 		daily:    ep.daily,
+		ctx:      d.ctx,
 	}
 	if ep.daily != nil {
 		c.delayMs = minDeliveryDelayMs + c.r.Int64N(maxDeliveryDelayMs-minDeliveryDelayMs+1)
@@ -280,6 +294,9 @@ func (g *Generator) valid(ep *eventPlan, req Request, d draft) (any, []byte, int
 		body, err := g.build(ep, c)
 		if err != nil {
 			c.release()
+			if d.cancelled() {
+				return nil, nil, 0, err
+			}
 			lastErr = err
 			continue
 		}

@@ -220,14 +220,20 @@ func mergeNumbers(ns *numSpec, m map[string]any) {
 	}
 }
 
+// intKeyword reads a count such as minLength. Counts beyond any instance
+// the generator could make are kept as a huge number, not dropped: a
+// dropped minLength used to be generated as a short string and reported
+// as a generator bug, where the schema is what asks too much.
 func intKeyword(m map[string]any, kw string) (int, bool) {
 	r, ok := ratOf(m[kw])
-	if !ok || !r.IsInt() || !r.Num().IsInt64() {
+	if !ok || !r.IsInt() || r.Sign() < 0 {
 		return 0, false
 	}
-	v := r.Num().Int64()
-	if v < 0 || v > 1<<30 {
-		return 0, false
+	if !r.Num().IsInt64() || r.Num().Int64() > maxCount {
+		return maxCount, true
 	}
-	return int(v), true
+	return int(r.Num().Int64()), true
 }
+
+// maxCount is where counts saturate.
+const maxCount = 1 << 40

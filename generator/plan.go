@@ -99,6 +99,9 @@ type planner struct {
 	mu       sync.Mutex
 	nodes    map[string]*node
 	patterns map[string]*pattern
+	// sizes and maxBytes bound instances (see bound).
+	sizes    map[*node]int
+	maxBytes int
 }
 
 func newPlanner(s *spec.Spec) *planner {
@@ -110,7 +113,9 @@ func newPlanner(s *spec.Spec) *planner {
 func (p *planner) root(sc spec.Schema) *node {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.build([]schemaRef{{ptr: sc.Ptr, raw: sc.Raw}}, nil)
+	n := p.build([]schemaRef{{ptr: sc.Ptr, raw: sc.Raw}}, nil)
+	p.bound(n)
+	return n
 }
 
 func cacheKey(refs []schemaRef, consumed []string) string {

@@ -93,11 +93,16 @@ func lengthBound(limit int) string {
 func (c *genCtx) words(minLen, maxLen int) string {
 	target := 1 + c.r.IntN(3)
 	var b strings.Builder
-	for i := 0; i < target || utf8.RuneCountInString(b.String()) < minLen; i++ {
+	// runes is counted as words are added: recounting the whole string
+	// each time made a long minLength quadratic.
+	for i, runes := 0, 0; i < target || runes < minLen; i++ {
 		if i > 0 {
 			b.WriteByte(' ')
+			runes++
 		}
-		b.WriteString(c.r.Word())
+		w := c.r.Word()
+		b.WriteString(w)
+		runes += utf8.RuneCountInString(w)
 		if i > 64+minLen {
 			break
 		}

@@ -1,0 +1,19 @@
+package generator
+
+// checkEvery is how many values are generated between looks at the
+// context: often enough to stop within microseconds, rarely enough to cost
+// nothing measurable.
+const checkEvery = 256
+
+// stopped returns the context's error once it is done.
+func (c *genCtx) stopped() error {
+	if c.ctx == nil {
+		return nil
+	}
+	if c.steps++; c.steps%checkEvery != 0 {
+		return nil
+	}
+	return c.ctx.Err()
+}
+
+func (d draft) cancelled() bool { return d.ctx != nil && d.ctx.Err() != nil }
