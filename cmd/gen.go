@@ -51,8 +51,9 @@ the violation on stderr. KIND is missing-required, wrong-type, pattern,
 enum, malformed-json or random (the default).
 
 Exit codes: 0 ok, 1 an override makes the event invalid (or generation
-failed), 2 usage error, unknown event, or a KIND the contract has no place
-for.`,
+failed), 2 usage error, unknown event, a KIND the contract has no place
+for, or an event schema with no finite instance or none within
+generator.maxEventBytes.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if count < 1 {
@@ -123,6 +124,12 @@ func (a *app) generate(g *generator.Generator, clock *clock.Virtual, req generat
 			}
 			if errors.Is(err, generator.ErrNoLocation) {
 				return usageErr("--invalid: %v", err)
+			}
+			var pe *generator.PlanError
+			if errors.As(err, &pe) {
+				// The contract asks for what cannot be generated: a load
+				// error, like a schema that does not compile.
+				return usageErr("%v", err)
 			}
 			return &exitError{ExitFailed, err}
 		}

@@ -17,7 +17,13 @@ type eventSource struct {
 }
 
 func newEventSource(p *Provider) (*eventSource, error) {
-	return &eventSource{gen: generator.New(p.spec, generator.WithClock(p.clock)), seed: p.seed}, nil
+	g := generator.New(p.spec, generator.WithClock(p.clock))
+	// A contract with an event that has no finite instance, or only
+	// enormous ones, is refused at start-up rather than on each trigger.
+	if err := g.Check(); err != nil {
+		return nil, err
+	}
+	return &eventSource{gen: g, seed: p.seed}, nil
 }
 
 // nextSeed derives the seed of the n-th unseeded event from the server
@@ -41,7 +47,7 @@ func (s *eventSource) make(ev *spec.Event, req *triggerRequest) ([]byte, string,
 		return nil, "", req.setErr
 	}
 	greq.Set = req.set
-	res, err := s.gen.Generate(greq)
+	res, err := s.gen.GenerateContext(req.ctx, greq)
 	if err != nil {
 		return nil, "", err
 	}

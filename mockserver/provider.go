@@ -157,6 +157,8 @@ type triggerRequest struct {
 	// invalidity is what it did.
 	invalid    generator.Kind
 	invalidity *generator.Invalidity
+	// ctx is the trigger's: generation stops when the caller goes away.
+	ctx context.Context
 }
 
 // WithSeed generates the event from this seed.
@@ -203,7 +205,7 @@ type Triggered struct {
 // Trigger makes one event of the named type (an event name or its `type`
 // value) and queues it for every subscribed webhook.
 func (p *Provider) Trigger(ctx context.Context, event string, opts ...TriggerOption) (*Triggered, error) {
-	var req triggerRequest
+	req := triggerRequest{ctx: ctx}
 	for _, o := range opts {
 		o(&req)
 	}
