@@ -1,12 +1,14 @@
 package cmd
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -14,12 +16,15 @@ import (
 
 	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver"
+	"github.com/hookmock/hookmock/mockserver/store"
 )
 
 func newServeCmd(a *app) *cobra.Command {
 	var (
 		configPath string
 		caFile     string
+		storeURL   string
+		reset      bool
 		cfg        mockserver.Config
 	)
 	c := &cobra.Command{
@@ -35,8 +40,13 @@ func newServeCmd(a *app) *cobra.Command {
                    GET|POST /_mock/schedules, DELETE /_mock/schedules/{id},
                    GET /_mock/health, POST /_mock/clock/advance (--clock virtual)
 
+State (webhooks, the delivery log, pending retries) lives in --store: by
+default a SQLite file in the user's state directory, so a restart carries
+on where the last run stopped; memory keeps nothing; postgres://... lets
+several replicas share one database.
+
 Settings come from --config (hookmock.yaml: delivery, probe, webhooks,
-retry, log, schedules, actions); flags override it.`,
+retry, log, store, schedules, actions); flags override it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			file := &mockserver.Config{}
@@ -95,6 +105,22 @@ retry, log, schedules, actions); flags override it.`,
 			default:
 				return usageErr("--log-format: %q is not text or json", logFormat)
 			}
+			spec := pick("store", storeURL, file.Store.URL)
+			if spec == "" {
+				if spec, err = defaultStore(); err != nil {
+					return usageErr("--store: %v", err)
+				}
+			}
+			maxRecords := file.Store.Retention.MaxRecords
+			if maxRecords == 0 {
+				maxRecords = cmp.Or(opts.MaxDeliveries, 100_000)
+			}
+			st, err := store.Open(cmd.Context(), spec, store.Options{MaxRecords: maxRecords, MaxAge: time.Duration(file.Store.Retention.MaxAge), Reset: reset})
+			if err != nil {
+				return usageErr("--store: %v", err)
+			}
+			defer st.Close()
+			opts.Store = st
 			p, err := mockserver.NewProvider(opts)
 			if err != nil {
 				return usageErr("%v", err)
@@ -110,12 +136,13 @@ retry, log, schedules, actions); flags override it.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			fmt.Fprintf(a.stdout, "hookmock serve: ready on http://%s (%s %s, %d events; seed %d; %s clock)\n",
-				ln.Addr(), s.Title, s.Version, len(s.Events), p.Seed(), clockKind)
+			fmt.Fprintf(a.stdout, "hookmock serve: ready on http://%s (%s %s, %d events; seed %d; %s clock; store %s)\n",
+				ln.Addr(), s.Title, s.Version, len(s.Events), p.Seed(), clockKind, st.Location())
 			if err := mockserver.Serve(ctx, ln, p, 10*time.Second); err != nil {
 				return fmt.Errorf("serve: %w", err)
 			}
-			opts.Logger.Info("stopped", "deliveries", len(p.Deliveries()))
+			stats, _ := st.Stats(context.Background())
+			opts.Logger.Info("stopped", "store", st.Location(), "deliveries", stats.Kept, "pending", stats.Pending)
 			return nil
 		},
 	}
@@ -127,7 +154,23 @@ retry, log, schedules, actions); flags override it.`,
 	f.StringVar(&cfg.APIKey, "api-key", "", "require this bearer token on every route, /_mock/* included (default: $HOOKMOCK_API_KEY; unset: any token)")
 	f.StringVar(&caFile, "ca-file", "", "PEM certificates to trust for https consumers, besides the system roots (delivery.caFile)")
 	f.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
+	f.StringVar(&storeURL, "store", "", "where state lives: sqlite:PATH, memory or postgres://user@host/db (default: sqlite in the user's state directory; store.url)")
+	f.BoolVar(&reset, "reset", false, "start with an empty store: forget its webhooks, log and pending work")
 	return c
+}
+
+// defaultStore is a SQLite file in the user's state directory:
+// $XDG_STATE_HOME/hookmock/state.db, or ~/.local/state/hookmock/state.db.
+func defaultStore() (string, error) {
+	dir := os.Getenv("XDG_STATE_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("no state directory (set XDG_STATE_HOME or HOME, or pass --store): %w", err)
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return "sqlite:" + filepath.Join(dir, "hookmock", "state.db"), nil
 }
 
 // isLoopback reports whether a listener only takes connections from this

@@ -170,6 +170,7 @@ func (p *Provider) createWebhook(w http.ResponseWriter, r *http.Request) {
 		hook.HMAC = *in.HMAC
 	}
 	p.hooks.mu.Lock()
+	p.hooks.refreshLocked()
 	if !p.opts.AllowMultipleWebhooks && len(p.hooks.hooks) > 0 {
 		p.hooks.mu.Unlock()
 		writeError(w, badRequest("url", "this domain already has a webhook; a domain may only have one (update or delete it, or start hookmock with webhooks.allowMultiple)"))
@@ -191,12 +192,17 @@ func (p *Provider) createWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.hooks.mu.Lock()
+	p.hooks.refreshLocked()
 	if !p.opts.AllowMultipleWebhooks && len(p.hooks.hooks) > 0 {
 		p.hooks.mu.Unlock()
 		writeError(w, badRequest("url", "this domain already has a webhook; a domain may only have one"))
 		return
 	}
-	p.hooks.hooks[hook.UUID] = hook
+	if err := p.hooks.saveLocked(hook); err != nil {
+		p.hooks.mu.Unlock()
+		writeError(w, &apiError{Status: http.StatusInternalServerError, Kind: errServer, Info: err.Error()})
+		return
+	}
 	out := hook.copy()
 	p.hooks.mu.Unlock()
 	p.log.Info("webhook created", "uuid", hook.UUID, "url", hook.URL, "retryType", hook.RetryType, "eventTypes", hook.EventTypes)
@@ -271,8 +277,12 @@ func (p *Provider) updateWebhook(w http.ResponseWriter, r *http.Request) {
 	reactivated := hook.State == StateFailed
 	next.State, next.FailedCount = StateActive, 0
 	next.UpdatedAt = p.clock.Now().UTC()
-	*hook = next
-	out := hook.copy()
+	if err := p.hooks.saveLocked(&next); err != nil {
+		p.hooks.mu.Unlock()
+		writeError(w, &apiError{Status: http.StatusInternalServerError, Kind: errServer, Info: err.Error()})
+		return
+	}
+	out := next.copy()
 	p.hooks.mu.Unlock()
 	p.log.Info("webhook updated", "uuid", id, "url", next.URL, "reactivated", reactivated)
 	writeJSON(w, http.StatusOK, out)
@@ -281,9 +291,12 @@ func (p *Provider) updateWebhook(w http.ResponseWriter, r *http.Request) {
 func (p *Provider) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("uuid")
 	p.hooks.mu.Lock()
-	_, ok := p.hooks.hooks[id]
-	delete(p.hooks.hooks, id)
+	ok, err := p.hooks.removeLocked(id)
 	p.hooks.mu.Unlock()
+	if err != nil {
+		writeError(w, &apiError{Status: http.StatusInternalServerError, Kind: errServer, Info: err.Error()})
+		return
+	}
 	if !ok {
 		writeError(w, notFound(id))
 		return

@@ -62,6 +62,21 @@ type Config struct {
 		ResponseHeaderLimit int   `yaml:"responseHeaderLimit"`
 		MaxRequestBody      int64 `yaml:"maxRequestBody"`
 	} `yaml:"log"`
+	// Store is where the provider's state lives (see package store).
+	Store struct {
+		// URL is memory, sqlite:PATH or postgres://...; serve's default is
+		// a SQLite file in the user's state directory.
+		URL string `yaml:"url"`
+		// Lease is how long pending work stays with a process between
+		// renewals (default 30s); a dead process's work moves on after it.
+		Lease     Duration `yaml:"lease"`
+		Retention struct {
+			// MaxRecords caps the log (default log.maxDeliveries, 100,000).
+			MaxRecords int `yaml:"maxRecords"`
+			// MaxAge evicts terminal records older than this (default: never).
+			MaxAge Duration `yaml:"maxAge"`
+		} `yaml:"retention"`
+	} `yaml:"store"`
 	// Server bounds connections (see ServerTimeouts).
 	Server struct {
 		ReadHeaderTimeout Duration `yaml:"readHeaderTimeout"`
@@ -181,4 +196,5 @@ func (c *Config) Apply(o *Options) {
 		MaxItems: c.Limits.MaxItems, MaxScenarioRuns: c.Limits.MaxScenarioRuns}
 	o.Schedules = c.Schedules
 	o.ActionErrors = c.Actions.Errors
+	o.Lease = time.Duration(c.Store.Lease)
 }

@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
+	"github.com/hookmock/hookmock/mockserver/store"
 )
 
 func (p *Provider) routeControl(mux *http.ServeMux) {
@@ -125,10 +128,99 @@ func parseSet(field string, raw json.RawMessage) ([]generator.Override, error) {
 	return out, nil
 }
 
+// getDeliveries pages the log: ?webhook=&type=&status=&event=&since=&until=
+// &limit=&cursor=, answered as {deliveries, next}; ?format=ndjson streams
+// every match instead, one record a line, a page at a time.
 func (p *Provider) getDeliveries(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := Filter{WebhookUUID: q.Get("webhook"), EventType: q.Get("type"), EventID: q.Get("event"), Status: Status(q.Get("status"))}
-	writeJSON(w, http.StatusOK, DeliveryLog{Deliveries: p.store.List(f), Store: p.store.Stats()})
+	q, ndjson, aerr := deliveryQuery(r.URL.Query())
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if ndjson {
+		p.streamDeliveries(w, r, q)
+		return
+	}
+	page, err := p.QueryDeliveries(r.Context(), q)
+	if err != nil {
+		writeError(w, queryError(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, DeliveryLog{Deliveries: page.Deliveries, Next: page.Next, Store: p.store.Stats()})
+}
+
+func deliveryQuery(v url.Values) (store.Query, bool, *apiError) {
+	q := store.Query{Webhook: v.Get("webhook"), Type: v.Get("type"), Event: v.Get("event"), Status: v.Get("status"), Cursor: v.Get("cursor")}
+	if st := v.Get("status"); st != "" && !slices.Contains(deliveryStatuses, Status(st)) {
+		return q, false, badRequest("status", "%q is not one of %v", st, deliveryStatuses)
+	}
+	for _, b := range []struct {
+		name string
+		to   *time.Time
+	}{{"since", &q.Since}, {"until", &q.Until}} {
+		if s := v.Get(b.name); s != "" {
+			t, err := time.Parse(time.RFC3339Nano, s)
+			if err != nil {
+				return q, false, badRequest(b.name, "want an RFC 3339 time such as 2026-03-01T12:00:00Z, got %q", s)
+			}
+			*b.to = t
+		}
+	}
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > store.MaxLimit {
+			return q, false, badRequest("limit", "want a page size from 1 to %d (default %d), got %q", store.MaxLimit, store.DefaultLimit, s)
+		}
+		q.Limit = n
+	}
+	switch f := v.Get("format"); f {
+	case "", "json":
+		return q, false, nil
+	case "ndjson":
+		if q.Cursor != "" || q.Limit != 0 {
+			return q, false, badRequest("format", "ndjson streams the whole filtered log: drop limit and cursor")
+		}
+		return q, true, nil
+	default:
+		return q, false, badRequest("format", "want json (pages) or ndjson (a stream), got %q", f)
+	}
+}
+
+var deliveryStatuses = []Status{StatusPending, StatusRetrying, StatusDelivered, StatusDropped, StatusSkipped, StatusInterrupted}
+
+func queryError(err error) *apiError {
+	var ce *store.CursorError
+	if errors.As(err, &ce) {
+		return badRequest("cursor", "%v", err)
+	}
+	return &apiError{Status: http.StatusInternalServerError, Kind: errServer, Info: "store: " + err.Error()}
+}
+
+// streamDeliveries writes every match as NDJSON. The store is read a page
+// at a time and each page is flushed, so a log of any length costs one
+// page of memory.
+func (p *Provider) streamDeliveries(w http.ResponseWriter, r *http.Request, q store.Query) {
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	w.WriteHeader(http.StatusOK)
+	fl, _ := w.(http.Flusher)
+	enc := json.NewEncoder(w)
+	n := 0
+	err := p.eachDeliveryJSON(r.Context(), q, func(doc []byte) error {
+		if _, err := w.Write(doc); err != nil {
+			return err
+		}
+		if _, err := w.Write([]byte{'\n'}); err != nil {
+			return err
+		}
+		if n++; n%500 == 0 && fl != nil {
+			fl.Flush()
+		}
+		return nil
+	})
+	if err != nil && r.Context().Err() == nil {
+		// The status line is gone: say so in the stream's last line.
+		_ = enc.Encode(map[string]any{"error": "store: " + err.Error()})
+	}
 }
 
 func (p *Provider) deleteDeliveries(w http.ResponseWriter, _ *http.Request) {

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hookmock/hookmock/mockserver/store"
 	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
@@ -25,7 +26,9 @@ type job struct {
 	attempt   int    // attempts made so far
 	seq       uint64 // creation order, for reorder windows
 	plan      *faultPlan
-	sent      bool // an attempt has gone on the wire
+	sent      bool      // an attempt has gone on the wire
+	due       time.Time // when the work is due, on the provider's clock
+	stored    []byte    // the encoded job, for the store's work row
 }
 
 // engine sends deliveries with a pool of workers and schedules retries on
@@ -33,7 +36,6 @@ type job struct {
 type engine struct {
 	p        *Provider
 	queue    chan *job
-	seq      atomic.Uint64
 	wg       sync.WaitGroup // workers, retry timers, delayed and held deliveries
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -44,6 +46,31 @@ type engine struct {
 	// wait for them before it drains the queue: nothing slips in after.
 	enqueuing sync.RWMutex
 	reorder   reorderer
+	ids       idBlock
+}
+
+// idBlock hands out delivery numbers from blocks reserved in the store, so
+// that ids stay unique across restarts and replicas without a store round
+// trip per delivery.
+type idBlock struct {
+	mu        sync.Mutex
+	next, end uint64
+}
+
+const idBlockSize = 1000
+
+func (b *idBlock) take(s store.Store) (uint64, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.next == b.end {
+		v, err := s.Add(context.Background(), "delivery.ids", idBlockSize)
+		if err != nil {
+			return 0, fmt.Errorf("store %s: reserving delivery ids: %w", s.Location(), err)
+		}
+		b.next, b.end = uint64(v)-idBlockSize, uint64(v)
+	}
+	b.next++
+	return b.next, nil
 }
 
 // liveCounter counts live deliveries and says when there are none. Unlike a
@@ -84,6 +111,13 @@ func (c *liveCounter) zero() <-chan struct{} {
 	return c.idle
 }
 
+// release undoes a reserve whose event was not recorded.
+func (c *liveCounter) release(n int) {
+	for range n {
+		c.done()
+	}
+}
+
 func (c *liveCounter) count() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -96,6 +130,10 @@ func newEngine(p *Provider) *engine {
 	for range p.opts.Workers {
 		e.wg.Add(1)
 		go e.worker()
+	}
+	if p.store.durable() {
+		e.wg.Add(1)
+		go e.keep()
 	}
 	return e
 }
@@ -122,14 +160,20 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 		return nil, err
 	}
 	now := e.p.clock.Now().UTC()
-	ids := make([]string, 0, (len(active)+len(failed))*(1+copies))
+	n := (len(active) + len(failed)) * (1 + copies)
+	ids := make([]string, 0, n)
+	ds := make([]*Delivery, 0, n)
 	var seq uint64
+	var idErr error
 	record := func(h Webhook, st Status, reason, original string, copy int) *Delivery {
-		seq = e.seq.Add(1)
+		var err error
+		if seq, err = e.ids.take(e.p.store.s); err != nil {
+			idErr = err
+		}
 		d := &Delivery{ID: deliveryID(seq), WebhookUUID: h.UUID, URL: h.URL, EventType: eventType, EventID: eventID,
 			RetryType: h.RetryType, Status: st, Reason: reason, CreatedAt: now, UpdatedAt: now, Faults: plan.names(),
 			Injected: plan.copyApplied(), DuplicateOf: original, Copy: copy, Attempts: []Attempt{}}
-		e.p.store.Add(d)
+		ds = append(ds, d)
 		ids = append(ids, d.ID)
 		return d
 	}
@@ -139,6 +183,12 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 			record(h, StatusSkipped, "webhook is FAILED", first.ID, c)
 		}
 	}
+	type start struct {
+		j    *job
+		wait time.Duration
+	}
+	var starts []start
+	jobs := make([]*job, 0, len(active)*(1+copies))
 	for _, h := range active {
 		var original string
 		for c := 0; c <= copies; c++ {
@@ -146,8 +196,21 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 			if c == 0 {
 				original = d.ID
 			}
-			e.start(ctx, &job{id: d.ID, hook: h.UUID, eventType: eventType, eventID: eventID, body: body, seq: seq, plan: plan}, plan.firstWait(c))
+			wait := plan.firstWait(c)
+			j := &job{id: d.ID, hook: h.UUID, eventType: eventType, eventID: eventID, body: body, seq: seq, plan: plan, due: now.Add(wait)}
+			jobs = append(jobs, j)
+			starts = append(starts, start{j, wait})
 		}
+	}
+	if idErr == nil {
+		idErr = e.p.store.add(ctx, ds, jobs)
+	}
+	if idErr != nil {
+		e.live.release(len(jobs))
+		return nil, idErr
+	}
+	for _, st := range starts {
+		e.start(ctx, st.j, st.wait)
 	}
 	return ids, nil
 }
@@ -189,16 +252,27 @@ func (e *engine) worker() {
 // finish moves a delivery to a terminal status, exactly once.
 func (e *engine) finish(j *job, st Status, reason string) {
 	now := e.p.clock.Now().UTC()
-	e.p.store.Update(j.id, func(d *Delivery) {
-		d.Status, d.Reason, d.UpdatedAt, d.NextAttemptAt = st, reason, now, nil
+	e.p.store.finish(j.id, func(d *Delivery) {
+		d.Status, d.Reason, d.UpdatedAt, d.NextAttemptAt, d.Sending = st, reason, now, nil, 0
 	})
 	e.live.done()
+}
+
+// stop is where a delivery goes when shutdown cuts it off. A durable store
+// keeps its work for the next start (or another replica), which sends it;
+// an in-memory one ends it as interrupted, so that nothing is unaccounted for.
+func (e *engine) stop(j *job, reason string) {
+	if e.p.store.durable() {
+		e.live.done()
+		return
+	}
+	e.finish(j, StatusInterrupted, reason)
 }
 
 // attempt sends once and decides what happens next.
 func (e *engine) attempt(j *job) {
 	if e.ctx.Err() != nil {
-		e.finish(j, StatusInterrupted, "shutdown before sending")
+		e.stop(j, "shutdown before sending")
 		return
 	}
 	e.inflight.Add(1)
@@ -222,6 +296,9 @@ func (e *engine) attempt(j *job) {
 		e.dropFirst(j, f)
 		return
 	}
+	// Marked before sending, so that a process that dies mid-attempt
+	// leaves a record the next owner turns into an interrupted attempt.
+	e.p.store.Update(j.id, func(d *Delivery) { d.Sending = j.attempt })
 	att := e.send(hook, j)
 	if !j.sent {
 		j.sent = true
@@ -229,14 +306,14 @@ func (e *engine) attempt(j *job) {
 	}
 	if e.ctx.Err() != nil && att.Outcome != wire.OutcomeSuccess {
 		// Cut off by shutdown: not the consumer's failure.
-		e.p.store.Update(j.id, func(d *Delivery) { d.Attempts = append(d.Attempts, att) })
+		e.p.store.Update(j.id, func(d *Delivery) { d.Attempts, d.Sending = append(d.Attempts, att), 0 })
 		e.finish(j, StatusInterrupted, "shutdown while sending")
 		return
 	}
 	success := att.Outcome == wire.OutcomeSuccess
 	newState, _ := e.p.hooks.outcome(j.hook, success, e.p.clock.Now().UTC(), e.p.opts.FailureThreshold)
 	e.p.store.Update(j.id, func(d *Delivery) {
-		d.Attempts = append(d.Attempts, att)
+		d.Attempts, d.Sending = append(d.Attempts, att), 0
 		d.UpdatedAt = att.At
 	})
 	if e.p.log.Enabled(e.ctx, slog.LevelDebug) {
@@ -282,12 +359,17 @@ func (e *engine) dropFirst(j *job, f Fault) {
 func (e *engine) queueAfter(j *job, d time.Duration, st Status, waiting string) {
 	next := e.p.clock.Now().Add(d)
 	nextUTC := next.UTC()
-	e.p.store.Update(j.id, func(dl *Delivery) { dl.Status, dl.NextAttemptAt = st, &nextUTC })
+	e.p.store.reschedule(j, nextUTC, func(dl *Delivery) { dl.Status, dl.NextAttemptAt = st, &nextUTC })
+	e.wait(j, next, waiting)
+}
+
+// wait queues j once next has come on the provider's clock.
+func (e *engine) wait(j *job, next time.Time, waiting string) {
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
 		if err := e.p.clock.Sleep(e.ctx, next.Sub(e.p.clock.Now())); err != nil {
-			e.finish(j, StatusInterrupted, "shutdown while "+waiting)
+			e.stop(j, "shutdown while "+waiting)
 			return
 		}
 		e.p.store.Update(j.id, func(d *Delivery) { d.Status, d.NextAttemptAt = StatusPending, nil })
@@ -300,7 +382,7 @@ func (e *engine) push(j *job, waiting string) {
 	select {
 	case e.queue <- j:
 	case <-e.ctx.Done():
-		e.finish(j, StatusInterrupted, "shutdown while "+waiting)
+		e.stop(j, "shutdown while "+waiting)
 	}
 }
 
@@ -361,8 +443,13 @@ func (e *engine) shutdown(ctx context.Context) {
 	for {
 		select {
 		case j := <-e.queue:
-			e.finish(j, StatusInterrupted, "shutdown before sending")
+			e.stop(j, "shutdown before sending")
 		default:
+			if e.p.store.durable() {
+				if _, err := e.p.store.s.Release(context.Background(), e.p.store.owner); err != nil {
+					e.p.log.Error("releasing pending deliveries for the next start", "store", e.p.store.s.Location(), "err", err)
+				}
+			}
 			return
 		}
 	}

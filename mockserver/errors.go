@@ -30,6 +30,7 @@ const (
 	errAuthentication = "authentication-error"
 	errNotFound       = "not-found"
 	errTooLarge       = "request-too-large"
+	errServer         = "server-error"
 )
 
 func badRequest(field, format string, a ...any) *apiError {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/mockserver/store"
 	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
 )
@@ -59,6 +60,14 @@ type Options struct {
 	// QueueSize bounds the queue of deliveries waiting for a worker
 	// (default 4096); triggering blocks while it is full.
 	QueueSize int
+	// Store keeps webhooks, the delivery log and pending work; nil is a
+	// fresh in-memory store capped at MaxDeliveries. The provider does not
+	// close a store it is given. See package store for sqlite and postgres.
+	Store store.Store
+	// Lease is how long pending work stays with this process between
+	// renewals (default 30 s): once it lapses, because the process died,
+	// the next start or another replica on the same store takes it over.
+	Lease time.Duration
 	// MaxDeliveries caps the in-memory delivery log (default 100,000); the
 	// oldest finished records are evicted past it, and counted.
 	MaxDeliveries int
@@ -146,6 +155,7 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	setDur(&o.DeliveryTimeout, 5*time.Second)
 	setDur(&o.ProbeTimeout, 5*time.Second)
+	setDur(&o.Lease, 30*time.Second)
 	setDur(&o.Exponential.Base, time.Minute)
 	setDur(&o.Exponential.Cap, 15*time.Minute)
 	setInt := func(n *int, def int) {

@@ -11,34 +11,40 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
+	"sync"
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/generator/seeds"
+	"github.com/hookmock/hookmock/mockserver/store"
 	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
 )
 
 // Provider is the mock provider's core: everything but the listener.
 type Provider struct {
-	opts   Options
-	spec   *spec.Spec
-	clock  clock.Clock
-	seed   uint64
-	hooks  *registry
-	store  Store
-	engine *engine
-	mgmt   *managementSchemas
-	log    *slog.Logger
-	client *http.Client
-	events *eventSource
-	scheds *schedules
-	scen   *scenarioState
+	opts  Options
+	spec  *spec.Spec
+	clock clock.Clock
+	seed  uint64
+	hooks *registry
+	store *deliveryLog
+	// ownStore: the provider opened the store, so it closes it.
+	ownStore   bool
+	closeStore sync.Once
+	engine     *engine
+	mgmt       *managementSchemas
+	log        *slog.Logger
+	client     *http.Client
+	events     *eventSource
+	scheds     *schedules
+	scen       *scenarioState
 }
 
 // NewProvider builds a provider; call Shutdown when done.
-func NewProvider(opts Options) (*Provider, error) {
+func NewProvider(opts Options) (_ *Provider, err error) {
 	o, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
@@ -50,8 +56,26 @@ func NewProvider(opts Options) (*Provider, error) {
 	if o.Seed == 0 {
 		o.Seed = seeds.Random()
 	}
+	st, own := o.Store, o.Store == nil
+	switch {
+	case st == nil && storeForTests != nil:
+		if st, err = storeForTests(o.MaxDeliveries); err != nil {
+			return nil, err
+		}
+	case st == nil:
+		st = store.NewMemory(store.Options{MaxRecords: o.MaxDeliveries})
+	}
+	defer func() {
+		if err != nil && own {
+			st.Close()
+		}
+	}()
+	logger := slog.New(wire.RedactingHandler(o.Logger.Handler()))
 	p := &Provider{opts: o, spec: o.Spec, clock: o.Clock, seed: o.Seed, hooks: newRegistry(o.Seed, o.SeededSecrets),
-		store: newMemStore(o.MaxDeliveries), mgmt: mgmt, log: slog.New(wire.RedactingHandler(o.Logger.Handler())), client: o.HTTPClient}
+		store: newDeliveryLog(st, ownerName(), o.Lease, logger), ownStore: own, mgmt: mgmt, log: logger, client: o.HTTPClient}
+	if err := p.hooks.attach(st, p.store.durable(), logger); err != nil {
+		return nil, err
+	}
 	if o.InsecureSkipVerify {
 		p.log.Warn("delivery.insecureSkipVerify is on: https consumers' certificates are not checked")
 	}
@@ -67,6 +91,11 @@ func NewProvider(opts Options) (*Provider, error) {
 	}
 	return p, nil
 }
+
+// storeForTests, set by this package's tests from HOOKMOCK_TEST_STORE,
+// opens the store of a provider given none, so that the whole suite runs
+// on each backend.
+var storeForTests func(maxRecords int) (store.Store, error)
 
 // Seed is the seed in use (the one given, or the random one chosen).
 func (p *Provider) Seed() uint64 { return p.seed }
@@ -140,6 +169,60 @@ func (p *Provider) Shutdown(ctx context.Context) {
 	p.stopSchedules()
 	p.engine.shutdown(ctx)
 	p.client.CloseIdleConnections()
+}
+
+// Close closes the store the provider opened itself (none given in
+// Options.Store); call it after Shutdown, once the log has been read.
+func (p *Provider) Close() error {
+	var err error
+	if p.ownStore {
+		p.closeStore.Do(func() { err = p.store.s.Close() })
+	}
+	return err
+}
+
+// StoreBackend names the store's backend: memory, sqlite or postgres.
+func (p *Provider) StoreBackend() string { return p.store.s.Backend() }
+
+// ownerName names this process in leases: host, pid and a random part, so
+// that a restarted process with a recycled pid is still someone new.
+func ownerName() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d/%08x", host, os.Getpid(), seeds.Random()&0xffffffff)
+}
+
+// StoreLocation says where the provider keeps its state.
+func (p *Provider) StoreLocation() string { return p.store.s.Location() }
+
+// DeliveryPage is one page of the delivery log.
+type DeliveryPage struct {
+	Deliveries []Delivery
+	// Next continues after this page (Query.Cursor); empty on the last.
+	Next string
+}
+
+// QueryDeliveries reads one page of the log, filtered in the store.
+func (p *Provider) QueryDeliveries(ctx context.Context, q store.Query) (DeliveryPage, error) {
+	ds, next, err := p.store.page(ctx, q)
+	return DeliveryPage{Deliveries: ds, Next: next}, err
+}
+
+// eachDeliveryJSON is EachDelivery without decoding: each record as the
+// store keeps it, which is its JSON export.
+func (p *Provider) eachDeliveryJSON(ctx context.Context, q store.Query, fn func([]byte) error) error {
+	return store.Each(ctx, p.store.s, q, func(r store.Delivery) error { return fn(r.Doc) })
+}
+
+// EachDelivery calls fn for every delivery q selects, oldest first, a page
+// at a time: memory stays bounded however long the log.
+func (p *Provider) EachDelivery(ctx context.Context, q store.Query, fn func(Delivery) error) error {
+	return store.Each(ctx, p.store.s, q, func(r store.Delivery) error {
+		d, err := decodeDelivery(r)
+		if err != nil {
+			return err
+		}
+		return fn(d)
+	})
 }
 
 // TriggerOption tunes one triggered event.

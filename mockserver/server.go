@@ -42,6 +42,7 @@ func (s *Server) Close() {
 	defer cancel()
 	s.Provider.Shutdown(ctx)
 	s.ts.Close()
+	s.Provider.Close()
 }
 
 // Serve runs the provider on ln until ctx ends, then shuts down

@@ -1,24 +1,17 @@
 package mockserver
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
 	"sync"
-)
+	"time"
 
-// Store keeps the delivery log. It is in memory for now; a durable store
-// can implement the same interface.
-type Store interface {
-	// Add records a new delivery.
-	Add(d *Delivery)
-	// Update applies f to the delivery with id, if it is still kept.
-	Update(id string, f func(*Delivery))
-	// List returns copies of the deliveries that match, oldest first.
-	List(f Filter) []Delivery
-	// Reset forgets every delivery that is terminal; live ones stay so
-	// that their outcome is still recorded.
-	Reset()
-	// Stats counts kept and evicted records.
-	Stats() StoreStats
-}
+	"github.com/hookmock/hookmock/mockserver/store"
+	"github.com/hookmock/hookmock/mockserver/wire"
+)
 
 // Filter selects deliveries; empty fields match everything.
 type Filter struct {
@@ -26,99 +19,230 @@ type Filter struct {
 	EventType   string
 	EventID     string
 	Status      Status
+	// Since and Until bound CreatedAt: Since <= CreatedAt < Until.
+	Since, Until time.Time
 }
 
-func (f Filter) match(d *Delivery) bool {
-	return (f.WebhookUUID == "" || f.WebhookUUID == d.WebhookUUID) &&
-		(f.EventType == "" || f.EventType == d.EventType) &&
-		(f.EventID == "" || f.EventID == d.EventID) &&
-		(f.Status == "" || f.Status == d.Status)
+func (f Filter) query() store.Query {
+	return store.Query{Webhook: f.WebhookUUID, Type: f.EventType, Event: f.EventID, Status: string(f.Status), Since: f.Since, Until: f.Until}
 }
 
-// memStore is a bounded in-memory log. Past its cap it evicts the oldest
-// terminal records (never a live one, whose outcome is still to come) and
-// counts them.
-type memStore struct {
-	mu      sync.Mutex
-	cap     int
-	byID    map[string]*Delivery
-	order   []*Delivery // insertion order; evicted entries are removed lazily
-	evicted int
+// deliveryLog is the engine's window on the store. The live deliveries
+// this process works on stay in memory, so that a change is made to the
+// record and written through, never read back first. Every write is
+// durable when it returns: what the store says is what a restart sees.
+type deliveryLog struct {
+	s     store.Store
+	owner string
+	lease time.Duration
+	log   *slog.Logger
+	mu    sync.Mutex
+	live  map[string]*Delivery
 }
 
-func newMemStore(cap int) *memStore {
-	return &memStore{cap: cap, byID: map[string]*Delivery{}}
+func newDeliveryLog(s store.Store, owner string, lease time.Duration, log *slog.Logger) *deliveryLog {
+	return &deliveryLog{s: s, owner: owner, lease: lease, log: log, live: map[string]*Delivery{}}
 }
 
-func (s *memStore) Add(d *Delivery) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.byID[d.ID] = d
-	s.order = append(s.order, d)
-	if s.cap > 0 && len(s.byID) > s.cap {
-		// Evict a tenth of the cap at once, so that a full log costs one
-		// scan per cap/10 deliveries rather than one per delivery.
-		s.evictLocked(len(s.byID) - s.cap + s.cap/10)
+// durable reports whether the store outlives the process, so that work
+// left at shutdown is released for the next start rather than ended.
+func (l *deliveryLog) durable() bool { return l.s.Backend() != "memory" }
+
+func record(d *Delivery) store.Delivery {
+	doc, _ := json.Marshal(d) // a Delivery always encodes
+	return store.Delivery{ID: d.ID, WebhookUUID: d.WebhookUUID, EventType: d.EventType, EventID: d.EventID,
+		Status: string(d.Status), Terminal: d.Status.Terminal(), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Doc: doc}
+}
+
+func decodeDelivery(r store.Delivery) (Delivery, error) {
+	var d Delivery
+	if err := json.Unmarshal(r.Doc, &d); err != nil {
+		return d, fmt.Errorf("store: delivery %s: %w", r.ID, err)
 	}
+	if d.Attempts == nil {
+		d.Attempts = []Attempt{}
+	}
+	return d, nil
 }
 
-func (s *memStore) evictLocked(n int) {
-	kept := s.order[:0]
-	for _, d := range s.order {
-		if _, live := s.byID[d.ID]; !live {
-			continue
+// add records an event's deliveries and their work in one transaction;
+// live ones are leased to this process.
+func (l *deliveryLog) add(ctx context.Context, ds []*Delivery, jobs []*job) error {
+	recs := make([]store.Delivery, len(ds))
+	for i, d := range ds {
+		recs[i] = record(d)
+	}
+	work := make([]store.Work, 0, len(jobs))
+	lease := time.Now().Add(l.lease)
+	for _, j := range jobs {
+		work = append(work, store.Work{DeliveryID: j.id, Due: j.due, Job: j.encode(), Owner: l.owner, LeaseUntil: lease})
+	}
+	if err := l.s.Enqueue(ctx, recs, work); err != nil {
+		return fmt.Errorf("store %s: recording the event's deliveries: %w", l.s.Location(), err)
+	}
+	l.mu.Lock()
+	for _, d := range ds {
+		if !d.Status.Terminal() {
+			l.live[d.ID] = d
 		}
-		if n > 0 && d.Status.Terminal() {
-			delete(s.byID, d.ID)
-			s.evicted++
-			n--
-			continue
+	}
+	l.mu.Unlock()
+	return nil
+}
+
+// adopt takes over a delivery from the store (after a restart, or from a
+// replica whose lease expired).
+func (l *deliveryLog) adopt(ctx context.Context, id string) (*Delivery, error) {
+	r, err := l.s.Delivery(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d, err := decodeDelivery(r)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	l.live[id] = &d
+	l.mu.Unlock()
+	return &d, nil
+}
+
+// change applies f to a live delivery and returns the record to write.
+func (l *deliveryLog) change(id string, f func(*Delivery), terminal bool) (store.Delivery, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	d, ok := l.live[id]
+	if !ok {
+		return store.Delivery{}, false
+	}
+	f(d)
+	if terminal {
+		delete(l.live, id)
+	}
+	return record(d), true
+}
+
+// Update changes a live delivery that keeps its work as it is.
+func (l *deliveryLog) Update(id string, f func(*Delivery)) {
+	if r, ok := l.change(id, f, false); ok {
+		l.check(id, l.s.SaveDelivery(context.Background(), r))
+	}
+}
+
+// finish makes a delivery terminal and removes its work.
+func (l *deliveryLog) finish(id string, f func(*Delivery)) {
+	r, ok := l.change(id, f, true)
+	if !ok {
+		return
+	}
+	err := l.s.Finish(context.Background(), l.owner, r, nil)
+	if errors.Is(err, store.ErrLeaseLost) {
+		// Another replica took the work over after our lease expired (we
+		// stalled); the record is still ours to end only if it is live.
+		err = l.s.SaveDelivery(context.Background(), r)
+	}
+	l.check(id, err)
+}
+
+// reschedule changes a live delivery and moves its work to due, still
+// leased to this process.
+func (l *deliveryLog) reschedule(j *job, due time.Time, f func(*Delivery)) {
+	r, ok := l.change(j.id, f, false)
+	if !ok {
+		return
+	}
+	j.due = due
+	next := &store.Work{Due: due, Attempt: j.attempt, Job: j.encode(), Owner: l.owner, LeaseUntil: time.Now().Add(l.lease)}
+	l.check(j.id, l.s.Finish(context.Background(), l.owner, r, next))
+}
+
+func (l *deliveryLog) check(id string, err error) {
+	if err != nil {
+		l.log.Error("store write failed", "delivery", id, "store", l.s.Location(), "err", err)
+	}
+}
+
+// page reads one page of the log.
+func (l *deliveryLog) page(ctx context.Context, q store.Query) ([]Delivery, string, error) {
+	p, err := l.s.Deliveries(ctx, q)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Delivery, 0, len(p.Deliveries))
+	for _, r := range p.Deliveries {
+		d, err := decodeDelivery(r)
+		if err != nil {
+			return nil, "", err
 		}
-		kept = append(kept, d)
+		out = append(out, d)
 	}
-	clear(s.order[len(kept):])
-	s.order = kept
+	return out, p.Next, nil
 }
 
-func (s *memStore) Update(id string, f func(*Delivery)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if d, ok := s.byID[id]; ok {
-		f(d)
-	}
-}
-
-func (s *memStore) List(f Filter) []Delivery {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// List returns every delivery that matches, oldest first.
+func (l *deliveryLog) List(f Filter) []Delivery {
 	out := []Delivery{}
-	for _, d := range s.order {
-		if _, live := s.byID[d.ID]; live && f.match(d) {
-			out = append(out, d.Clone())
+	err := store.Each(context.Background(), l.s, f.query(), func(r store.Delivery) error {
+		d, err := decodeDelivery(r)
+		if err == nil {
+			out = append(out, d)
 		}
+		return err
+	})
+	if err != nil {
+		l.log.Error("store read failed", "store", l.s.Location(), "err", err)
 	}
 	return out
 }
 
-func (s *memStore) Reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	kept := s.order[:0]
-	for _, d := range s.order {
-		if cur, live := s.byID[d.ID]; live && cur == d {
-			if d.Status.Terminal() {
-				delete(s.byID, d.ID)
-				continue
-			}
-			kept = append(kept, d)
-		}
+// Reset forgets terminal deliveries.
+func (l *deliveryLog) Reset() {
+	if _, err := l.s.ResetDeliveries(context.Background()); err != nil {
+		l.log.Error("store reset failed", "store", l.s.Location(), "err", err)
 	}
-	clear(s.order[len(kept):])
-	s.order = kept
 }
 
-func (s *memStore) Stats() StoreStats {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return StoreStats{Kept: len(s.byID), Evicted: s.evicted, Cap: s.cap}
+// Stats counts the log.
+func (l *deliveryLog) Stats() StoreStats {
+	st, err := l.s.Stats(context.Background())
+	if err != nil {
+		l.log.Error("store stats failed", "store", l.s.Location(), "err", err)
+	}
+	return StoreStats{Backend: l.s.Backend(), Kept: st.Kept, Evicted: int(st.Evicted), Pending: st.Pending, Cap: st.Cap}
+}
+
+// storedJob is what a delivery's work row carries: enough to send again
+// after a restart or on another replica.
+type storedJob struct {
+	Hook      string     `json:"hook"`
+	EventType string     `json:"eventType"`
+	EventID   string     `json:"eventId"`
+	Body      []byte     `json:"body"`
+	Seq       uint64     `json:"seq"`
+	Plan      *wire.Plan `json:"plan,omitempty"`
+}
+
+func (j *job) encode() []byte {
+	if j.stored == nil {
+		sj := storedJob{Hook: j.hook, EventType: j.eventType, EventID: j.eventID, Body: j.body, Seq: j.seq}
+		if j.plan != nil {
+			sj.Plan = &j.plan.Plan
+		}
+		j.stored, _ = json.Marshal(sj)
+	}
+	return j.stored
+}
+
+func decodeJob(w store.Work) (*job, error) {
+	var sj storedJob
+	if err := json.Unmarshal(w.Job, &sj); err != nil {
+		return nil, fmt.Errorf("store: work of delivery %s: %w", w.DeliveryID, err)
+	}
+	j := &job{id: w.DeliveryID, hook: sj.Hook, eventType: sj.EventType, eventID: sj.EventID, body: sj.Body,
+		seq: sj.Seq, attempt: w.Attempt, due: w.Due, stored: w.Job}
+	if sj.Plan != nil {
+		j.plan = &faultPlan{Plan: *sj.Plan}
+		j.plan.eff = j.plan.Effects()
+	}
+	return j, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"slices"
 	"sort"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/mockserver/store"
 )
 
 // Webhook states, as Daily names them.
@@ -57,6 +59,10 @@ type registry struct {
 	rng      *rand.Rand // seeded: same seed, same uuids
 	secrets  io.Reader  // see newSecretSource
 	domainID string
+	// s holds the webhooks; the map caches it (see webhookstore.go).
+	s       store.Store
+	durable bool
+	log     *slog.Logger
 }
 
 func newRegistry(seed uint64, seededSecrets bool) *registry {
@@ -74,7 +80,13 @@ func (r *registry) uuidLocked() string {
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	u := fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	if _, taken := r.hooks[u]; taken {
+		// A restart with the same seed replays the stream: skip the
+		// uuids the store already holds.
+		return r.uuidLocked()
+	}
+	return u
 }
 
 // secretLocked provisions a 32-byte secret in the scheme's format.
@@ -91,6 +103,7 @@ func (r *registry) secretLocked(scheme signing.Scheme) string {
 func (r *registry) list() []Webhook {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.refreshLocked()
 	out := make([]Webhook, 0, len(r.hooks))
 	for _, w := range r.hooks {
 		out = append(out, w.copy())
@@ -105,6 +118,11 @@ func (r *registry) get(id string) (Webhook, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	w, ok := r.hooks[id]
+	if !ok && r.durable {
+		// Perhaps created through another replica.
+		r.refreshLocked()
+		w, ok = r.hooks[id]
+	}
 	if !ok {
 		return Webhook{}, false
 	}
@@ -125,6 +143,7 @@ func (w *Webhook) copy() Webhook {
 func (r *registry) targets(t string) (active, failed []Webhook) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.refreshLocked()
 	for _, w := range r.hooks {
 		if !w.subscribed(t) {
 			continue
@@ -144,28 +163,6 @@ func (r *registry) targets(t string) (active, failed []Webhook) {
 	slices.SortFunc(active, byUUID)
 	slices.SortFunc(failed, byUUID)
 	return active, failed
-}
-
-// outcome records one attempt's result against the webhook's failure
-// count; it returns the webhook's state afterwards and whether it exists.
-func (r *registry) outcome(id string, success bool, now time.Time, threshold int) (state string, ok bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	w, ok := r.hooks[id]
-	if !ok {
-		return "", false
-	}
-	if success {
-		w.FailedCount = 0
-		t := now
-		w.LastMomentPushed = &t
-		return w.State, true
-	}
-	w.FailedCount++
-	if w.RetryType == RetryCircuitBreaker && w.FailedCount >= threshold {
-		w.State = StateFailed
-	}
-	return w.State, true
 }
 
 // state returns a webhook's current state, or false once it is deleted.

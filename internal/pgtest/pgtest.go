@@ -235,3 +235,38 @@ func Shared(tb testing.TB) *Server {
 	}
 	return shared.s
 }
+
+// SharedServer is Shared for harnesses without a testing.TB (a Ginkgo
+// suite's hooks): it starts the package's server on first use. Binaries
+// missing is an error here; the caller decides whether that skips.
+func SharedServer() (*Server, error) {
+	shared.Lock()
+	defer shared.Unlock()
+	if !shared.main {
+		return nil, errors.New("pgtest.SharedServer needs TestMain to call pgtest.Main, which stops the server")
+	}
+	if shared.s == nil && shared.err == nil {
+		bin, err := Binaries()
+		if err != nil {
+			return nil, err
+		}
+		shared.s, shared.err = start(bin)
+	}
+	return shared.s, shared.err
+}
+
+// CreateDatabase creates an empty database and returns its DSN.
+func (s *Server) CreateDatabase() (string, error) {
+	name := fmt.Sprintf("db%d", s.dbs.Add(1))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, s.DSN("postgres"))
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		return "", err
+	}
+	return s.DSN(name), nil
+}

@@ -113,7 +113,10 @@ func (m *memory) Enqueue(_ context.Context, ds []Delivery, work []Work) error {
 	}
 	for _, w := range work {
 		w = w.clone()
-		w.Owner, w.LeaseUntil, w.Reclaimed = "", time.Time{}, false
+		if w.Owner == "" {
+			w.LeaseUntil = time.Time{}
+		}
+		w.Reclaimed = false
 		m.work[w.DeliveryID] = w
 	}
 	m.added += len(ds)
@@ -289,10 +292,44 @@ func (m *memory) Finish(_ context.Context, owner string, d Delivery, next *Work)
 		return err
 	}
 	n := next.clone()
-	n.DeliveryID, n.Owner, n.LeaseUntil, n.Reclaimed = d.ID, "", time.Time{}, false
+	n.DeliveryID, n.Reclaimed = d.ID, false
+	if n.Owner == "" {
+		n.LeaseUntil = time.Time{}
+		m.signal()
+	}
 	m.work[d.ID] = n
-	m.signal()
 	return nil
+}
+
+func (m *memory) Renew(_ context.Context, owner string, until time.Time) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for id, w := range m.work {
+		if w.Owner == owner {
+			w.LeaseUntil = until
+			m.work[id] = w
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (m *memory) Release(_ context.Context, owner string) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for id, w := range m.work {
+		if w.Owner == owner {
+			w.Owner, w.LeaseUntil = "", time.Time{}
+			m.work[id] = w
+			n++
+		}
+	}
+	if n > 0 {
+		m.signal()
+	}
+	return n, nil
 }
 
 func (m *memory) NextDue(context.Context) (time.Time, bool, error) {

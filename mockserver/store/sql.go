@@ -363,7 +363,8 @@ func (s *sqlStore) DeleteWebhook(ctx context.Context, uuid string) error {
 
 func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) error {
 	seqs := make([]int64, len(ds))
-	err := s.write(ctx, len(work) > 0, func(tx *sql.Tx) error {
+	notify := slices.ContainsFunc(work, func(w Work) bool { return w.Owner == "" })
+	err := s.write(ctx, notify, func(tx *sql.Tx) error {
 		ins, err := s.stmt(ctx, tx, `INSERT INTO deliveries (id, webhook, event_type, event_id, status, terminal, created_at, updated_at, doc)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`)
 		if err != nil {
@@ -376,8 +377,8 @@ func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) erro
 			}
 		}
 		for _, w := range work {
-			if _, err := s.exec(ctx, tx, `INSERT INTO work (delivery_id, due, attempt, job) VALUES (?, ?, ?, ?)`,
-				w.DeliveryID, nanos(w.Due), w.Attempt, w.Job); err != nil {
+			if _, err := s.exec(ctx, tx, `INSERT INTO work (delivery_id, due, attempt, job, owner, lease_until) VALUES (?, ?, ?, ?, ?, ?)`,
+				w.DeliveryID, nanos(w.Due), w.Attempt, w.Job, nullable(w.Owner), leaseOf(w)); err != nil {
 				return err
 			}
 		}
@@ -591,7 +592,7 @@ func (s *sqlStore) ClaimWork(ctx context.Context, c Claim) ([]Work, error) {
 }
 
 func (s *sqlStore) Finish(ctx context.Context, owner string, d Delivery, next *Work) error {
-	return s.write(ctx, next != nil, func(tx *sql.Tx) error {
+	return s.write(ctx, next != nil && next.Owner == "", func(tx *sql.Tx) error {
 		st, err := s.stmt(ctx, tx, `SELECT COALESCE(owner, '') FROM work WHERE delivery_id = ?`+s.d.lock)
 		if err != nil {
 			return err
@@ -615,10 +616,50 @@ func (s *sqlStore) Finish(ctx context.Context, owner string, d Delivery, next *W
 			}
 			return saveErr
 		}
-		_, err = s.exec(ctx, tx, `UPDATE work SET due = ?, attempt = ?, job = ?, owner = NULL, prev_owner = NULL, lease_until = NULL WHERE delivery_id = ?`,
-			nanos(next.Due), next.Attempt, next.Job, d.ID)
+		_, err = s.exec(ctx, tx, `UPDATE work SET due = ?, attempt = ?, job = ?, owner = ?, prev_owner = NULL, lease_until = ? WHERE delivery_id = ?`,
+			nanos(next.Due), next.Attempt, next.Job, nullable(next.Owner), leaseOf(*next), d.ID)
 		return err
 	})
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func leaseOf(w Work) any {
+	if w.Owner == "" {
+		return nil
+	}
+	return nanos(w.LeaseUntil)
+}
+
+func (s *sqlStore) Renew(ctx context.Context, owner string, until time.Time) (int, error) {
+	var n int64
+	err := s.write(ctx, false, func(tx *sql.Tx) error {
+		res, err := s.exec(ctx, tx, `UPDATE work SET lease_until = ? WHERE owner = ?`, nanos(until), owner)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+func (s *sqlStore) Release(ctx context.Context, owner string) (int, error) {
+	var n int64
+	err := s.write(ctx, true, func(tx *sql.Tx) error {
+		res, err := s.exec(ctx, tx, `UPDATE work SET owner = NULL, prev_owner = NULL, lease_until = NULL WHERE owner = ?`, owner)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
 }
 
 func (s *sqlStore) NextDue(ctx context.Context) (time.Time, bool, error) {

@@ -163,7 +163,8 @@ type Store interface {
 	DeleteWebhook(ctx context.Context, uuid string) error
 
 	// Enqueue records deliveries and their pending work in one
-	// transaction, setting each delivery's Seq.
+	// transaction, setting each delivery's Seq. Work with an Owner is
+	// leased to it until LeaseUntil: the process that enqueues it sends it.
 	Enqueue(ctx context.Context, ds []Delivery, work []Work) error
 	// SaveDelivery replaces a live delivery's record (ErrTerminal once it
 	// is final, ErrNotFound if unknown).
@@ -180,8 +181,14 @@ type Store interface {
 	// ClaimWork leases due work to c.Owner; each item goes to one owner.
 	ClaimWork(ctx context.Context, c Claim) ([]Work, error)
 	// Finish saves the delivery and either removes its work (next nil) or
-	// puts it back unclaimed as next. ErrLeaseLost if owner no longer holds it.
+	// replaces it with next: unclaimed, or still leased when next.Owner is
+	// set. ErrLeaseLost if owner no longer holds it.
 	Finish(ctx context.Context, owner string, d Delivery, next *Work) error
+	// Renew extends every lease owner holds to until.
+	Renew(ctx context.Context, owner string, until time.Time) (int, error)
+	// Release gives up every lease owner holds, leaving the work for the
+	// next claimer (a graceful shutdown does this).
+	Release(ctx context.Context, owner string) (int, error)
 	// NextDue is the earliest due time of unclaimed work.
 	NextDue(ctx context.Context) (time.Time, bool, error)
 	// Wake receives a value when work may have become claimable, from

@@ -9,6 +9,9 @@ import (
 const (
 	OutcomeSuccess = "success"
 	OutcomeFailure = "failure"
+	// OutcomeInterrupted is an attempt whose sender died before it
+	// recorded an answer: the consumer may or may not have received it.
+	OutcomeInterrupted = "interrupted"
 )
 
 // Attempt is one HTTP exchange with the consumer.
@@ -90,6 +93,10 @@ type Delivery struct {
 	DuplicateOf string    `json:"duplicateOf,omitempty"`
 	Copy        int       `json:"copy,omitempty"`
 	Attempts    []Attempt `json:"attempts"`
+	// Sending is the number of the attempt on the wire right now. Should
+	// the process die, that attempt is recorded as interrupted by the one
+	// that takes the delivery over.
+	Sending int `json:"sending,omitempty"`
 }
 
 // Clone deep-copies a record so that readers never share its slices.
@@ -110,12 +117,16 @@ func (d *Delivery) Clone() Delivery {
 // (GET /_mock/deliveries); the verifier's offline mode reads it back.
 type DeliveryLog struct {
 	Deliveries []Delivery `json:"deliveries"`
-	Store      StoreStats `json:"store"`
+	// Next is the cursor of the next page; absent on the last one.
+	Next  string     `json:"next,omitempty"`
+	Store StoreStats `json:"store"`
 }
 
-// StoreStats says how much of the log is kept.
+// StoreStats says where the log is kept and how much of it.
 type StoreStats struct {
-	Kept    int `json:"kept"`
-	Evicted int `json:"evicted"`
-	Cap     int `json:"cap"`
+	Backend string `json:"backend,omitempty"`
+	Kept    int    `json:"kept"`
+	Evicted int    `json:"evicted"`
+	Pending int    `json:"pending"`
+	Cap     int    `json:"cap"`
 }

@@ -32,6 +32,7 @@ func Run(t *testing.T, b Backend) {
 		{"EachItemClaimedOnce", testClaimOnce},
 		{"ExpiredLeaseIsReclaimed", testLeaseExpiry},
 		{"FinishReschedules", testFinishReschedule},
+		{"OwnedWorkRenewAndRelease", testOwnedWork},
 		{"Wake", testWake},
 		{"Docs", testDocs},
 		{"Counters", testCounters},
@@ -615,5 +616,44 @@ func testReopen(t *testing.T, b Backend) {
 	}
 	if ws, _ := s.Webhooks(ctx); len(ws) != 0 {
 		t.Fatalf("webhooks after Reset: %+v", ws)
+	}
+}
+
+func testOwnedWork(t *testing.T, b Backend) {
+	s := Open(t, b.Fresh(t), store.Options{})
+	wall := time.Now()
+	must(t, s.Enqueue(ctx, []store.Delivery{delivery("d1", "w", "t", "e", "pending", false, t0), delivery("d2", "w", "t", "e", "pending", false, t0)},
+		[]store.Work{{DeliveryID: "d1", Due: t0, Job: []byte("1"), Owner: "me", LeaseUntil: wall.Add(10 * time.Second)},
+			{DeliveryID: "d2", Due: t0, Job: []byte("2")}}))
+	got := claim(t, s, "other", t0.Add(time.Hour), wall, 0)
+	if len(got) != 1 || got[0].DeliveryID != "d2" {
+		t.Fatalf("claimed %+v; work enqueued with an owner must stay leased to it", got)
+	}
+	d2, _ := s.Delivery(ctx, "d2")
+	d2.Status, d2.Terminal = "delivered", true
+	must(t, s.Finish(ctx, "other", d2, nil))
+	d, _ := s.Delivery(ctx, "d1")
+	d.Status = "retrying"
+	// Rescheduled by its owner, the work stays leased to it.
+	must(t, s.Finish(ctx, "me", d, &store.Work{Due: t0.Add(time.Minute), Attempt: 1, Job: []byte("1"), Owner: "me", LeaseUntil: wall.Add(10 * time.Second)}))
+	if got := claim(t, s, "other", t0.Add(time.Hour), wall.Add(5*time.Second), 0); len(got) != 0 {
+		t.Fatalf("claimed leased work: %+v", got)
+	}
+	n, err := s.Renew(ctx, "me", wall.Add(time.Minute))
+	must(t, err)
+	if n != 1 {
+		t.Fatalf("renewed %d leases, want 1", n)
+	}
+	if got := claim(t, s, "other", t0.Add(time.Hour), wall.Add(30*time.Second), 0); len(got) != 0 {
+		t.Fatalf("claimed work whose lease was renewed: %+v", got)
+	}
+	n, err = s.Release(ctx, "me")
+	must(t, err)
+	if n != 1 {
+		t.Fatalf("released %d, want 1", n)
+	}
+	got = claim(t, s, "other", t0.Add(time.Hour), wall, 0)
+	if len(got) != 1 || got[0].DeliveryID != "d1" || got[0].Attempt != 1 || got[0].Reclaimed {
+		t.Fatalf("after release: %+v; want d1 claimable, not marked reclaimed", got)
 	}
 }

@@ -1,0 +1,117 @@
+package mockserver
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/hookmock/hookmock/mockserver/store"
+	"github.com/hookmock/hookmock/mockserver/wire"
+)
+
+// keep renews this process's leases and takes over work no live process
+// holds: work a graceful shutdown released, and work whose owner died.
+// It runs for durable stores only; an in-memory store has no other owner.
+func (e *engine) keep() {
+	defer e.wg.Done()
+	l := e.p.store
+	tick := time.NewTicker(l.lease / 3)
+	defer tick.Stop()
+	e.takeOver()
+	for {
+		select {
+		case <-e.ctx.Done():
+			return
+		case <-tick.C:
+			if _, err := l.s.Renew(e.ctx, l.owner, time.Now().Add(l.lease)); err != nil && e.ctx.Err() == nil {
+				e.p.log.Error("renewing delivery leases", "store", l.s.Location(), "err", err)
+			}
+			e.takeOver()
+		case <-l.s.Wake():
+			e.takeOver()
+		}
+	}
+}
+
+// anyDue claims work whatever its due time: this process then waits for
+// it on its own clock, as it does for work it enqueued itself.
+var anyDue = time.Unix(0, math.MaxInt64)
+
+func (e *engine) takeOver() {
+	l := e.p.store
+	for e.ctx.Err() == nil {
+		ws, err := l.s.ClaimWork(e.ctx, store.Claim{Owner: l.owner, Now: anyDue, WallNow: time.Now(), Lease: l.lease, Max: 256})
+		if err != nil {
+			if e.ctx.Err() == nil {
+				e.p.log.Error("claiming pending deliveries", "store", l.s.Location(), "err", err)
+			}
+			return
+		}
+		for _, w := range ws {
+			if err := e.resume(w); err != nil {
+				e.p.log.Error("resuming a delivery", "delivery", w.DeliveryID, "err", err)
+			}
+		}
+		if len(ws) < 256 {
+			return
+		}
+	}
+}
+
+// resume carries on with a delivery taken over from the store. An attempt
+// that was on the wire when its sender died is recorded as interrupted,
+// and the delivery then goes on under its webhook's policy.
+func (e *engine) resume(w store.Work) error {
+	l := e.p.store
+	j, err := decodeJob(w)
+	if err != nil {
+		return err
+	}
+	d, err := l.adopt(e.ctx, w.DeliveryID)
+	if err != nil {
+		return err
+	}
+	if d.Status.Terminal() {
+		// Ended, but its work row outlived it: remove the row.
+		err := l.s.Finish(e.ctx, l.owner, record(d), nil)
+		if errors.Is(err, store.ErrTerminal) {
+			err = nil
+		}
+		l.mu.Lock()
+		delete(l.live, d.ID)
+		l.mu.Unlock()
+		return err
+	}
+	e.live.add()
+	e.p.log.Info("resuming delivery", "delivery", d.ID, "status", d.Status, "attempts", len(d.Attempts), "reclaimed", w.Reclaimed)
+	if n := d.Sending; n > 0 {
+		j.attempt = n
+		now := e.p.clock.Now().UTC()
+		att := Attempt{N: n, At: now, Outcome: wire.OutcomeInterrupted, Request: wire.SentRequest{Headers: map[string][]string{}},
+			Error: "interrupted: the process sending this attempt stopped before it recorded an answer; the consumer may have received it"}
+		l.Update(d.ID, func(d *Delivery) { d.Attempts, d.Sending, d.UpdatedAt = append(d.Attempts, att), 0, now })
+		hook, ok := e.p.hooks.get(j.hook)
+		switch {
+		case !ok:
+			e.finish(j, StatusSkipped, "webhook deleted")
+		case hook.RetryType != RetryExponential:
+			e.finish(j, StatusInterrupted, "interrupted mid-attempt; the circuit-breaker policy tries each message once")
+		case n > e.p.opts.Exponential.Retries:
+			e.finish(j, StatusDropped, fmt.Sprintf("attempt %d interrupted and %d retries exhausted", n, e.p.opts.Exponential.Retries))
+		default:
+			e.queueAfter(j, e.p.opts.Exponential.Delay(n), StatusRetrying, "waiting to retry")
+		}
+		return nil
+	}
+	if w.Due.After(e.p.clock.Now()) {
+		e.wait(j, w.Due, "waiting")
+		return nil
+	}
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		e.push(j, "waiting to be sent")
+	}()
+	return nil
+}
