@@ -193,3 +193,17 @@ type atomicInt struct{ v atomic.Int64 }
 
 func (a *atomicInt) get() int  { return int(a.v.Load()) }
 func (a *atomicInt) set(n int) { a.v.Store(int64(n)) }
+
+var _ = Describe("server.writeTimeout", func() {
+	It("does not cut a scenario run the caller waits for, which outlasts it", func() {
+		srv, err := mockserver.New(mockserver.Options{Seed: 1, Server: mockserver.ServerTimeouts{Write: 300 * time.Millisecond}})
+		Expect(err).NotTo(HaveOccurred())
+		defer srv.Close()
+		yaml := "name: slow\ndescription: d\nsteps:\n  - event: calltransfer.triggered\n  - event: calltransfer.completed\n    after: 1s\n"
+		status, _, raw := api("PUT", srv.URL+"/_mock/scenarios/slow", token, yaml)
+		Expect(status).To(Equal(http.StatusOK), string(raw))
+		status, m, raw := api("POST", srv.URL+"/_mock/scenarios/slow/run", token, map[string]any{"wait": true})
+		Expect(status).To(Equal(http.StatusOK), string(raw))
+		Expect(m["status"]).To(Equal("done"))
+	})
+})

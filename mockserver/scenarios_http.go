@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/mockserver/scenario"
@@ -145,6 +146,9 @@ func (p *Provider) postScenarioRun(w http.ResponseWriter, r *http.Request) {
 		writeRunError(w, err)
 		return
 	}
+	// A waited-for run lasts as long as the scenario does, which may be
+	// longer than server.writeTimeout: this route lifts its own deadline.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 	<-run.Done()
 	writeJSON(w, http.StatusOK, run.Info())
 }
