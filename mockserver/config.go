@@ -125,6 +125,12 @@ func LoadConfig(path string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ParseConfig(path, data)
+}
+
+// ParseConfig reads hookmock.yaml's bytes; path names the file in errors
+// and anchors a relative caFile.
+func ParseConfig(path string, data []byte) (*Config, error) {
 	var c Config
 	root, err := yamlsafe.Parse(path, data, yamlsafe.Limits{})
 	if err != nil {
