@@ -22,10 +22,8 @@ import (
 func newServeCmd(a *app) *cobra.Command {
 	var (
 		configPath string
-		caFile     string
-		storeURL   string
 		reset      bool
-		cfg        mockserver.Config
+		fl         mockserver.Flags
 	)
 	c := &cobra.Command{
 		Use:   "serve",
@@ -56,39 +54,27 @@ retry, log, store, schedules, actions); flags override it.`,
 					return usageErr("%v", err)
 				}
 			}
-			// Flags given on the command line win over the file.
 			flags := cmd.Flags()
-			pick := func(name string, flag, fromFile string) string {
-				if flags.Changed(name) || fromFile == "" {
-					return flag
+			fl.Spec, fl.Changed = a.specPath, func(name string) bool {
+				if name == "spec" {
+					return a.specPath != ""
 				}
-				return fromFile
+				return flags.Changed(name)
 			}
-			addr := pick("addr", cfg.Addr, file.Addr)
-			clockKind := pick("clock", cfg.Clock, file.Clock)
-			logFormat := pick("log-format", cfg.LogFormat, file.LogFormat)
-			apiKey := pick("api-key", cfg.APIKey, file.APIKey)
+			cfg := file.Override(fl)
+			addr, clockKind, logFormat, apiKey := cfg.Addr, cfg.Clock, cfg.LogFormat, cfg.APIKey
 			if env := os.Getenv("HOOKMOCK_API_KEY"); env != "" && !flags.Changed("api-key") {
 				apiKey = env
 			}
-			seed := cfg.Seed
-			if !flags.Changed("seed") && file.Seed != 0 {
-				seed = file.Seed
-			}
-			if a.specPath == "" {
-				a.specPath = file.Spec.Path
-			}
-			a.strictSpec = a.strictSpec || file.Spec.Strict
+			a.specPath = cfg.Spec.Path
+			a.strictSpec = a.strictSpec || cfg.Spec.Strict
 			s, err := a.loadSpec()
 			if err != nil {
 				return err
 			}
 			var opts mockserver.Options
-			file.Apply(&opts)
-			if flags.Changed("ca-file") {
-				opts.CAFile = caFile
-			}
-			opts.Spec, opts.Seed, opts.APIKey = s, seed, apiKey
+			cfg.Apply(&opts)
+			opts.Spec, opts.Seed, opts.APIKey = s, cfg.Seed, apiKey
 			switch clockKind {
 			case "real":
 				opts.Clock = clock.Real{}
@@ -105,17 +91,17 @@ retry, log, store, schedules, actions); flags override it.`,
 			default:
 				return usageErr("--log-format: %q is not text or json", logFormat)
 			}
-			spec := pick("store", storeURL, file.Store.URL)
+			spec := cfg.Store.URL
 			if spec == "" {
 				if spec, err = defaultStore(); err != nil {
 					return usageErr("--store: %v", err)
 				}
 			}
-			maxRecords := file.Store.Retention.MaxRecords
+			maxRecords := cfg.Store.Retention.MaxRecords
 			if maxRecords == 0 {
 				maxRecords = cmp.Or(opts.MaxDeliveries, 100_000)
 			}
-			st, err := store.Open(cmd.Context(), spec, store.Options{MaxRecords: maxRecords, MaxAge: time.Duration(file.Store.Retention.MaxAge), Reset: reset})
+			st, err := store.Open(cmd.Context(), spec, store.Options{MaxRecords: maxRecords, MaxAge: time.Duration(cfg.Store.Retention.MaxAge), Reset: reset})
 			if err != nil {
 				return usageErr("--store: %v", err)
 			}
@@ -147,14 +133,14 @@ retry, log, store, schedules, actions); flags override it.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&cfg.Addr, "addr", "127.0.0.1:8089", "listen address")
+	f.StringVar(&fl.Addr, "addr", "127.0.0.1:8089", "listen address")
 	f.StringVar(&configPath, "config", "", "config file (hookmock.yaml)")
-	f.Uint64Var(&cfg.Seed, "seed", 0, "seed for events, webhook uuids and secrets (0: random, printed)")
-	f.StringVar(&cfg.Clock, "clock", "real", "real, or virtual (time moves only through POST /_mock/clock/advance)")
-	f.StringVar(&cfg.APIKey, "api-key", "", "require this bearer token on every route, /_mock/* included (default: $HOOKMOCK_API_KEY; unset: any token)")
-	f.StringVar(&caFile, "ca-file", "", "PEM certificates to trust for https consumers, besides the system roots (delivery.caFile)")
-	f.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
-	f.StringVar(&storeURL, "store", "", "where state lives: sqlite:PATH, memory or postgres://user@host/db (default: sqlite in the user's state directory; store.url)")
+	f.Uint64Var(&fl.Seed, "seed", 0, "seed for events, webhook uuids and secrets (0: random, printed)")
+	f.StringVar(&fl.Clock, "clock", "real", "real, or virtual (time moves only through POST /_mock/clock/advance)")
+	f.StringVar(&fl.APIKey, "api-key", "", "require this bearer token on every route, /_mock/* included (default: $HOOKMOCK_API_KEY; unset: any token)")
+	f.StringVar(&fl.CAFile, "ca-file", "", "PEM certificates to trust for https consumers, besides the system roots (delivery.caFile)")
+	f.StringVar(&fl.LogFormat, "log-format", "text", "text or json")
+	f.StringVar(&fl.Store, "store", "", "where state lives: sqlite:PATH, memory or postgres://user@host/db (default: sqlite in the user's state directory; store.url)")
 	f.BoolVar(&reset, "reset", false, "start with an empty store: forget its webhooks, log and pending work")
 	return c
 }

@@ -204,3 +204,40 @@ func (c *Config) Apply(o *Options) {
 	o.ActionErrors = c.Actions.Errors
 	o.Lease = time.Duration(c.Store.Lease)
 }
+
+// Flags are the top-level settings `hookmock serve` also takes as flags,
+// with the flag's value whether or not it was given.
+type Flags struct {
+	Addr, Spec, Clock, APIKey, LogFormat, CAFile, Store string
+	Seed                                                uint64
+	// Changed reports whether the flag of this name was given.
+	Changed func(name string) bool
+}
+
+// Override returns the file's settings with the flags laid over them: a
+// flag given on the command line wins; a flag left at its default yields
+// to a value the file sets, and applies when the file sets none.
+func (c Config) Override(f Flags) Config {
+	changed := f.Changed
+	if changed == nil {
+		changed = func(string) bool { return false }
+	}
+	pick := func(dst *string, name, flag string) {
+		if changed(name) || *dst == "" {
+			*dst = flag
+		}
+	}
+	pick(&c.Addr, "addr", f.Addr)
+	pick(&c.Spec.Path, "spec", f.Spec)
+	pick(&c.Clock, "clock", f.Clock)
+	pick(&c.APIKey, "api-key", f.APIKey)
+	pick(&c.LogFormat, "log-format", f.LogFormat)
+	pick(&c.Store.URL, "store", f.Store)
+	if changed("ca-file") {
+		c.Delivery.CAFile = f.CAFile
+	}
+	if changed("seed") || c.Seed == 0 {
+		c.Seed = f.Seed
+	}
+	return c
+}
