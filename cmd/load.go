@@ -19,9 +19,10 @@ import (
 
 func newLoadCmd(a *app) *cobra.Command {
 	var (
-		cfg                                   loadgen.Config
-		to, rate, secret, sign, basic, scName string
-		seed                                  uint64
+		cfg          loadgen.Config
+		tf           targetFlags
+		rate, scName string
+		seed         uint64
 	)
 	c := &cobra.Command{
 		Use:   "load --to URL --rate R --duration D",
@@ -40,7 +41,7 @@ Exit codes: 0 every send answered 200, 1 some failed or were missed, 2 usage err
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
-			if cfg.Target, err = a.sendTarget(to, sign, secret, basic); err != nil {
+			if cfg.Target, err = tf.target(a.stderr); err != nil {
 				return err
 			}
 			if cfg.Rate, err = parseLoadRate(rate); err != nil {
@@ -61,7 +62,7 @@ Exit codes: 0 every send answered 200, 1 some failed or were missed, 2 usage err
 				seed = seeds.Random()
 				fmt.Fprintf(a.stderr, "seed: %d\n", seed)
 			}
-			cfg.Seed = seed
+			cfg.Seed, cfg.CAFile = seed, tf.caFile
 			cfg.Progress = progressPrinter(a.stderr)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
@@ -80,15 +81,12 @@ Exit codes: 0 every send answered 200, 1 some failed or were missed, 2 usage err
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&to, "to", "", "consumer URL (required)")
+	tf.register(f)
 	f.StringVar(&rate, "rate", "10", "sends per second: 50, 50/s, 3000/m")
 	f.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to send")
 	f.IntVar(&cfg.Max, "max", 0, "stop after this many sends (0: no limit)")
 	f.StringVar(&cfg.Event, "event", "", "event to send (default: every event in turn)")
 	f.StringVar(&scName, "scenario", "", "play this scenario (name or file) per tick")
-	f.StringVar(&secret, "secret", "", "signing secret: base64 hmac (daily) or whsec_… (standard)")
-	f.StringVar(&sign, "sign", "daily", "signing scheme: daily or standard")
-	f.StringVar(&basic, "basic-auth", "", "send Authorization: Basic <value>")
 	f.Uint64Var(&seed, "seed", 0, "generation seed (default: random, printed to stderr)")
 	f.DurationVar(&cfg.Timeout, "timeout", 5*time.Second, "how long to wait for each answer")
 	f.IntVar(&cfg.MaxInFlight, "max-in-flight", 1024, "most sends at once; ticks beyond it are counted as missed")

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
-	"github.com/hookmock/hookmock/generator/seeds"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/wire"
@@ -60,17 +60,12 @@ func (t *targetFlags) target(stderr io.Writer) (wire.Target, error) {
 	return wire.Target{URL: t.to, Scheme: scheme, Secret: t.secret, BasicAuth: t.basicAuth}, nil
 }
 
-// sendTarget checks --to, --sign, --secret and --basic-auth values.
-func (a *app) sendTarget(to, sign, secret, basicAuth string) (wire.Target, error) {
-	t := targetFlags{to: to, secret: secret, sign: sign, basicAuth: basicAuth}
-	return t.target(a.stderr)
-}
-
 // oneShot plays a scenario at a URL without a server: each event is
-// generated, signed and POSTed once. Faults that change the request are
-// applied by wire.SendFaults; the ones about timing and repetition
-// (duplicate, reorder, delay) are scheduled here; drop-first needs a
-// retry policy, which a one-shot sender does not have.
+// generated, signed and POSTed once. Its faults are rolled and applied to
+// the bytes and headers by the provider's own plan (wire.Roll); what a
+// delivery engine would schedule (duplicate, reorder, delay) is done here
+// in line; drop-first needs a retry policy, which a one-shot sender does
+// not have.
 type oneShot struct {
 	gen     *generator.Generator
 	client  *http.Client
@@ -87,11 +82,10 @@ type oneShot struct {
 }
 
 type heldEvent struct {
-	em     scenario.Emission
-	id     string
-	body   []byte
-	faults []wire.Fault
-	notes  []wire.AppliedFault
+	em   scenario.Emission
+	id   string
+	body []byte // as it goes on the wire
+	plan *wire.Plan
 }
 
 // sentRequest is the run record's detail for one request.
@@ -104,20 +98,26 @@ type sentRequest struct {
 	Verdict   string              `json:"verdict"`
 }
 
+// oneShotDetail says what a one-shot sender did of the faults a delivery
+// engine schedules, where it differs from the engine.
+var oneShotDetail = map[wire.FaultKind]string{
+	wire.FaultReorder:   "held back and sent after the next event",
+	wire.FaultDropFirst: "not applied: a one-shot sender has no retries to force",
+}
+
 func (o *oneShot) Emit(ctx context.Context, em scenario.Emission) (scenario.Emitted, error) {
-	faults := append(append([]wire.Fault(nil), o.extra...), em.Faults...)
-	faults = o.decide(faults, em.Seed)
-	body, notes, err := o.generate(em, faults)
+	// Keyed by the event seed, as load keys its rolls.
+	plan := wire.Roll(append(append([]wire.Fault(nil), o.extra...), em.Faults...), em.Seed, 0)
+	ev, err := o.generate(em, plan)
 	if err != nil {
 		return scenario.Emitted{}, err
 	}
-	ev := &heldEvent{em: em, id: wire.EventID(body), body: body, faults: faults, notes: notes}
-	out := scenario.Emitted{ID: ev.id, Body: body}
-	if has(faults, wire.FaultReorder) && o.held == nil {
+	out := scenario.Emitted{ID: ev.id, Body: ev.body}
+	if _, reorder := plan.Get(wire.FaultReorder); reorder && o.held == nil {
 		o.held = ev
 		o.line(em, ev.id, "held back, to be sent after the next event (reorder)")
-		out.Detail = []sentRequest{{Verdict: "held", Faults: []wire.AppliedFault{{Kind: wire.FaultReorder, Expect: "tolerate",
-			Detail: "held back and sent after the next event"}}}}
+		out.Detail = []sentRequest{{Verdict: "held", Faults: []wire.AppliedFault{{Kind: wire.FaultReorder, Expect: wire.Expect(wire.FaultReorder),
+			Detail: oneShotDetail[wire.FaultReorder]}}}}
 		return out, nil
 	}
 	out.Detail = o.deliver(ctx, ev)
@@ -140,107 +140,68 @@ func (o *oneShot) flush(ctx context.Context) error {
 	return nil
 }
 
-// decide applies each fault's probability, deterministically from the
-// event's seed, so that the same seed injects the same faults.
-func (o *oneShot) decide(fs []wire.Fault, seed uint64) []wire.Fault {
-	var out []wire.Fault
-	for i, f := range fs {
-		if f.Probability > 0 {
-			x := seeds.Mix(seed ^ uint64(i+1)*0x9e3779b97f4a7c15)
-			if float64(x>>11)/(1<<53) >= f.Probability {
-				continue
-			}
-		}
-		out = append(out, f.Defaults(0))
-	}
-	return out
-}
-
-func has(fs []wire.Fault, k wire.FaultKind) bool {
-	for _, f := range fs {
-		if f.Kind == k {
-			return true
-		}
-	}
-	return false
-}
-
-// generate makes the event; a schema-violation fault makes a negative one.
-func (o *oneShot) generate(em scenario.Emission, fs []wire.Fault) ([]byte, []wire.AppliedFault, error) {
+// generate makes the event, a negative one when the plan has a schema
+// violation (trying its kinds in order, as the provider does), and the
+// bytes its faults put on the wire.
+func (o *oneShot) generate(em scenario.Emission, plan *wire.Plan) (*heldEvent, error) {
 	req := generator.Request{Event: em.Event, Seed: em.Seed, Call: em.Call, Set: em.Set}
-	var notes []wire.AppliedFault
-	for _, f := range fs {
-		if f.Kind != wire.FaultSchemaViolation {
-			continue
-		}
-		kinds := []generator.Kind{generator.MissingRequired, generator.WrongType, generator.PatternBreak, generator.EnumBreak}
-		if f.Invalid != "" {
-			k, err := generator.ParseKind(f.Invalid)
-			if err != nil {
-				return nil, nil, err
-			}
-			kinds = []generator.Kind{k}
-		}
-		// Try the kinds from a seed-chosen start: not every event has an
-		// enum or a pattern to break.
-		for i := range kinds {
-			req.Invalid = kinds[(int(em.Seed%uint64(len(kinds)))+i)%len(kinds)]
-			res, err := o.gen.Generate(req)
-			if err == nil && res.Invalid != nil {
-				notes = append(notes, wire.AppliedFault{Kind: f.Kind, Invalid: string(req.Invalid), Expect: "reject", Detail: res.Invalid.String()})
-				return res.JSON, notes, nil
-			}
-		}
-		return nil, nil, fmt.Errorf("schema-violation: no violation of %v applies to %s", kinds, em.Event)
+	var res *generator.Result
+	var err error
+	if len(plan.Invalid) == 0 {
+		res, err = o.gen.Generate(req)
 	}
-	res, err := o.gen.Generate(req)
+	for _, k := range plan.Invalid {
+		req.Invalid = k
+		res, err = o.gen.Generate(req)
+		if err == nil || !errors.Is(err, generator.ErrNoLocation) {
+			break
+		}
+	}
 	if err != nil {
-		return nil, nil, err
+		if len(plan.Invalid) > 0 {
+			return nil, fmt.Errorf("schema-violation: %w", err)
+		}
+		return nil, err
 	}
-	return res.JSON, nil, nil
+	body := plan.Finish(res.JSON)
+	if res.Invalid != nil {
+		plan.Explain(string(res.Invalid.Kind), res.Invalid.String())
+	}
+	for i, a := range plan.Applied {
+		if d, ok := oneShotDetail[a.Kind]; ok {
+			plan.Applied[i].Detail = d
+		}
+		if a.Kind == wire.FaultDelay {
+			plan.Applied[i].Detail = "sent " + a.Gap + " late"
+		}
+	}
+	return &heldEvent{em: em, id: res.ID, body: body, plan: plan}, nil
 }
 
 // deliver sends an event, its duplicates after it, and reports each.
 func (o *oneShot) deliver(ctx context.Context, ev *heldEvent) []sentRequest {
-	var onWire []wire.Fault
-	copies, gap := 0, time.Duration(0)
-	notes := append([]wire.AppliedFault(nil), ev.notes...)
-	for _, f := range ev.faults {
-		switch f.Kind {
-		case wire.FaultDuplicate:
-			copies, gap = f.Count, f.Gap
-		case wire.FaultDelay:
-			notes = append(notes, wire.AppliedFault{Kind: f.Kind, Gap: f.Gap.String(), Expect: "tolerate", Detail: "sent " + f.Gap.String() + " late"})
-			if err := o.clock.Sleep(ctx, f.Gap); err != nil {
-				return nil
-			}
-		case wire.FaultDropFirst:
-			notes = append(notes, wire.AppliedFault{Kind: f.Kind, Expect: "tolerate", Detail: "not applied: a one-shot sender has no retries to force"})
-		case wire.FaultReorder:
-			notes = append(notes, wire.AppliedFault{Kind: f.Kind, Expect: "tolerate", Detail: "held back and sent after the next event"})
-		case wire.FaultSchemaViolation:
-		default:
-			onWire = append(onWire, f)
+	if f, ok := ev.plan.Get(wire.FaultDelay); ok {
+		if err := o.clock.Sleep(ctx, f.Gap); err != nil {
+			return nil
 		}
 	}
+	dup, _ := ev.plan.Get(wire.FaultDuplicate)
 	var out []sentRequest
-	for c := 0; c <= copies; c++ {
+	for c := 0; c <= dup.Count; c++ {
 		if c > 0 {
-			if err := o.clock.Sleep(ctx, gap); err != nil {
+			if err := o.clock.Sleep(ctx, dup.Gap); err != nil {
 				break
 			}
 		}
-		att, applied, err := wire.SendFaults(ctx, o.client, o.target,
-			wire.Request{MsgID: ev.id, Body: ev.body, At: o.clock.Now(), Timeout: o.timeout, BodyLimit: 4 << 10}, onWire)
-		all := append(append([]wire.AppliedFault(nil), notes...), applied...)
-		if c > 0 {
-			all = append(all, wire.AppliedFault{Kind: wire.FaultDuplicate, Count: copies, Expect: "process-once",
-				Detail: fmt.Sprintf("copy %d of %d, same id", c, copies)})
+		att := wire.Send(ctx, o.client, o.target, wire.Request{MsgID: ev.id, Body: ev.body, At: o.clock.Now(),
+			Timeout: o.timeout, BodyLimit: 4 << 10, Effects: ev.plan.Effects()})
+		all := append([]wire.AppliedFault(nil), ev.plan.Applied...)
+		for i := range all {
+			if all[i].Kind == wire.FaultDuplicate && c > 0 {
+				all[i].Detail = fmt.Sprintf("copy %d of %d, same id", c, dup.Count)
+			}
 		}
 		sr := sentRequest{Copy: c, LatencyMS: att.LatencyMS, Error: att.Error, Faults: all}
-		if err != nil {
-			sr.Error = err.Error()
-		}
 		if att.Response != nil {
 			sr.Status = att.Response.Status
 		}

@@ -3,11 +3,9 @@ package mockserver
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
-	"github.com/hookmock/hookmock/generator/invalid"
 	"github.com/hookmock/hookmock/generator/seeds"
 	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
@@ -18,8 +16,6 @@ import (
 type faultPlan struct {
 	wire.Plan
 	eff wire.Effects
-	// invalidKinds are the schema violations to try, in order.
-	invalidKinds []generator.Kind
 }
 
 func (fp *faultPlan) get(k FaultKind) (Fault, bool) {
@@ -72,33 +68,12 @@ func (p *Provider) planFaults(req *triggerRequest) (*faultPlan, error) {
 	if fe := p.opts.Limits.checkFaults(req.faults); fe != nil {
 		return nil, badRequest(fe.Field, "%s", fe.Msg)
 	}
-	key := faultKey(p.seed, req)
-	fp := &faultPlan{}
-	for i, f := range req.faults {
-		rng := rand.New(rand.NewPCG(key, uint64(i)))
-		if f.Probability > 0 && f.Probability < 1 && rng.Float64() >= f.Probability {
-			continue
-		}
-		f = f.Defaults(p.opts.Exponential.Delay(1))
-		if f.Kind == FaultSchemaViolation {
-			fp.invalidKinds = []generator.Kind{generator.Kind(f.Invalid)}
-			if f.Invalid == "" {
-				// A seeded rotation: not every event has an enum or a
-				// pattern to break, so makeEvent walks on to the next.
-				r := rng.IntN(len(validJSONKinds))
-				fp.invalidKinds = append(append([]generator.Kind(nil), validJSONKinds[r:]...), validJSONKinds[:r]...)
-			}
-		}
-		fp.Set(f)
-	}
+	fp := &faultPlan{Plan: *wire.Roll(req.faults, faultKey(p.seed, req), p.opts.Exponential.Delay(1))}
 	if len(fp.Faults) == 0 {
 		return nil, nil
 	}
 	return fp, nil
 }
-
-// validJSONKinds are the generator's violations that keep the body JSON.
-var validJSONKinds = invalid.ValidJSON
 
 func faultKey(s uint64, req *triggerRequest) uint64 {
 	if req.seed != nil {
@@ -121,7 +96,7 @@ func (p *Provider) makeEvent(ev *spec.Event, req *triggerRequest, fp *faultPlan)
 	if req.body != nil {
 		return nil, nil, "", errors.New("schema-violation needs a generated event; it cannot rewrite a given body")
 	}
-	for _, k := range fp.invalidKinds {
+	for _, k := range fp.Invalid {
 		req.invalid = k
 		event, id, err = p.events.make(ev, req)
 		if err == nil || !errors.Is(err, generator.ErrNoLocation) {

@@ -52,6 +52,9 @@ type Config struct {
 	// Client sends the requests; nil uses a pooled client with
 	// Connections connections.
 	Client *http.Client
+	// CAFile adds PEM certificates to trust for an https Target, when
+	// Client is nil.
+	CAFile string
 	// Progress, if set, is called about every ProgressEvery (default 1 s).
 	Progress      func(Snapshot)
 	ProgressEvery time.Duration
@@ -111,7 +114,10 @@ func (c Config) withDefaults() (Config, error) {
 		c.ProgressEvery = time.Second
 	}
 	if c.Client == nil {
-		t, _ := wire.NewTransport(wire.TransportOptions{})
+		t, err := wire.NewTransport(wire.TransportOptions{CAFile: c.CAFile})
+		if err != nil {
+			return c, err
+		}
 		t.MaxIdleConns, t.MaxIdleConnsPerHost, t.MaxConnsPerHost = c.Connections, c.Connections, c.Connections
 		c.Client = wire.NewClient(t)
 	}

@@ -2,7 +2,6 @@ package loadgen
 
 import (
 	"context"
-	"math/rand/v2"
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
@@ -27,17 +26,10 @@ func (l *load) playScenario(ctx context.Context, seed uint64, due time.Time) {
 	_, _ = p.Play(ctx, plan) // failures are recorded per event
 }
 
-// rolled returns the step's faults that apply to this event: those with a
-// probability are kept or not by the event's seed.
+// rolled returns the step's faults that apply to this event, rolled as
+// the provider rolls them, keyed by the event's seed.
 func rolled(em scenario.Emission) []wire.Fault {
-	var kept []wire.Fault
-	for i, f := range em.Faults {
-		r := rand.New(rand.NewPCG(em.Seed, uint64(i)))
-		if f.Probability == 0 || r.Float64() < f.Probability {
-			kept = append(kept, f)
-		}
-	}
-	return kept
+	return wire.Roll(em.Faults, em.Seed, 0).Faults
 }
 
 type loadEmitter struct {

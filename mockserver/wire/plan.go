@@ -2,7 +2,10 @@ package wire
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"time"
+
+	"github.com/hookmock/hookmock/generator/invalid"
 )
 
 // AppliedFault is one fault as it was injected, with its parameters in
@@ -72,6 +75,37 @@ func effectsOf(fs []Fault) Effects {
 type Plan struct {
 	Faults  []Fault
 	Applied []AppliedFault
+	// Invalid are the schema violations to try for a schema-violation
+	// fault, in order: not every event has an enum or a pattern to break.
+	Invalid []invalid.Kind
+}
+
+// Roll decides which faults apply to one event and fills in their
+// defaults (firstBackoff is drop-first's wait). A fault with a
+// probability applies when its draw falls under it; fault i draws from a
+// PCG stream keyed by (key, i), so an event's faults depend on its key
+// alone, however concurrently events are made. A schema violation without
+// a named kind tries the valid-JSON kinds from a seeded start. Every
+// sender rolls here: the provider keys by the server and event seeds, the
+// one-shot senders (scenario run, load) by the event seed.
+func Roll(faults []Fault, key uint64, firstBackoff time.Duration) *Plan {
+	p := &Plan{}
+	for i, f := range faults {
+		rng := rand.New(rand.NewPCG(key, uint64(i)))
+		if f.Probability > 0 && f.Probability < 1 && rng.Float64() >= f.Probability {
+			continue
+		}
+		f = f.Defaults(firstBackoff)
+		if f.Kind == FaultSchemaViolation {
+			p.Invalid = []invalid.Kind{invalid.Kind(f.Invalid)}
+			if f.Invalid == "" {
+				r := rng.IntN(len(invalid.ValidJSON))
+				p.Invalid = append(append([]invalid.Kind(nil), invalid.ValidJSON[r:]...), invalid.ValidJSON[:r]...)
+			}
+		}
+		p.Set(f)
+	}
+	return p
 }
 
 // Get returns the plan's fault of kind k.
