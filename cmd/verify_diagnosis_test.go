@@ -26,7 +26,13 @@ func TestVerifyPrintsTheDiagnosis(t *testing.T) {
 			} else {
 				args = append(args, "--secret", verifySecret)
 			}
-			for _, e := range m.Events {
+			events := m.Events
+			if events == nil {
+				// As mistaken.Consumer documents: the four calltransfer
+				// events (the default contract has 33 types since 1.2.0).
+				events = []string{"calltransfer.triggered", "calltransfer.initiated", "calltransfer.answered", "calltransfer.completed"}
+			}
+			for _, e := range events {
 				args = append(args, "--event", e)
 			}
 			code, text, errOut := run(t, "", args...)
