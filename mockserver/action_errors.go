@@ -104,6 +104,7 @@ func (p *Provider) SetActionError(e ActionError) error {
 		return err
 	}
 	p.scen.actionErrs = append(p.scen.actionErrs, e)
+	p.saveActionErrorsLocked()
 	return nil
 }
 
@@ -131,6 +132,7 @@ func (p *Provider) ClearActionErrors() {
 	p.scen.mu.Lock()
 	defer p.scen.mu.Unlock()
 	p.scen.actionErrs = nil
+	p.saveActionErrorsLocked()
 }
 
 func (s *scenarioState) actionError(action, room, session string) (ActionError, bool) {

@@ -284,5 +284,6 @@ func (p *Provider) advanceClock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	vc.Advance(d)
+	p.saveClock()
 	writeJSON(w, http.StatusOK, map[string]any{"clock": "virtual", "now": vc.Now().UTC(), "advancedBy": fmt.Sprint(d)})
 }

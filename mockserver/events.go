@@ -1,11 +1,14 @@
 package mockserver
 
 import (
+	"context"
 	"fmt"
-	"sync/atomic"
+	"log/slog"
+	"sync"
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/seeds"
+	"github.com/hookmock/hookmock/mockserver/store"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -13,8 +16,16 @@ import (
 type eventSource struct {
 	gen  *generator.Generator
 	seed uint64
-	n    atomic.Uint64 // events generated without an explicit seed
+	// n counts events generated without an explicit seed. It runs in
+	// blocks reserved in the store, so that after a restart (or on another
+	// replica) the stream carries on instead of repeating ids.
+	mu     sync.Mutex
+	n, end uint64
+	st     store.Store
+	log    *slog.Logger
 }
+
+const positionCounter = "generator.position"
 
 func newEventSource(p *Provider) (*eventSource, error) {
 	g := generator.New(p.spec, generator.WithClock(p.clock))
@@ -23,13 +34,26 @@ func newEventSource(p *Provider) (*eventSource, error) {
 	if err := g.Check(); err != nil {
 		return nil, err
 	}
-	return &eventSource{gen: g, seed: p.seed}, nil
+	return &eventSource{gen: g, seed: p.seed, st: p.store.s, log: p.log}, nil
 }
 
 // nextSeed derives the seed of the n-th unseeded event from the server
-// seed, so that a run replays from --seed alone.
+// seed, so that a run on a fresh store replays from --seed alone.
 func (s *eventSource) nextSeed() uint64 {
-	return seeds.Derive(s.seed, seeds.Uint(s.n.Add(1)))
+	s.mu.Lock()
+	if s.n == s.end {
+		v, err := s.st.Add(context.Background(), positionCounter, idBlockSize)
+		if err != nil {
+			s.log.Error("store: reserving generator positions", "err", err)
+			s.end += idBlockSize
+		} else {
+			s.n, s.end = uint64(v)-idBlockSize, uint64(v)
+		}
+	}
+	s.n++
+	n := s.n
+	s.mu.Unlock()
+	return seeds.Derive(s.seed, seeds.Uint(n))
 }
 
 // make returns the bytes to send and the event's id.

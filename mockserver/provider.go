@@ -85,7 +85,15 @@ func NewProvider(opts Options) (_ *Provider, err error) {
 		return nil, err
 	}
 	p.engine = newEngine(p)
-	if err := p.startSchedules(); err != nil {
+	if err := p.restoreBeforeSchedules(); err != nil {
+		p.Shutdown(context.Background())
+		return nil, err
+	}
+	err = p.startSchedules()
+	if err == nil {
+		err = p.restoreSchedules()
+	}
+	if err != nil {
 		p.Shutdown(context.Background())
 		return nil, err
 	}

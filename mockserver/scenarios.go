@@ -11,6 +11,7 @@ import (
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/mockserver/scenario"
+	"github.com/hookmock/hookmock/mockserver/store"
 )
 
 // RunOptions tune one scenario run on the provider.
@@ -119,6 +120,16 @@ func (r *ScenarioRun) Info() ScenarioRunInfo {
 // AddScenario makes a scenario runnable by name through the control API;
 // it replaces a custom one of the same name but not a built-in.
 func (p *Provider) AddScenario(sc *scenario.Scenario) error {
+	if err := p.addScenario(sc); err != nil {
+		return err
+	}
+	if len(sc.Text) > 0 {
+		p.putDoc(store.KindScenario, sc.Name, sc.Text)
+	}
+	return nil
+}
+
+func (p *Provider) addScenario(sc *scenario.Scenario) error {
 	for _, n := range scenario.BuiltinNames() {
 		if n == sc.Name {
 			return fmt.Errorf("scenario %q: a built-in has that name", sc.Name)

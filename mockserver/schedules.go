@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/seeds"
 	"github.com/hookmock/hookmock/mockserver/schedule"
+	"github.com/hookmock/hookmock/mockserver/store"
 )
 
 // schedules are the provider's running schedules and what each emits.
@@ -165,6 +167,7 @@ func (p *Provider) RemoveSchedule(id string) (ScheduleStatus, bool) {
 	defer p.scheds.mu.Unlock()
 	c := p.scheds.cfg[id]
 	delete(p.scheds.cfg, id)
+	p.dropDoc(store.KindSchedule, id)
 	return c.status(st), true
 }
 
@@ -210,6 +213,9 @@ func (p *Provider) postSchedule(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		writeError(w, badRequest("schedule", "%v", err))
 	default:
+		// Kept, so that the schedule runs again after a restart.
+		doc, _ := json.Marshal(m)
+		p.putDoc(store.KindSchedule, st.ID, doc)
 		writeJSON(w, http.StatusCreated, st)
 	}
 }
