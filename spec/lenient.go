@@ -75,27 +75,32 @@ func (s *Spec) leniently(roots []string, strict bool) error {
 		}
 		return s.bigIntegers(true)
 	}
-	reached := map[string]bool{}
-	hookRoots := s.bodyRoots()
-	for _, e := range s.Events {
-		for _, h := range e.Headers {
-			if h.Schema != nil {
-				hookRoots = append(hookRoots, h.Schema.Ptr)
-			}
-		}
-	}
-	if err := s.walkSchemas(hookRoots, func(_ map[string]any, ptr string) error { reached[ptr] = true; return nil }); err != nil {
-		return err
-	}
 	err := s.walkSchemas(roots, func(m map[string]any, ptr string) error {
-		for _, w := range s.interpret(m, ptr) {
-			w.Reached = reached[ptr]
-			s.warnings = append(s.warnings, w)
-		}
+		s.warnings = append(s.warnings, s.interpret(m, ptr)...)
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	// Most documents need no lenient reading: only then is it worth a
+	// second walk to learn which warnings a webhook reaches.
+	if len(s.warnings) > 0 {
+		reached := map[string]bool{}
+		hookRoots := s.bodyRoots()
+		for _, e := range s.Events {
+			for _, h := range e.Headers {
+				if h.Schema != nil {
+					hookRoots = append(hookRoots, h.Schema.Ptr)
+				}
+			}
+		}
+		if err := s.walkSchemas(hookRoots, func(_ map[string]any, ptr string) error { reached[ptr] = true; return nil }); err != nil {
+			return err
+		}
+		for i := range s.warnings {
+			w := &s.warnings[i]
+			w.Reached = reached[strings.TrimSuffix(w.Pointer, "/"+Escape(w.Keyword))]
+		}
 	}
 	if err := s.bigIntegers(false); err != nil {
 		return err
