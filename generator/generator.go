@@ -22,6 +22,7 @@ type Generator struct {
 	docForms  bool
 	planner   *planner
 	plans     sync.Map // *spec.Event → *eventPlan
+	headers   sync.Map // header schema pointer → *spec.Validator (see HeaderValue)
 
 	maxEventBytes int
 }

@@ -26,7 +26,9 @@ type Config struct {
 		Timeout   Duration `yaml:"timeout"`
 		Accept2xx bool     `yaml:"accept2xx"`
 		Workers   int      `yaml:"workers"`
-		Queue     int      `yaml:"queue"`
+		// UserAgent overrides the deliveries' User-Agent.
+		UserAgent string `yaml:"userAgent"`
+		Queue     int    `yaml:"queue"`
 		// CAFile (PEM) is trusted for https consumers besides the system
 		// roots; a relative path is read from the config file's folder.
 		CAFile                 string `yaml:"caFile"`
@@ -44,10 +46,14 @@ type Config struct {
 		Signed  bool     `yaml:"signed"`
 	} `yaml:"probe"`
 	Webhooks struct {
-		AllowMultiple    bool   `yaml:"allowMultiple"`
-		Signing          string `yaml:"signing"`
-		FailureThreshold int    `yaml:"failureThreshold"`
-		SeededSecrets    bool   `yaml:"seededSecrets"`
+		AllowMultiple bool   `yaml:"allowMultiple"`
+		Signing       string `yaml:"signing"`
+		// SigningParams configure the generic hmac scheme (header,
+		// algorithm, encoding, prefix, signed, timestampHeader,
+		// separator) and GitHub's legacySHA1.
+		SigningParams    *signing.Params `yaml:"signingParams"`
+		FailureThreshold int             `yaml:"failureThreshold"`
+		SeededSecrets    bool            `yaml:"seededSecrets"`
 	} `yaml:"webhooks"`
 	Retry struct {
 		Exponential struct {
@@ -170,8 +176,14 @@ func (c *Config) check() error {
 		return err
 	}
 	c.outbound = policy
-	if _, err := signing.ParseScheme(c.Webhooks.Signing); err != nil {
+	scheme, err := signing.ParseScheme(c.Webhooks.Signing)
+	if err != nil {
 		return fmt.Errorf("webhooks.signing: %w", err)
+	}
+	if p := c.Webhooks.SigningParams; scheme == signing.HMAC || p != nil && p.Header != "" {
+		if err := p.Check(signing.HMAC); err != nil {
+			return fmt.Errorf("webhooks.signingParams: %w", err)
+		}
 	}
 	return nil
 }
@@ -186,6 +198,8 @@ func (c *Config) Apply(o *Options) {
 	o.SignProbe = c.Probe.Signed
 	o.AllowMultipleWebhooks = c.Webhooks.AllowMultiple
 	o.Signing = signing.Scheme(c.Webhooks.Signing)
+	o.SigningParams = c.Webhooks.SigningParams
+	o.UserAgent = c.Delivery.UserAgent
 	o.FailureThreshold = c.Webhooks.FailureThreshold
 	o.Exponential = Backoff{Retries: c.Retry.Exponential.Retries, Base: time.Duration(c.Retry.Exponential.Base), Cap: time.Duration(c.Retry.Exponential.Cap)}
 	o.Outbound = c.outbound

@@ -45,8 +45,16 @@ type Options struct {
 	SignProbe bool
 	// AllowMultipleWebhooks lifts Daily's one-webhook-per-domain limit.
 	AllowMultipleWebhooks bool
-	// Signing is the scheme for webhooks that do not choose one (default Daily).
+	// Signing is the scheme for webhooks that do not choose one: default
+	// the one the spec's declared signature header implies (GitHub's
+	// X-Hub-Signature-256: github), else Daily.
 	Signing signing.Scheme
+	// SigningParams configure the generic hmac scheme, and GitHub's
+	// legacy sha1 header (hookmock.yaml webhooks.signingParams).
+	SigningParams *signing.Params
+	// UserAgent replaces every other source of the deliveries' User-Agent
+	// (see headers.go).
+	UserAgent string
 	// FailureThreshold flips a circuit-breaker webhook to FAILED (default 3).
 	FailureThreshold int
 	// Exponential is the exponential retry schedule.
@@ -177,10 +185,18 @@ func (o Options) withDefaults() (Options, error) {
 		o.MaxBodyBytes = 1 << 20
 	}
 	if o.Signing == "" {
+		o.Signing = specScheme(o.Spec)
+	}
+	if o.Signing == "" {
 		o.Signing = signing.Daily
 	}
 	if _, err := signing.ParseScheme(string(o.Signing)); err != nil {
 		return o, err
+	}
+	if o.Signing == signing.HMAC || o.SigningParams != nil && o.SigningParams.Header != "" {
+		if err := o.SigningParams.Check(signing.HMAC); err != nil {
+			return o, err
+		}
 	}
 	if o.Exponential.Base > o.Exponential.Cap {
 		return o, fmt.Errorf("exponential back-off base %s exceeds its cap %s", o.Exponential.Base, o.Exponential.Cap)

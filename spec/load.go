@@ -238,6 +238,7 @@ func (s *Spec) buildEvent(name, method string, item, op located) (*Event, error)
 	e := &Event{Name: name, Method: method, Direction: ProviderToConsumer}
 	e.Summary, _ = op.v["summary"].(string)
 	e.Description, _ = op.v["description"].(string)
+	e.OperationID, _ = op.v["operationId"].(string)
 	if e.Summary == "" {
 		e.Summary, _ = item.v["summary"].(string)
 	}
@@ -315,6 +316,15 @@ func (s *Spec) buildEvent(name, method string, item, op located) (*Event, error)
 		h.Required, _ = p.v["required"].(bool)
 		if sch, ok := p.v["schema"]; ok {
 			h.Schema = &Schema{Ptr: Join(p.ptr, "schema"), Raw: sch}
+		}
+		h.Example = p.v["example"]
+		if exs, ok := p.v["examples"].(map[string]any); ok && h.Example == nil {
+			for _, k := range slices.Sorted(maps.Keys(exs)) {
+				if ex, ok := exs[k].(map[string]any); ok && ex["value"] != nil {
+					h.Example = ex["value"]
+					break
+				}
+			}
 		}
 		e.Headers = append(e.Headers, h)
 	}

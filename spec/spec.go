@@ -83,6 +83,8 @@ type Event struct {
 	Version     string
 	Summary     string
 	Description string
+	// OperationID is the operation's operationId, or "".
+	OperationID string
 	// Direction of the body: always ProviderToConsumer for a webhook.
 	Direction   Direction
 	ContentType string
@@ -124,6 +126,9 @@ type Header struct {
 	Name     string
 	Required bool
 	Schema   *Schema
+	// Example is the parameter's own `example` (or its first `examples`
+	// value), as the provider documents the header.
+	Example any
 }
 
 // Schema is a JSON Schema node of the document: Raw is a map[string]any or a

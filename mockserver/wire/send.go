@@ -3,8 +3,6 @@ package wire
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,6 +27,8 @@ type Target struct {
 	Scheme    signing.Scheme
 	Secret    string
 	BasicAuth string
+	// Params configure the scheme (the generic hmac one needs them).
+	Params *signing.Params
 	// Header is set after signing and replaces what signing set: the
 	// verifier's diagnosis sends deliberately mis-signed variants this way.
 	Header http.Header
@@ -41,6 +41,10 @@ type Request struct {
 	MsgID string
 	// Body is the bytes sent, and the bytes signed.
 	Body []byte
+	// Header holds the delivery's declared headers (and a User-Agent of
+	// its own, if any), set before signing: what the scheme writes is
+	// the scheme's.
+	Header http.Header
 	// At is the signing time, before any timestamp fault moves it.
 	At time.Time
 	// Timeout bounds the whole exchange, reading the response included.
@@ -100,7 +104,14 @@ func Send(ctx context.Context, client *http.Client, t Target, r Request) Attempt
 	if w.contentType != "" {
 		req.Header.Set("Content-Type", w.contentType)
 	}
-	req.Header.Set("User-Agent", UserAgent)
+	ua := signing.UserAgent(t.Scheme)
+	if ua == "" {
+		ua = UserAgent
+	}
+	req.Header.Set("User-Agent", ua)
+	for k, vs := range r.Header {
+		req.Header[http.CanonicalHeaderKey(k)] = vs
+	}
 	if t.BasicAuth != "" {
 		req.Header.Set("Authorization", "Basic "+t.BasicAuth)
 	}
@@ -165,22 +176,18 @@ func sign(h http.Header, t Target, w Effects, msgID string, at time.Time, body [
 	secret := t.Secret
 	if w.signature == FaultBadSignature {
 		// A well-formed signature under a key the consumer does not have.
-		sum := sha256.Sum256([]byte("hookmock bad-signature:" + t.Secret))
-		secret = base64.StdEncoding.EncodeToString(sum[:])
-		if t.Scheme == signing.Standard {
-			secret = "whsec_" + secret
-		}
+		secret = signing.ForeignSecret(t.Scheme, t.Secret)
 	}
 	if secret == "" {
 		return nil
 	}
-	s, err := signing.New(t.Scheme, secret)
+	s, err := signing.NewWith(t.Scheme, t.Params, secret)
 	if err != nil {
 		return err
 	}
 	s.Sign(h, msgID, at.Add(w.tsShift), body)
 	if w.signature == FaultMissingSignature {
-		for _, k := range []string{signing.DailySignatureHeader, signing.DailyTimestampHeader, signing.StandardSignatureHeader, signing.StandardTimestampHeader} {
+		for _, k := range s.Headers() {
 			h.Del(k)
 		}
 	}

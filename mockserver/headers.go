@@ -1,0 +1,155 @@
+package mockserver
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/hookmock/hookmock/generator/seeds"
+	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/spec"
+)
+
+// A delivery carries every header parameter its webhook operation
+// declares, generated from the header's schema (its documented example
+// first) and consistent with the event:
+//
+//   - an event-name header (X-GitHub-Event, X-Event-Type, X-Shopify-Topic:
+//     a name ending in -event, -event-type, -event-name, -event-key or
+//     -topic) carries the event's name: its `type` value, else its
+//     operationId's first segment in snake_case (GitHub's pull-request/opened
+//     is the pull_request event), else the webhook's name;
+//   - a delivery-id header (a name with "delivery", or ending in
+//     webhook-id, message-id or request-id) carries an id derived from the
+//     delivery, unique per delivery and the same on every retry, in UUID
+//     form;
+//   - a header the signing scheme writes is the scheme's (its declared
+//     schema is not consulted: the signature must verify);
+//   - User-Agent is the setting (delivery.userAgent), else the declared
+//     header's example, else the scheme's provider's, else hookmock's.
+//
+// Other declared headers are generated once per delivery from a seed
+// derived from its id, so retries send the same values.
+
+// declaredHeaders are the headers of one delivery of e to a webhook
+// signed with scheme.
+func (p *Provider) declaredHeaders(e *spec.Event, deliveryID string, scheme signing.Scheme) (http.Header, error) {
+	h := http.Header{}
+	if p.opts.UserAgent != "" {
+		h.Set("User-Agent", p.opts.UserAgent)
+	}
+	if len(e.Headers) == 0 {
+		return h, nil
+	}
+	own := map[string]bool{}
+	if s, err := signing.NewWith(scheme, p.opts.SigningParams, "x"); err == nil {
+		for _, k := range s.Headers() {
+			own[http.CanonicalHeaderKey(k)] = true
+		}
+	}
+	for _, d := range e.Headers {
+		name := http.CanonicalHeaderKey(d.Name)
+		switch {
+		case name == "" || own[name] || h.Get(name) != "":
+			continue
+		case isEventNameHeader(name):
+			h.Set(name, eventName(e))
+		case isDeliveryIDHeader(name):
+			h.Set(name, deliveryUUID(p.seed, deliveryID))
+		default:
+			v, err := p.events.gen.HeaderValue(d, seeds.Derive(p.seed, seeds.String(deliveryID), seeds.String(name)))
+			if err != nil {
+				return nil, err
+			}
+			h.Set(name, v)
+		}
+	}
+	return h, nil
+}
+
+func isEventNameHeader(name string) bool {
+	n := strings.ToLower(name)
+	for _, suffix := range []string{"-event", "-event-type", "-event-name", "-event-key", "-topic"} {
+		if strings.HasSuffix(n, suffix) {
+			return true
+		}
+	}
+	return n == "event" || n == "event-type"
+}
+
+func isDeliveryIDHeader(name string) bool {
+	n := strings.ToLower(name)
+	if strings.Contains(n, "delivery") {
+		return true
+	}
+	for _, suffix := range []string{"webhook-id", "message-id", "request-id"} {
+		if strings.HasSuffix(n, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+// eventName is the name a provider gives the event in its headers.
+func eventName(e *spec.Event) string {
+	if e.Type != "" {
+		return e.Type
+	}
+	if e.OperationID != "" {
+		first, _, _ := strings.Cut(e.OperationID, "/")
+		return strings.ReplaceAll(first, "-", "_")
+	}
+	return e.Name
+}
+
+// deliveryUUID is a version-4-shaped UUID naming one delivery of this
+// server (its seed) for good.
+func deliveryUUID(seed uint64, deliveryID string) string {
+	b := sha256.Sum256(fmt.Appendf(nil, "hookmock delivery %d %s", seed, deliveryID))
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// specScheme is the signing scheme a document implies by the signature
+// header its webhooks declare, or "" when they declare none hookmock
+// knows: serving GitHub's document signs as GitHub does unless told
+// otherwise.
+func specScheme(s *spec.Spec) signing.Scheme {
+	byHeader := map[string]signing.Scheme{
+		http.CanonicalHeaderKey(signing.GitHubSignatureHeader):   signing.GitHub,
+		http.CanonicalHeaderKey(signing.StripeSignatureHeader):   signing.Stripe,
+		http.CanonicalHeaderKey(signing.ShopifySignatureHeader):  signing.Shopify,
+		http.CanonicalHeaderKey(signing.StandardSignatureHeader): signing.Standard,
+		http.CanonicalHeaderKey(signing.DailySignatureHeader):    signing.Daily,
+	}
+	for _, e := range s.Events {
+		for _, h := range e.Headers {
+			if sc, ok := byHeader[http.CanonicalHeaderKey(h.Name)]; ok {
+				return sc
+			}
+		}
+	}
+	return ""
+}
+
+// headersFor is declaredHeaders for a queued delivery. A header that
+// cannot be generated is logged and left out rather than failing the
+// delivery: the consumer's answer to its absence is worth seeing.
+func (p *Provider) headersFor(eventType, deliveryID string, scheme signing.Scheme) http.Header {
+	e, ok := p.spec.Lookup(eventType)
+	if !ok {
+		h := http.Header{}
+		if p.opts.UserAgent != "" {
+			h.Set("User-Agent", p.opts.UserAgent)
+		}
+		return h
+	}
+	h, err := p.declaredHeaders(e, deliveryID, scheme)
+	if err != nil {
+		p.log.Warn("declared header not sent", "delivery", deliveryID, "error", err)
+		h = http.Header{}
+	}
+	return h
+}
