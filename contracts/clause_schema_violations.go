@@ -26,7 +26,7 @@ var schemaViolationsClause = clause{
 		for _, e := range s.events {
 			for _, k := range s.kinds {
 				units = append(units, single(eventName(e), string(k), func(ctx context.Context, x *runner) outcome {
-					res, err := x.gen.Generate(generator.Request{Event: e.Name, Seed: x.caseSeed(ClauseSchemaViolations, e.Name, string(k)), Invalid: k})
+					res, err := x.gen.Generate(generator.Request{Def: e, Seed: x.caseSeed(ClauseSchemaViolations, e.Name, string(k)), Invalid: k})
 					if errors.Is(err, generator.ErrNoLocation) {
 						return skip(fmt.Sprintf("the event's schema has no place for a %s violation", k))
 					}

@@ -35,7 +35,7 @@ var additiveClause = clause{
 }
 
 func (x *runner) runOptionalFields(ctx context.Context, e *spec.Event) outcome {
-	res, err := x.genFull.Generate(generator.Request{Event: e.Name, Seed: x.caseSeed(ClauseToleratesAdditiveChange, e.Name, CaseOptionalFields)})
+	res, err := x.genFull.Generate(generator.Request{Def: e, Seed: x.caseSeed(ClauseToleratesAdditiveChange, e.Name, CaseOptionalFields)})
 	if err != nil {
 		return fail("cannot generate the event: " + err.Error())
 	}
@@ -44,7 +44,7 @@ func (x *runner) runOptionalFields(ctx context.Context, e *spec.Event) outcome {
 }
 
 func (x *runner) runUnknownFields(ctx context.Context, e *spec.Event) outcome {
-	req := generator.Request{Event: e.Name, Seed: x.caseSeed(ClauseToleratesAdditiveChange, e.Name, CaseUnknownFields)}
+	req := generator.Request{Def: e, Seed: x.caseSeed(ClauseToleratesAdditiveChange, e.Name, CaseUnknownFields)}
 	res, err := x.gen.Generate(req)
 	if err != nil {
 		return fail("cannot generate the event: " + err.Error())

@@ -52,7 +52,7 @@ func (x *runner) close() { x.client.CloseIdleConnections() }
 // event generates a valid event for the case its seed parts name,
 // correlated with call when there is one.
 func (x *runner) event(e *spec.Event, call *generator.Call, parts ...string) ([]byte, error) {
-	res, err := x.gen.Generate(generator.Request{Event: e.Name, Seed: x.caseSeed(parts...), Call: call})
+	res, err := x.gen.Generate(generator.Request{Def: e, Seed: x.caseSeed(parts...), Call: call})
 	if err != nil {
 		return nil, fmt.Errorf("cannot generate the event: %w", err)
 	}

@@ -75,7 +75,12 @@ func (g *Generator) Clock() clock.Clock { return g.clock }
 
 // Request asks for one event.
 type Request struct {
-	// Event is the event's name or its type value.
+	// Def is the event, one of the generator's spec; callers holding it
+	// (the provider, the verifier, load) pass it so that it is not looked
+	// up again by name.
+	Def *spec.Event
+	// Event is the event's name or its type value, as a command line
+	// gives it; it is read only when Def is nil.
 	Event string
 	Seed  uint64
 	// Set overrides values after generation and before validation.
@@ -135,9 +140,16 @@ func (g *Generator) Lookup(nameOrType string) (*spec.Event, error) {
 }
 
 func (g *Generator) plan(nameOrType string) (*eventPlan, error) {
-	e, err := g.Lookup(nameOrType)
-	if err != nil {
-		return nil, err
+	return g.planOf(Request{Event: nameOrType})
+}
+
+func (g *Generator) planOf(req Request) (*eventPlan, error) {
+	e := req.Def
+	if e == nil {
+		var err error
+		if e, err = g.Lookup(req.Event); err != nil {
+			return nil, err
+		}
 	}
 	if v, ok := g.plans.Load(e); ok {
 		return v.(*eventPlan), nil
@@ -164,7 +176,7 @@ func (g *Generator) GenerateContext(ctx context.Context, req Request) (*Result, 
 			return nil, err
 		}
 	}
-	ep, err := g.plan(req.Event)
+	ep, err := g.planOf(req)
 	if err != nil {
 		return nil, err
 	}

@@ -30,3 +30,26 @@ func TestResultIDMatchesTheBody(t *testing.T) {
 		}
 	}
 }
+
+// A request naming its event by definition gets the bytes of one naming
+// it by name, without the lookup.
+func TestRequestByDefinition(t *testing.T) {
+	s, err := spec.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := New(s)
+	for _, e := range s.Events {
+		byName, err := g.Generate(Request{Event: e.Name, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byDef, err := g.Generate(Request{Def: e, Event: "ignored when Def is set", Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(byDef.JSON) != string(byName.JSON) || byDef.Event != e {
+			t.Fatalf("%s: by definition %s, by name %s", e.Name, byDef.JSON, byName.JSON)
+		}
+	}
+}

@@ -61,7 +61,7 @@ func (s *eventSource) make(ev *spec.Event, req *triggerRequest) ([]byte, string,
 	if req.body != nil {
 		return s.given(ev, req)
 	}
-	greq := generator.Request{Event: ev.Name, Call: req.call, Invalid: req.invalid}
+	greq := generator.Request{Def: ev, Call: req.call, Invalid: req.invalid}
 	if req.seed != nil {
 		greq.Seed = *req.seed
 	} else {

@@ -69,14 +69,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	l := &load{cfg: cfg, rec: newRecorder(), gen: generator.New(cfg.Spec, generator.WithClock(clock.Real{}))}
 	if cfg.Event == "" && cfg.Scenario == nil {
-		for _, e := range cfg.Spec.Events {
-			l.events = append(l.events, e.Name)
-		}
+		l.events = cfg.Spec.Events
 	} else if cfg.Event != "" {
-		if _, err := l.gen.Lookup(cfg.Event); err != nil {
+		e, err := l.gen.Lookup(cfg.Event)
+		if err != nil {
 			return nil, err
 		}
-		l.events = []string{cfg.Event}
+		l.events = []*spec.Event{e}
 	}
 	return l.run(ctx), nil
 }
@@ -128,7 +127,7 @@ type load struct {
 	cfg      Config
 	rec      *recorder
 	gen      *generator.Generator
-	events   []string
+	events   []*spec.Event
 	inFlight atomic.Int64
 }
 
@@ -222,7 +221,7 @@ func (l *load) unit(ctx context.Context, i int, due time.Time) {
 		l.playScenario(ctx, seed, due)
 		return
 	}
-	res, err := l.gen.Generate(generator.Request{Event: l.events[i%len(l.events)], Seed: seed})
+	res, err := l.gen.Generate(generator.Request{Def: l.events[i%len(l.events)], Seed: seed})
 	if err != nil {
 		l.rec.record(time.Since(due), 0, "generating: "+err.Error())
 		return
