@@ -34,10 +34,10 @@ var acceptsValidClause = clause{
 
 // sendValid generates a valid event, sends it signed and judges the answer.
 func (x *runner) sendValid(ctx context.Context, e *spec.Event, clauseID string, call *generator.Call, want expectation) outcome {
-	body, err := x.event(e, call, clauseID, e.Name)
+	body, id, err := x.event(e, call, clauseID, e.Name)
 	if err != nil {
 		return fail(err.Error())
 	}
-	ex, _ := x.send(ctx, delivery{step: "valid event", body: body})
+	ex, _ := x.send(ctx, delivery{step: "valid event", body: body, id: id})
 	return judge(want, ex)
 }

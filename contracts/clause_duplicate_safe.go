@@ -23,12 +23,12 @@ var duplicateClause = clause{
 }
 
 func (x *runner) runDuplicate(ctx context.Context, e *spec.Event) outcome {
-	body, err := x.event(e, nil, ClauseDuplicateSafe, e.Name)
+	body, id, err := x.event(e, nil, ClauseDuplicateSafe, e.Name)
 	if err != nil {
 		return fail(err.Error())
 	}
-	first, _ := x.send(ctx, delivery{step: "copy 1 of 2", body: body})
-	second, _ := x.send(ctx, delivery{step: "copy 2 of 2 (same bytes, same id)", body: body})
+	first, _ := x.send(ctx, delivery{step: "copy 1 of 2", body: body, id: id})
+	second, _ := x.send(ctx, delivery{step: "copy 2 of 2 (same bytes, same id)", body: body, id: id})
 	o := judge(x.s.wantSuccess(false), first, second)
 	p := x.s.c.Clauses.DuplicateSafe.IdempotencyProbe
 	if o.verdict == VerdictFail || p == nil {

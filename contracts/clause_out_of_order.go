@@ -53,17 +53,19 @@ type ordering struct {
 // increase as they would, then sends it in the given order.
 func (x *runner) runOutOfOrder(ctx context.Context, name string, lifecycle, order []*spec.Event) outcome {
 	call := generator.NewCall(x.caseSeed(ClauseOutOfOrder, name))
-	bodies := map[*spec.Event][]byte{}
+	bodies := map[*spec.Event]delivery{}
 	for _, e := range lifecycle {
-		body, err := x.event(e, call, ClauseOutOfOrder, name, e.Name)
+		body, id, err := x.event(e, call, ClauseOutOfOrder, name, e.Name)
 		if err != nil {
 			return fail(err.Error())
 		}
-		bodies[e] = body
+		bodies[e] = delivery{body: body, id: id}
 	}
 	var exs []Exchange
 	for i, e := range order {
-		ex, _ := x.send(ctx, delivery{step: fmt.Sprintf("%d. %s", i+1, eventName(e)), body: bodies[e]})
+		d := bodies[e]
+		d.step = fmt.Sprintf("%d. %s", i+1, eventName(e))
+		ex, _ := x.send(ctx, d)
 		exs = append(exs, ex)
 	}
 	o := judge(wantNo5xx, exs...)

@@ -46,11 +46,11 @@ var badSignatureClause = clause{
 		var units []unit
 		for _, c := range cases {
 			units = append(units, single(eventName(e), c.name, func(ctx context.Context, x *runner) outcome {
-				body, err := x.event(e, nil, ClauseRejectsBadSignature, c.name)
+				body, id, err := x.event(e, nil, ClauseRejectsBadSignature, c.name)
 				if err != nil {
 					return fail(err.Error())
 				}
-				ex, _ := x.send(ctx, delivery{step: c.step, body: body, sig: c.sig, noBasicAuth: c.noBasicAuth})
+				ex, _ := x.send(ctx, delivery{step: c.step, body: body, id: id, sig: c.sig, noBasicAuth: c.noBasicAuth})
 				if c.name == CaseStaleTimestamp {
 					return x.s.judgeStale(ex)
 				}

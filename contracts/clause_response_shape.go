@@ -29,11 +29,11 @@ var responseShapeClause = clause{
 			return nil, "the provider contract declares no response body for the consumed events"
 		}
 		return perEvent(declared, "declared-body", func(x *runner, ctx context.Context, e *spec.Event) outcome {
-			body, err := x.event(e, nil, ClauseResponseShape, e.Name)
+			body, id, err := x.event(e, nil, ClauseResponseShape, e.Name)
 			if err != nil {
 				return fail(err.Error())
 			}
-			ex, answer := x.send(ctx, delivery{step: "valid event", body: body})
+			ex, answer := x.send(ctx, delivery{step: "valid event", body: body, id: id})
 			return checkShape(e, ex, answer, x.s.bodyLimit)
 		}), ""
 	},

@@ -39,7 +39,7 @@ func (x *runner) runOptionalFields(ctx context.Context, e *spec.Event) outcome {
 	if err != nil {
 		return fail("cannot generate the event: " + err.Error())
 	}
-	ex, _ := x.send(ctx, delivery{step: "every optional field present", body: res.JSON})
+	ex, _ := x.send(ctx, delivery{step: "every optional field present", body: res.JSON, id: res.ID})
 	return judge(x.s.wantSuccess(false), ex)
 }
 
@@ -66,7 +66,7 @@ func (x *runner) runUnknownFields(ctx context.Context, e *spec.Event) outcome {
 	if res, err = x.gen.Generate(req); err != nil {
 		return fail("cannot generate the event: " + err.Error())
 	}
-	ex, _ := x.send(ctx, delivery{step: "unknown fields at " + strings.Join(kept, ", "), body: res.JSON})
+	ex, _ := x.send(ctx, delivery{step: "unknown fields at " + strings.Join(kept, ", "), body: res.JSON, id: res.ID})
 	return judge(x.s.wantSuccess(false), ex)
 }
 

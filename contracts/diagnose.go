@@ -311,13 +311,13 @@ func (g *diagnoser) sendVariant(ctx context.Context, e *spec.Event, seedPart, st
 	if g.d.Requests >= g.d.Limit || ctx.Err() != nil {
 		return Exchange{}, false
 	}
-	body, err := g.x.event(e, nil, "diagnosis", seedPart)
+	body, id, err := g.x.event(e, nil, "diagnosis", seedPart)
 	if err != nil {
 		return Exchange{}, false
 	}
 	g.d.Requests++
 	var sent http.Header
-	ex, _ := g.x.send(ctx, delivery{step: step, body: body, header: func(id string, at time.Time, body []byte) http.Header {
+	ex, _ := g.x.send(ctx, delivery{step: step, body: body, id: id, header: func(id string, at time.Time, body []byte) http.Header {
 		sent = header(id, at, body)
 		return sent
 	}})

@@ -51,12 +51,12 @@ func (x *runner) close() { x.client.CloseIdleConnections() }
 
 // event generates a valid event for the case its seed parts name,
 // correlated with call when there is one.
-func (x *runner) event(e *spec.Event, call *generator.Call, parts ...string) ([]byte, error) {
+func (x *runner) event(e *spec.Event, call *generator.Call, parts ...string) ([]byte, string, error) {
 	res, err := x.gen.Generate(generator.Request{Def: e, Seed: x.caseSeed(parts...), Call: call})
 	if err != nil {
-		return nil, fmt.Errorf("cannot generate the event: %w", err)
+		return nil, "", fmt.Errorf("cannot generate the event: %w", err)
 	}
-	return res.JSON, nil
+	return res.JSON, res.ID, nil
 }
 
 // caseSeed derives a case's generation seed from the run seed, so that a
@@ -81,6 +81,9 @@ const (
 
 // delivery is one request to send.
 type delivery struct {
+	// id is the event id of a generated body (Result.ID); "" reads it
+	// from the body.
+	id          string
 	step        string
 	body        []byte
 	sig         signature
@@ -106,7 +109,12 @@ func (x *runner) send(ctx context.Context, d delivery) (Exchange, string) {
 	if d.noBasicAuth {
 		t.BasicAuth = ""
 	}
-	id := wire.EventID(d.body)
+	id := d.id
+	if id == "" {
+		// A body the runner did not generate as it is (a probe, a
+		// violation): its id, if any, is read from it.
+		id = wire.EventID(d.body)
+	}
 	msgID := id
 	if msgID == "" {
 		msgID = "hookmock-verify"
