@@ -81,7 +81,7 @@ generator.maxEventBytes.`,
 				fmt.Fprintf(a.stderr, "now: %d\n", start.Unix())
 			}
 			clock := clock.NewVirtual(start)
-			opts := []generator.Option{generator.WithClock(clock)}
+			opts := append([]generator.Option{generator.WithClock(clock)}, a.limits.generatorOptions()...)
 			if docForms {
 				opts = append(opts, generator.WithDocumentedForms())
 			}

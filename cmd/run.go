@@ -45,10 +45,17 @@ type app struct {
 	// strictSpec refuses what lenient loading would read with a warning
 	// (--strict, or spec.strict in hookmock.yaml).
 	strictSpec bool
+	// limits are HOOKMOCK_LIMITS, read when the spec is loaded.
+	limits parserLimits
 }
 
 // loadSpec loads --spec, or the embedded default contract.
 func (a *app) loadSpec(opts ...spec.LoadOption) (*spec.Spec, error) {
+	lim, err := readLimits()
+	if err != nil {
+		return nil, &exitError{ExitUsage, err}
+	}
+	a.limits = lim
 	if a.specPath == "" {
 		s, err := spec.Default()
 		if err != nil {
@@ -59,7 +66,7 @@ func (a *app) loadSpec(opts ...spec.LoadOption) (*spec.Spec, error) {
 	if a.strictSpec {
 		opts = append(opts, spec.StrictLoad())
 	}
-	s, err := spec.LoadFile(a.specPath, opts...)
+	s, err := spec.LoadFile(a.specPath, append(opts, spec.WithLimits(a.limits.spec))...)
 	if err != nil {
 		return nil, &exitError{ExitUsage, err}
 	}

@@ -75,6 +75,7 @@ retry, log, store, schedules, actions); flags override it.`,
 			var opts mockserver.Options
 			cfg.Apply(&opts)
 			opts.Spec, opts.Seed, opts.APIKey = s, cfg.Seed, apiKey
+			opts.MaxEventBytes = a.limits.maxEventBytes
 			switch clockKind {
 			case "real":
 				opts.Clock = clock.Real{}

@@ -40,7 +40,7 @@ Exit codes: 0 the consumer answered 200, 1 it did not, 2 usage error.`,
 			if err != nil {
 				return err
 			}
-			g := generator.New(s, generator.WithClock(clock.Real{}))
+			g := generator.New(s, append([]generator.Option{generator.WithClock(clock.Real{})}, a.limits.generatorOptions()...)...)
 			req := generator.Request{Event: args[0], Seed: seed}
 			if !cmd.Flags().Changed("seed") {
 				req.Seed = seeds.Random()

@@ -28,7 +28,7 @@ type eventSource struct {
 const positionCounter = "generator.position"
 
 func newEventSource(p *Provider) (*eventSource, error) {
-	g := generator.New(p.spec, generator.WithClock(p.clock))
+	g := generator.New(p.spec, generator.WithClock(p.clock), generator.WithMaxEventBytes(p.opts.MaxEventBytes))
 	// A contract with an event that has no finite instance, or only
 	// enormous ones, is refused at start-up rather than on each trigger.
 	if err := g.Check(); err != nil {

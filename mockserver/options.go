@@ -90,6 +90,10 @@ type Options struct {
 	Server ServerTimeouts
 	// Limits bound what callers can make the provider hold.
 	Limits Limits
+	// MaxEventBytes caps the smallest instance an event schema may demand
+	// (generator.maxEventBytes; 0 for its default). A contract over it is
+	// refused at start.
+	MaxEventBytes int
 
 	// Outbound is the policy on where probes and deliveries may go; the
 	// zero value refuses link-local and cloud-metadata addresses. A custom

@@ -4,6 +4,6 @@
 // huge minItems and minLength, a $ref cycle with no finite instance. Each
 // goes through validate, gen, gate and serve --spec (and the scenario,
 // hookmock.yaml, consumer-contract and policy readers) and must end within
-// 10 s with its documented exit code and a message naming the limit or the
-// place at fault.
+// 10 s of CPU time with its documented exit code and a message naming the
+// limit or the place at fault.
 package hostilecli

@@ -124,3 +124,22 @@ var _ = Describe("hostile YAML in the other readers", func() {
 		Expect(r.stderr).To(ContainSubstring("policy.yaml:1:15: alias *r is inside"))
 	})
 })
+
+var _ = Describe("HOOKMOCK_LIMITS", func() {
+	It("raises the bounds for a legitimately big contract, and refuses a bad setting", func() {
+		dag := write("spec.yaml", hostile.RefDAG(14))
+		Expect(run("gen", "--spec", dag, "--seed", "1", "e").code).To(Equal(cmd.ExitUsage))
+		raised := runEnv([]string{"HOOKMOCK_LIMITS=spec.maxSchemaEvaluations=100000"}, "gen", "--spec", dag, "--seed", "1", "e")
+		Expect(raised.code).To(Equal(cmd.ExitOK), raised.stderr)
+
+		long := write("long.yaml", hostile.MinLength(5<<20))
+		Expect(run("gen", "--spec", long, "e").stderr).To(ContainSubstring("generator.maxEventBytes"))
+		raised = runEnv([]string{"HOOKMOCK_LIMITS=generator.maxEventBytes=16777216"}, "gen", "--spec", long, "--seed", "1", "e")
+		Expect(raised.code).To(Equal(cmd.ExitOK), raised.stderr)
+		Expect(len(raised.stdout)).To(BeNumerically(">", 5<<20))
+
+		bad := runEnv([]string{"HOOKMOCK_LIMITS=spec.maxEvaluations=5"}, "validate", "--spec", dag, "--event", "e", write("e.json", []byte("{}")))
+		Expect(bad.code).To(Equal(cmd.ExitUsage))
+		Expect(bad.stderr).To(ContainSubstring(`HOOKMOCK_LIMITS: "spec.maxEvaluations=5" is not NAME=VALUE with NAME one of generator.maxEventBytes, spec.maxBytes, spec.maxSchemaDepth, spec.maxSchemaEvaluations`))
+	})
+})
