@@ -47,6 +47,7 @@ type engine struct {
 	enqueuing sync.RWMutex
 	reorder   reorderer
 	ids       idBlock
+	signers   signers
 }
 
 // idBlock hands out delivery numbers from blocks reserved in the store, so
@@ -401,7 +402,8 @@ func (e *engine) send(hook Webhook, j *job) Attempt {
 		// id get the delivery's, which is stable across retries.
 		msgID = j.id
 	}
-	t := wire.Target{URL: hook.URL, Scheme: hook.Signing, Secret: hook.HMAC, BasicAuth: hook.BasicAuth, Params: e.p.opts.SigningParams}
+	t := wire.Target{URL: hook.URL, Scheme: hook.Signing, Secret: hook.HMAC, BasicAuth: hook.BasicAuth, Params: e.p.opts.SigningParams,
+		Signer: e.signers.of(hook, e.p.opts.SigningParams)}
 	att := wire.Send(e.ctx, e.p.client, t, wire.Request{MsgID: msgID, Body: j.body, Header: e.p.headersFor(j.eventType, j.id, hook.Signing), At: e.p.clock.Now().UTC(),
 		Timeout: e.p.opts.DeliveryTimeout, BodyLimit: e.p.opts.ResponseBodyLimit, HeaderLimit: e.p.opts.ResponseHeaderLimit, Effects: j.plan.effects()})
 	att.N = j.attempt

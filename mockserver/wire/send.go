@@ -29,6 +29,9 @@ type Target struct {
 	BasicAuth string
 	// Params configure the scheme (the generic hmac one needs them).
 	Params *signing.Params
+	// Signer, when set, is the signer of Scheme, Params and Secret made
+	// once (the provider keeps one per webhook); nil makes one per request.
+	Signer *signing.Signer
 	// Header is set after signing and replaces what signing set: the
 	// verifier's diagnosis sends deliberately mis-signed variants this way.
 	Header http.Header
@@ -181,9 +184,12 @@ func sign(h http.Header, t Target, w Effects, msgID string, at time.Time, body [
 	if secret == "" {
 		return nil
 	}
-	s, err := signing.NewWith(t.Scheme, t.Params, secret)
-	if err != nil {
-		return err
+	s := t.Signer
+	if s == nil || w.signature == FaultBadSignature {
+		var err error
+		if s, err = signing.NewWith(t.Scheme, t.Params, secret); err != nil {
+			return err
+		}
 	}
 	s.Sign(h, msgID, at.Add(w.tsShift), body)
 	if w.signature == FaultMissingSignature {

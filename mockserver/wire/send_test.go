@@ -89,3 +89,32 @@ func TestEventID(t *testing.T) {
 		}
 	}
 }
+
+// A prepared signer is what signs; a bad-signature fault never uses it.
+func TestSendUsesThePreparedSigner(t *testing.T) {
+	secret := base64.StdEncoding.EncodeToString([]byte("a 32-byte secret for hookmock!!!"))
+	var sig, ts, body string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		sig, ts, body = r.Header.Get("X-Webhook-Signature"), r.Header.Get("X-Webhook-Timestamp"), string(b)
+	}))
+	defer srv.Close()
+	s, err := signing.New(signing.Daily, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgt := wire.Target{URL: srv.URL, Scheme: signing.Daily, Secret: secret, Signer: s}
+	req := wire.Request{MsgID: "m1", Body: []byte(`{"id":"m1"}`), At: time.Unix(1770005095, 0), Timeout: 5 * time.Second, BodyLimit: 1 << 10}
+	good := func() bool {
+		key, _ := base64.StdEncoding.DecodeString(secret)
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(ts + "." + body))
+		return sig == base64.StdEncoding.EncodeToString(m.Sum(nil))
+	}
+	if att := wire.Send(context.Background(), wire.NewClient(nil), tgt, req); att.Outcome != wire.OutcomeSuccess || !good() {
+		t.Fatalf("prepared signer: %+v, signature good %v", att, good())
+	}
+	if _, _, err := wire.SendFaults(context.Background(), wire.NewClient(nil), tgt, req, []wire.Fault{{Kind: wire.FaultBadSignature}}); err != nil || good() {
+		t.Fatalf("bad-signature with a prepared signer still verified (%v)", err)
+	}
+}
