@@ -6,6 +6,8 @@
 #   scripts/fuzz.sh 60s        # every target, a minute each
 #   scripts/fuzz.sh 10s Verify # only targets whose name matches Verify
 #
+# FUZZ_MINIMIZE_TIME (default 5s) bounds the minimizing of each new input.
+#
 # A crash leaves its input under the package's testdata/fuzz/<target>/, which
 # plain `go test` then runs as a seed: commit it with the fix. Exit status 1
 # when any target failed.
@@ -37,7 +39,10 @@ for t in "${targets[@]}"; do
 	fi
 	echo "== $pkg $name ($dur)"
 	out="$log/$name.log"
-	go test -run='^$' -fuzz="^${name}\$" -fuzztime="$dur" "./$pkg" >"$out" 2>&1
+	# Minimizing each new interesting input may take a minute by default,
+	# and its execs are not counted: slow targets (the scenario loader checks
+	# values against the contract) spent a whole run minimizing.
+	go test -run='^$' -fuzz="^${name}\$" -fuzztime="$dur" -fuzzminimizetime="${FUZZ_MINIMIZE_TIME:-5s}" "./$pkg" >"$out" 2>&1
 	rc=$?
 	execs="$(grep -Eo 'execs: [0-9]+' "$out" | tail -1 | grep -Eo '[0-9]+' || true)"
 	last="$(grep -E '^fuzz: elapsed' "$out" | tail -1)"
