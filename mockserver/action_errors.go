@@ -41,6 +41,8 @@ func (e ActionError) Validate() error {
 	return nil
 }
 
+var actionErrorFields = []string{"room", "sessionId", "action", "status", "message"}
+
 // UnmarshalYAML reads one rule of hookmock.yaml's actions.errors, with
 // line and column in errors.
 func (e *ActionError) UnmarshalYAML(n *yaml.Node) error {
@@ -65,7 +67,7 @@ func (e *ActionError) UnmarshalYAML(n *yaml.Node) error {
 		case "message":
 			err = v.Decode(&e.Message)
 		default:
-			return at(k, "unknown field %q (want room, sessionId, action, status, message)", k.Value)
+			return at(k, "unknown field %q (want room, sessionId, action, status, message)%s", k.Value, didYouMean(k.Value, actionErrorFields))
 		}
 		if err != nil {
 			return at(v, "%s: %v", k.Value, err)
@@ -205,7 +207,7 @@ func decodeActionError(m map[string]any) (ActionError, *apiError) {
 		}
 		dst := map[string]*string{"room": &e.Room, "sessionId": &e.SessionID, "action": &e.Action, "message": &e.Message}[k]
 		if dst == nil {
-			return e, badRequest(k, "unknown field (want room, sessionId, action, status, message)")
+			return e, badRequest(k, "unknown field (want room, sessionId, action, status, message)%s", didYouMean(k, actionErrorFields))
 		}
 		str, ok := m[k].(string)
 		if !ok {

@@ -192,7 +192,7 @@ var _ = Describe("Daily's room actions", func() {
 
 			for doc, want := range map[string]string{
 				"actions:\n  errors:\n    - room: x\n      status: 200\n      message: m\n": ":3:7: actions.errors: status: 200 is not an error status",
-				"actions:\n  errors:\n    - room: x\n      stauts: 404\n":                   `:4:7: actions.errors: unknown field "stauts"`,
+				"actions:\n  errors:\n    - room: x\n      stauts: 404\n":                   `:4:7: actions.errors: unknown field "stauts" (want room, sessionId, action, status, message); did you mean "status"?`,
 				"actions:\n  errors:\n    - status: 404\n      message: m\n":                ":3:7: actions.errors: room: required when sessionId is not given",
 			} {
 				bad := filepath.Join(dir, "bad.yaml")

@@ -84,7 +84,8 @@ func decodeFaultObject(m map[string]any) (Fault, error) {
 		case "probability":
 			f.Probability, err = asFloat(v)
 		default:
-			return f, fmt.Errorf(".%s: unknown field (have kind, count, gap, window, invalid, contentType, probability)", k)
+			return f, fmt.Errorf(".%s: unknown field (have kind, count, gap, window, invalid, contentType, probability)%s", k,
+				didYouMean(k, []string{"kind", "count", "gap", "window", "invalid", "contentType", "probability"}))
 		}
 		if err != nil {
 			return f, fmt.Errorf(".%s: %w", k, err)

@@ -182,7 +182,7 @@ func (c *ScheduleConfig) decodeField(k string, v any) *fieldError {
 		}
 		c.Faults = fs
 	default:
-		return fieldErr(k, "unknown field (have %s)", strings.Join(scheduleFields, ", "))
+		return fieldErr(k, "unknown field (have %s)%s", strings.Join(scheduleFields, ", "), didYouMean(k, scheduleFields))
 	}
 	return nil
 }

@@ -274,7 +274,7 @@ schedules:
 			Entry("two timings", "schedules:\n  - event: calltransfer.answered\n    every: 5s\n    rate: 2/s\n",
 				"3:12: schedules[0].every: give exactly one of every, cron or rate"),
 			Entry("an unknown key", "schedules:\n  - event: calltransfer.answered\n    every: 5s\n    evry: 5s\n",
-				"4:5: schedules[0].evry: unknown field (have id, event, scenario, every, cron, rate, jitter, count, until, set, faults)"),
+				"4:5: schedules[0].evry: unknown field (have id, event, scenario, every, cron, rate, jitter, count, until, set, faults); did you mean \"every\"?"),
 			Entry("a bad fault gap", "schedules:\n  - event: calltransfer.answered\n    every: 5s\n    faults:\n      - dup\n      - {kind: delay, gap: soon}\n",
 				`6:28: schedules[0].faults[1].gap: "soon" is not a duration (e.g. 500ms, 5s, 15m)`),
 			Entry("a bad until", "schedules:\n  - event: calltransfer.answered\n    every: 5s\n    until: tomorrow\n",
