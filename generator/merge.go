@@ -173,6 +173,10 @@ func (p *planner) merge(n *node, c *collected, r schemaRef) error {
 			c.examples = append(c.examples, v)
 		}
 	}
+	if d, ok := m["description"].(string); ok {
+		c.examples = append(c.examples, describedValues(d)...)
+		n.sha = n.sha || shaWord.MatchString(d)
+	}
 	return nil
 }
 

@@ -68,7 +68,8 @@ type node struct {
 	not       []*node
 
 	faker     string
-	examples  []any // scalar examples/defaults the node accepts
+	examples  []any // scalar examples/defaults/described values the node accepts
+	sha       bool  // its description calls it a SHA (see words.go)
 	writeOnly bool
 
 	// err is a reason no value can be generated here; it only matters if

@@ -18,6 +18,13 @@ import (
 const examplesChance = 0.5
 
 func (c *genCtx) realistic(n *node, h hint, t jtype) (any, bool) {
+	// An id whose shape the examples, name or description show (see
+	// words.go) beats a generic id: gravatar_id is an md5, not a uuid.
+	if t == tString && (h == hintNone || h == hintID || h == hintSHA || h == hintMD5 || h == hintNodeID) {
+		if v, ok := c.shaped(n, h); ok {
+			return v, true
+		}
+	}
 	if v, ok := c.named(n, h, t); ok {
 		return v, true
 	}
@@ -26,7 +33,11 @@ func (c *genCtx) realistic(n *node, h hint, t jtype) (any, bool) {
 	if generatedFormats[n.format] {
 		return nil, false
 	}
-	if len(n.examples) > 0 && c.r.chance(examplesChance) {
+	chance := examplesChance
+	if t == tString && n.format == "" && len(n.patterns) == 0 {
+		chance = freeExamplesChance
+	}
+	if len(n.examples) > 0 && c.r.chance(chance) {
 		v := n.examples[c.r.IntN(len(n.examples))]
 		if jsonType(v)&t != 0 {
 			return clone(v), true
@@ -104,8 +115,10 @@ const (
 	hintCurrency
 	hintSlug
 	hintSemver
-	hintTime // *_at, timestamp: a moment
-	hintID   // integer ids
+	hintMD5    // gravatar_id: 32 hex digits
+	hintNodeID // node_id: a base64 global id
+	hintTime   // *_at, timestamp: a moment
+	hintID     // integer ids
 	hintCount
 	hintPort
 )
@@ -130,7 +143,8 @@ var nameHints = map[string]hint{
 	"comment": hintSentence, "bio": hintSentence, "note": hintSentence, "reason": hintSentence, "details": hintSentence,
 	"title": hintTitle, "subject": hintTitle, "headline": hintTitle,
 	"destination": hintEndpoint, "origin": hintEndpoint, "sip_from": hintEndpoint, "sip_to": hintEndpoint,
-	"sha": hintSHA, "commit_id": hintSHA, "commit_sha": hintSHA,
+	"sha": hintSHA, "commit_id": hintSHA, "commit_sha": hintSHA, "commit_oid": hintSHA, "head_sha": hintSHA,
+	"gravatar_id": hintMD5, "md5": hintMD5, "node_id": hintNodeID,
 	"language": hintLanguage, "currency": hintCurrency, "slug": hintSlug, "version": hintSemver,
 	"timestamp": hintTime, "ts": hintTime, "time": hintTime,
 	"id": hintID, "count": hintCount, "total": hintCount, "size": hintCount, "port": hintPort,

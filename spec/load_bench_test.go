@@ -23,6 +23,15 @@ func BenchmarkLoadGitHub31(b *testing.B) {
 			}
 		}
 	})
+	// The loader before lenient reading, on the same binary: strict
+	// loading runs the keyword audit that used to be the only path.
+	b.Run("deferred-strict", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := spec.LoadBytes("github.json", data, spec.DeferCompile(), spec.StrictLoad()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("compile", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := spec.LoadBytes("github.json", data); err != nil {
