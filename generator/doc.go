@@ -39,9 +39,18 @@
 //     integer), `event_ts` 0.05 to 0.9 s later with at most three
 //     decimals, and `id` follows Daily's observed pattern for the type
 //     (dailyIDs). calltransfer.answered has no published example; its id
-//     uses "ans", after Daily's dial-out ids.
-//   - A Call shares domain, room, sessions, endpoints and is_sip_refer
-//     across a series of events, whose timestamps strictly increase.
+//     uses "ans", after Daily's dial-out ids. streaming.* timestamps are
+//     integers, as in Daily's examples; WithDocumentedForms takes Daily's
+//     documented forms where its examples differ.
+//   - Daily payloads (shapes in daily_shape.go, per event type): values
+//     that relate to each other or to the meeting are set after ordinary
+//     generation, where the schema accepts them and no override set them:
+//     20-character rooms, S3 keys of domain, room and start, durations
+//     from starts and ends, a recording's or transcript's ids and start
+//     repeated on its later events.
+//   - A Call shares domain, room, meeting, sessions, endpoints and
+//     is_sip_refer across a series of events, whose timestamps strictly
+//     increase; Call.Participant(n) is person n of its meeting.
 //   - Overrides apply after generation; Daily's id and event_ts are then
 //     re-derived, unless overridden themselves.
 //   - Negative events start from the valid event of the same seed and
