@@ -24,6 +24,7 @@ func newServeCmd(a *app) *cobra.Command {
 		configPath string
 		reset      bool
 		fl         mockserver.Flags
+		quiet      bool
 	)
 	c := &cobra.Command{
 		Use:   "serve",
@@ -108,6 +109,9 @@ retry, log, store, schedules, actions); flags override it.`,
 			}
 			defer st.Close()
 			opts.Store = st
+			if !quiet {
+				opts.Observers = append(opts.Observers, mockserver.ConsoleLog(a.stdout, logFormat == "json"))
+			}
 			p, err := mockserver.NewProvider(opts)
 			if err != nil {
 				return usageErr("%v", err)
@@ -140,7 +144,8 @@ retry, log, store, schedules, actions); flags override it.`,
 	f.StringVar(&fl.Clock, "clock", "real", "real, or virtual (time moves only through POST /_mock/clock/advance)")
 	f.StringVar(&fl.APIKey, "api-key", "", "require this bearer token on every route, /_mock/* included (default: $HOOKMOCK_API_KEY; unset: any token)")
 	f.StringVar(&fl.CAFile, "ca-file", "", "PEM certificates to trust for https consumers, besides the system roots (delivery.caFile)")
-	f.StringVar(&fl.LogFormat, "log-format", "text", "text or json")
+	f.StringVar(&fl.LogFormat, "log-format", "text", "text or json (logs on stderr, and the per-attempt lines on stdout)")
+	f.BoolVarP(&quiet, "quiet", "q", false, "do not print a line per delivery attempt")
 	f.StringVar(&fl.Store, "store", "", "where state lives: sqlite:PATH, memory or postgres://user@host/db (default: sqlite in the user's state directory; store.url)")
 	f.BoolVar(&reset, "reset", false, "start with an empty store: forget its webhooks, log and pending work")
 	return c

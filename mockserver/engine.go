@@ -328,6 +328,7 @@ func (e *engine) attempt(j *job) {
 	}
 	if newState == StateFailed && hook.State != StateFailed {
 		e.p.log.Warn("circuit breaker flipped: webhook FAILED", "webhook", j.hook, "url", hook.URL)
+		e.p.webhookFailed(hook)
 	}
 	if hook.RetryType != RetryExponential {
 		e.finish(j, StatusDropped, "circuit-breaker policy: every message is tried once, failures are not retried")

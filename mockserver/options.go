@@ -112,6 +112,10 @@ type Options struct {
 	// each attempt records (default 8 KiB).
 	ResponseHeaderLimit int
 
+	// Observers see every change of the delivery log: each attempt, each
+	// status change, each webhook turning FAILED (see ConsoleLog).
+	Observers []Observer
+
 	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger
 	// HTTPClient sends probes and deliveries; nil uses a pooled client

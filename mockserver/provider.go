@@ -41,6 +41,7 @@ type Provider struct {
 	events     *eventSource
 	scheds     *schedules
 	scen       *scenarioState
+	stream     *stream
 }
 
 // NewProvider builds a provider; call Shutdown when done.
@@ -72,7 +73,9 @@ func NewProvider(opts Options) (_ *Provider, err error) {
 	}()
 	logger := slog.New(wire.RedactingHandler(o.Logger.Handler()))
 	p := &Provider{opts: o, spec: o.Spec, clock: o.Clock, seed: o.Seed, hooks: newRegistry(o.Seed, o.SeededSecrets),
-		store: newDeliveryLog(st, ownerName(), o.Lease, logger), ownStore: own, mgmt: mgmt, log: logger, client: o.HTTPClient}
+		store: newDeliveryLog(st, ownerName(), o.Lease, logger), ownStore: own, mgmt: mgmt, log: logger, client: o.HTTPClient,
+		stream: newStream(StreamBuffer)}
+	p.store.observe = p.observe
 	if err := p.hooks.attach(st, p.store.durable(), logger); err != nil {
 		return nil, err
 	}
@@ -122,6 +125,7 @@ func (p *Provider) Handler() http.Handler {
 	p.routeControl(mux)
 	p.routeSchedules(mux)
 	p.routeScenarios(mux)
+	p.routeInspector(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if allow := allowedMethods(mux, r); len(allow) > 0 {
 			w.Header().Set("Allow", strings.Join(allow, ", "))
@@ -174,6 +178,7 @@ func (p *Provider) Settle(ctx context.Context) error { return p.engine.settle(ct
 // Shutdown stops accepting events, lets queued and in-flight deliveries
 // finish until ctx ends, and records the rest as interrupted.
 func (p *Provider) Shutdown(ctx context.Context) {
+	p.stream.close()
 	p.stopSchedules()
 	p.engine.shutdown(ctx)
 	p.client.CloseIdleConnections()

@@ -51,6 +51,9 @@ func (s *Server) Close() {
 func Serve(ctx context.Context, ln net.Listener, p *Provider, grace time.Duration) error {
 	hs := &http.Server{Handler: p.Handler(), ErrorLog: slog.NewLogLogger(p.log.Handler(), slog.LevelDebug)}
 	p.opts.Server.configure(hs)
+	// Live streams never finish by themselves; graceful shutdown ends them
+	// rather than waiting out its grace for them.
+	hs.RegisterOnShutdown(p.stream.close)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -38,6 +38,8 @@ type deliveryLog struct {
 	log   *slog.Logger
 	mu    sync.Mutex
 	live  map[string]*Delivery
+	// observe sees every change as it is made, under mu, so in order.
+	observe func(c Change)
 }
 
 func newDeliveryLog(s store.Store, owner string, lease time.Duration, log *slog.Logger) *deliveryLog {
@@ -85,6 +87,7 @@ func (l *deliveryLog) add(ctx context.Context, ds []*Delivery, jobs []*job) erro
 		if !d.Status.Terminal() {
 			l.live[d.ID] = d
 		}
+		l.observe(Change{Kind: ChangeCreated, At: d.CreatedAt, Delivery: d.Clone()})
 	}
 	l.mu.Unlock()
 	return nil
@@ -115,7 +118,9 @@ func (l *deliveryLog) change(id string, f func(*Delivery), terminal bool) (store
 	if !ok {
 		return store.Delivery{}, false
 	}
+	n := len(d.Attempts)
 	f(d)
+	l.observe(changeOf(d, n))
 	if terminal {
 		delete(l.live, id)
 	}

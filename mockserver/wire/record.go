@@ -90,9 +90,12 @@ type Delivery struct {
 	Injected []AppliedFault `json:"injected,omitempty"`
 	// DuplicateOf is the original delivery of a duplicate copy; Copy
 	// numbers the copies from 1.
-	DuplicateOf string    `json:"duplicateOf,omitempty"`
-	Copy        int       `json:"copy,omitempty"`
-	Attempts    []Attempt `json:"attempts"`
+	DuplicateOf string `json:"duplicateOf,omitempty"`
+	Copy        int    `json:"copy,omitempty"`
+	// ReplayOf is the delivery this one replays (POST
+	// /_mock/deliveries/{id}/replay).
+	ReplayOf string    `json:"replayOf,omitempty"`
+	Attempts []Attempt `json:"attempts"`
 	// Sending is the number of the attempt on the wire right now. Should
 	// the process die, that attempt is recorded as interrupted by the one
 	// that takes the delivery over.

@@ -1,0 +1,9 @@
+package mockserver
+
+import "net/http"
+
+// routeInspector serves the inspector: the live stream, replay, cURL, the
+// control API's own description and the page at /.
+func (p *Provider) routeInspector(mux *http.ServeMux) {
+	mux.HandleFunc("GET /_mock/stream", p.getStream)
+}

@@ -1,0 +1,83 @@
+package mockserver
+
+import (
+	"time"
+)
+
+// ChangeKind says what happened to the delivery log.
+type ChangeKind string
+
+const (
+	// ChangeCreated is a new delivery (pending, or skipped at once).
+	ChangeCreated ChangeKind = "delivery.created"
+	// ChangeAttempt is one attempt recorded on a delivery.
+	ChangeAttempt ChangeKind = "attempt"
+	// ChangeUpdated is any other change of a delivery: its status, its
+	// next attempt time.
+	ChangeUpdated ChangeKind = "delivery.updated"
+	// ChangeWebhookFailed is a webhook's circuit breaker turning FAILED.
+	ChangeWebhookFailed ChangeKind = "webhook.failed"
+)
+
+// Change is one change of the delivery log, as observers see it.
+type Change struct {
+	Kind ChangeKind
+	At   time.Time
+	// Delivery is a copy of the record after the change (zero for
+	// ChangeWebhookFailed).
+	Delivery Delivery
+	// Attempt is the attempt just recorded (ChangeAttempt).
+	Attempt *Attempt
+	// Webhook is the webhook that turned FAILED (ChangeWebhookFailed),
+	// without its secret.
+	Webhook *WebhookSummary
+}
+
+// WebhookSummary is a webhook as a log line shows it: never its secret.
+type WebhookSummary struct {
+	UUID        string `json:"uuid"`
+	URL         string `json:"url"`
+	State       string `json:"state"`
+	FailedCount int    `json:"failedCount"`
+}
+
+// Observer receives every change of the delivery log, in the order the
+// changes are made. It is called on the engine's goroutines as the change
+// is made and must return quickly: a slow observer slows deliveries down.
+type Observer func(Change)
+
+// changeOf describes the change just made to d, which had n attempts.
+func changeOf(d *Delivery, n int) Change {
+	c := Change{Kind: ChangeUpdated, At: d.UpdatedAt, Delivery: d.Clone()}
+	if len(d.Attempts) > n {
+		a := d.Attempts[len(d.Attempts)-1]
+		c.Kind, c.Attempt, c.At = ChangeAttempt, &a, a.At
+	}
+	return c
+}
+
+// observe takes each change of the log, in order: into the live stream,
+// then to the observers of Options.Observers.
+func (p *Provider) observe(c Change) {
+	p.stream.publish(c)
+	p.notify(c)
+}
+
+// notify hands a change to the observers of Options.Observers.
+func (p *Provider) notify(c Change) {
+	for _, o := range p.opts.Observers {
+		o(c)
+	}
+}
+
+// webhookFailed reports a circuit breaker that flipped.
+func (p *Provider) webhookFailed(h Webhook) {
+	cur, ok := p.hooks.get(h.UUID)
+	if !ok {
+		cur = h
+	}
+	c := Change{Kind: ChangeWebhookFailed, At: p.clock.Now().UTC(),
+		Webhook: &WebhookSummary{UUID: cur.UUID, URL: cur.URL, State: StateFailed, FailedCount: cur.FailedCount}}
+	p.stream.publish(c)
+	p.notify(c)
+}
