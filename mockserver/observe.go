@@ -46,21 +46,29 @@ type WebhookSummary struct {
 // is made and must return quickly: a slow observer slows deliveries down.
 type Observer func(Change)
 
-// changeOf describes the change just made to d, which had n attempts.
-func changeOf(d *Delivery, n int) Change {
-	c := Change{Kind: ChangeUpdated, At: d.UpdatedAt, Delivery: d.Clone()}
-	if len(d.Attempts) > n {
+// observe takes each change of the log as it is made, in order: d had n
+// attempts before it, or is new (n < 0). The stream gets a summary; the
+// observers of Options.Observers, if any, a copy of the record.
+func (p *Provider) observe(d *Delivery, n int) {
+	kind, at := ChangeUpdated, d.UpdatedAt
+	var att *Attempt
+	switch {
+	case n < 0:
+		kind, at = ChangeCreated, d.CreatedAt
+	case len(d.Attempts) > n:
 		a := d.Attempts[len(d.Attempts)-1]
-		c.Kind, c.Attempt, c.At = ChangeAttempt, &a, a.At
+		kind, att, at = ChangeAttempt, &a, a.At
 	}
-	return c
-}
-
-// observe takes each change of the log, in order: into the live stream,
-// then to the observers of Options.Observers.
-func (p *Provider) observe(c Change) {
-	p.stream.publish(c)
-	p.notify(c)
+	e := StreamEntry{Kind: kind, At: at}
+	row := rowOf(d)
+	e.Delivery = &row
+	if att != nil {
+		e.Attempt = attemptRow(att)
+	}
+	p.stream.publish(e)
+	if len(p.opts.Observers) > 0 {
+		p.notify(Change{Kind: kind, At: at, Delivery: d.Clone(), Attempt: att})
+	}
 }
 
 // notify hands a change to the observers of Options.Observers.
@@ -78,6 +86,6 @@ func (p *Provider) webhookFailed(h Webhook) {
 	}
 	c := Change{Kind: ChangeWebhookFailed, At: p.clock.Now().UTC(),
 		Webhook: &WebhookSummary{UUID: cur.UUID, URL: cur.URL, State: StateFailed, FailedCount: cur.FailedCount}}
-	p.stream.publish(c)
+	p.stream.publish(StreamEntry{Kind: c.Kind, At: c.At, Webhook: c.Webhook})
 	p.notify(c)
 }

@@ -38,8 +38,9 @@ type deliveryLog struct {
 	log   *slog.Logger
 	mu    sync.Mutex
 	live  map[string]*Delivery
-	// observe sees every change as it is made, under mu, so in order.
-	observe func(c Change)
+	// observe sees every change as it is made, under mu, so in order: d
+	// had n attempts before it (-1: d is new).
+	observe func(d *Delivery, n int)
 }
 
 func newDeliveryLog(s store.Store, owner string, lease time.Duration, log *slog.Logger) *deliveryLog {
@@ -87,7 +88,7 @@ func (l *deliveryLog) add(ctx context.Context, ds []*Delivery, jobs []*job) erro
 		if !d.Status.Terminal() {
 			l.live[d.ID] = d
 		}
-		l.observe(Change{Kind: ChangeCreated, At: d.CreatedAt, Delivery: d.Clone()})
+		l.observe(d, -1)
 	}
 	l.mu.Unlock()
 	return nil
@@ -120,7 +121,7 @@ func (l *deliveryLog) change(id string, f func(*Delivery), terminal bool) (store
 	}
 	n := len(d.Attempts)
 	f(d)
-	l.observe(changeOf(d, n))
+	l.observe(d, n)
 	if terminal {
 		delete(l.live, id)
 	}

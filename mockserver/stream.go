@@ -95,15 +95,7 @@ func newStream(size int) *stream {
 	return &stream{ring: make([]StreamEntry, size), wake: make(chan struct{}), done: make(chan struct{})}
 }
 
-func (s *stream) publish(c Change) {
-	e := StreamEntry{Kind: c.Kind, At: c.At, Webhook: c.Webhook}
-	if c.Kind != ChangeWebhookFailed {
-		r := rowOf(&c.Delivery)
-		e.Delivery = &r
-	}
-	if c.Attempt != nil {
-		e.Attempt = attemptRow(c.Attempt)
-	}
+func (s *stream) publish(e StreamEntry) {
 	s.mu.Lock()
 	s.last++
 	e.ID = s.last

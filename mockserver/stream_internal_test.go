@@ -7,7 +7,7 @@ import "testing"
 func TestStreamRingTellsLateClientsToReload(t *testing.T) {
 	s := newStream(4)
 	for range 6 {
-		s.publish(Change{Kind: ChangeUpdated, Delivery: Delivery{ID: "dlv_1"}})
+		s.publish(StreamEntry{Kind: ChangeUpdated})
 	}
 	if _, gap, newest, _ := s.since(1, 100); !gap || newest != 6 {
 		t.Fatalf("from 1 of 6 in a ring of 4: gap %v newest %d", gap, newest)

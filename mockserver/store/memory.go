@@ -178,8 +178,20 @@ func (m *memory) Deliveries(_ context.Context, q Query) (Page, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	start, _ := slices.BinarySearchFunc(m.log, after+1, func(d *Delivery, seq int64) int { return cmp.Compare(d.Seq, seq) })
+	window := m.log[start:]
+	if q.Newest {
+		end := len(m.log)
+		if after > 0 {
+			end, _ = slices.BinarySearchFunc(m.log, after, func(d *Delivery, seq int64) int { return cmp.Compare(d.Seq, seq) })
+		}
+		window = m.log[:end]
+	}
 	p := Page{Deliveries: []Delivery{}}
-	for _, d := range m.log[start:] {
+	for i := range window {
+		d := window[i]
+		if q.Newest {
+			d = window[len(window)-1-i]
+		}
 		if m.byID[d.ID] != d || !q.match(d) {
 			continue
 		}

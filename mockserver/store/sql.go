@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -452,8 +453,14 @@ func (s *sqlStore) Deliveries(ctx context.Context, q Query) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	where := []string{"seq > ?"}
+	where, order := []string{"seq > ?"}, "seq"
 	args := []any{after}
+	if q.Newest {
+		where, order = []string{"seq < ?"}, "seq DESC"
+		if after == 0 {
+			args[0] = int64(math.MaxInt64)
+		}
+	}
 	add := func(col, v string) {
 		if v != "" {
 			where = append(where, col+" = ?")
@@ -473,7 +480,7 @@ func (s *sqlStore) Deliveries(ctx context.Context, q Query) (Page, error) {
 		args = append(args, q.Until.UnixNano())
 	}
 	args = append(args, limit+1)
-	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT `+deliveryCols+` FROM deliveries WHERE `+strings.Join(where, " AND ")+` ORDER BY seq LIMIT ?`), args...)
+	rows, err := s.rdb.QueryContext(ctx, s.q(`SELECT `+deliveryCols+` FROM deliveries WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`), args...)
 	if err != nil {
 		return Page{}, err
 	}

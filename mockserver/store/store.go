@@ -122,6 +122,9 @@ type Query struct {
 	Limit int
 	// Cursor continues after the previous page (Page.Next).
 	Cursor string
+	// Newest pages from the newest record back (the inspector's list);
+	// a cursor continues in the order of the query that issued it.
+	Newest bool
 }
 
 // Page limits.

@@ -24,6 +24,7 @@ func Run(t *testing.T, b Backend) {
 		{"EnqueueIsAtomic", testEnqueueAtomic},
 		{"QueryFilters", testQueryFilters},
 		{"QueryPages", testQueryPages},
+		{"QueryPagesNewestFirst", testQueryNewest},
 		{"QueryRejectsBadInput", testQueryErrors},
 		{"Reset", testReset},
 		{"RetentionByCount", testRetentionCount},
@@ -655,5 +656,31 @@ func testOwnedWork(t *testing.T, b Backend) {
 	got = claim(t, s, "other", t0.Add(time.Hour), wall, 0)
 	if len(got) != 1 || got[0].DeliveryID != "d1" || got[0].Attempt != 1 || got[0].Reclaimed {
 		t.Fatalf("after release: %+v; want d1 claimable, not marked reclaimed", got)
+	}
+}
+
+func testQueryNewest(t *testing.T, b Backend) {
+	s := Open(t, b.Fresh(t), store.Options{})
+	all := fill(t, s, 50)
+	want := ids(all)
+	slices.Reverse(want)
+	var got []string
+	q := store.Query{Limit: 7, Newest: true}
+	for {
+		p, err := s.Deliveries(ctx, q)
+		must(t, err)
+		got = append(got, ids(p.Deliveries)...)
+		if p.Next == "" {
+			break
+		}
+		q.Cursor = p.Next
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("newest first by 7: %v, want %v", got, want)
+	}
+	p, err := s.Deliveries(ctx, store.Query{Limit: 3, Newest: true, Type: "ta"})
+	must(t, err)
+	if g := ids(p.Deliveries); !slices.Equal(g, []string{"d48", "d45", "d42"}) {
+		t.Fatalf("newest of type ta: %v", g)
 	}
 }
