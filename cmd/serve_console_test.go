@@ -15,9 +15,9 @@ import (
 	"github.com/hookmock/hookmock/cmd"
 )
 
-// startServe runs `hookmock serve` with args and returns its base URL, its
+// runServe runs `hookmock serve` with args and returns its base URL, its
 // stdout, and a stop function that waits for it to exit.
-func startServe(t *testing.T, args ...string) (string, *syncBuffer, func()) {
+func runServe(t *testing.T, args ...string) (string, *syncBuffer, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut syncBuffer
@@ -92,7 +92,7 @@ func TestServeConsoleLogsEachAttempt(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			calls.Store(0)
-			base, out, stop := startServe(t, append([]string{"--clock", "virtual", "--seed", "3"}, tc.args...)...)
+			base, out, stop := runServe(t, append([]string{"--clock", "virtual", "--seed", "3"}, tc.args...)...)
 			postJSON(t, base+"/v1/webhooks", `{"url": "`+consumer.URL+`/flaky", "retryType": "exponential"}`)
 			postJSON(t, base+"/_mock/events", `{"type": "meeting.started", "seed": 1}`)
 			for range 2 {
@@ -151,7 +151,7 @@ func TestServeConsoleSummarisesFailedWebhook(t *testing.T) {
 		w.WriteHeader(503)
 	}))
 	defer consumer.Close()
-	base, out, stop := startServe(t, "--seed", "4")
+	base, out, stop := runServe(t, "--seed", "4")
 	postJSON(t, base+"/v1/webhooks", `{"url": "`+consumer.URL+`"}`)
 	for i := range 3 {
 		postJSON(t, base+"/_mock/events", `{"type": "meeting.ended", "seed": `+string(rune('1'+i))+`}`)
