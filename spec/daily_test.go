@@ -7,8 +7,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/hookmock/hookmock/internal/corpus"
 	"github.com/hookmock/hookmock/spec"
 )
 
@@ -41,10 +43,15 @@ func domainFile(t *testing.T, name string) []byte {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("CI=true but the Daily catalogue is missing: %v", err)
 		}
+		announceCatalogue.Do(func() {
+			corpus.Announce("hookmock: %s is missing: the Daily catalogue tests are skipped (the shared domain notes belong beside the repository)", path)
+		})
 		t.Skipf("SKIP: %v (the shared Daily domain notes are not beside the repository)", err)
 	}
 	return data
 }
+
+var announceCatalogue sync.Once
 
 var jsonBlock = regexp.MustCompile("(?s)```json\n(.*?)```")
 

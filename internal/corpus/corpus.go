@@ -48,3 +48,9 @@ func visible() *os.File {
 	}
 	return os.Stderr
 }
+
+// Announce writes a line where plain `go test ./...` shows it (see
+// visible): for skips of other shared inputs, such as the Daily catalogue.
+func Announce(format string, args ...any) {
+	fmt.Fprintf(visible(), format+"\n", args...)
+}
