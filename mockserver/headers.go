@@ -25,7 +25,8 @@ import (
 //     delivery, unique per delivery and the same on every retry, in UUID
 //     form;
 //   - a header the signing scheme writes is the scheme's (its declared
-//     schema is not consulted: the signature must verify);
+//     schema is not consulted: the signature must verify); another
+//     built-in scheme's header is not sent at all;
 //   - User-Agent is the setting (delivery.userAgent), else the declared
 //     header's example, else the scheme's provider's, else hookmock's.
 //
@@ -51,7 +52,8 @@ func (p *Provider) declaredHeaders(e *spec.Event, deliveryID string, scheme sign
 	for _, d := range e.Headers {
 		name := http.CanonicalHeaderKey(d.Name)
 		switch {
-		case name == "" || own[name] || h.Get(name) != "":
+		case name == "" || own[name] || h.Get(name) != "" || schemeHeaders[name]:
+			// Another scheme's signature would be a lie: it is not sent.
 			continue
 		case isEventNameHeader(name):
 			h.Set(name, eventName(e))
@@ -67,6 +69,17 @@ func (p *Provider) declaredHeaders(e *spec.Event, deliveryID string, scheme sign
 	}
 	return h, nil
 }
+
+// schemeHeaders are the headers of every built-in scheme.
+var schemeHeaders = func() map[string]bool {
+	m := map[string]bool{}
+	for _, k := range []string{signing.DailySignatureHeader, signing.DailyTimestampHeader, signing.StandardIDHeader,
+		signing.StandardTimestampHeader, signing.StandardSignatureHeader, signing.GitHubSignatureHeader,
+		signing.GitHubLegacySignatureHeader, signing.StripeSignatureHeader, signing.ShopifySignatureHeader} {
+		m[http.CanonicalHeaderKey(k)] = true
+	}
+	return m
+}()
 
 func isEventNameHeader(name string) bool {
 	n := strings.ToLower(name)

@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -119,5 +122,80 @@ delivery:
 	}
 	if sig := got[2].h.Get("X-Acme-Signature"); sig == "" || sig == independent(got[2]) {
 		t.Errorf("bad-signature sent a good one: %q", sig)
+	}
+}
+
+// Each webhook may choose its scheme through the management API's
+// `signing`; deliveries then verify under an independent computation of
+// that provider's scheme.
+func TestSigningPerWebhook(t *testing.T) {
+	var mu sync.Mutex
+	got := map[string]gotRequest{}
+	consumer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		if !bytes.Equal(body, []byte(`{"test":"test"}`)) {
+			got[r.URL.Path] = gotRequest{r.Header.Clone(), body}
+		}
+	}))
+	defer consumer.Close()
+	srv, err := mockserver.New(mockserver.Options{APIKey: "k", Seed: 9, AllowMultipleWebhooks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	secrets := map[string]string{}
+	for _, scheme := range []string{"github", "stripe", "shopify"} {
+		reqBody, _ := json.Marshal(map[string]any{"url": consumer.URL + "/" + scheme, "signing": scheme})
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/webhooks", bytes.NewReader(reqBody))
+		req.Header.Set("Authorization", "Bearer k")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hook struct{ HMAC, Signing string }
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err := json.Unmarshal(raw, &hook); err != nil || hook.Signing != scheme {
+			t.Fatalf("create %s webhook: %s", scheme, raw)
+		}
+		secrets[scheme] = hook.HMAC
+	}
+	ctx := context.Background()
+	if _, err := srv.Trigger(ctx, "calltransfer.triggered"); err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := srv.Settle(sctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	mac := func(key string, parts ...string) []byte {
+		m := hmac.New(sha256.New, []byte(key))
+		for _, p := range parts {
+			m.Write([]byte(p))
+		}
+		return m.Sum(nil)
+	}
+	gh := got["/github"]
+	if want := "sha256=" + hex.EncodeToString(mac(secrets["github"], string(gh.body))); gh.h.Get("X-Hub-Signature-256") != want {
+		t.Errorf("github: %q, independent %q", gh.h.Get("X-Hub-Signature-256"), want)
+	}
+	st := got["/stripe"]
+	ts, _, _ := strings.Cut(strings.TrimPrefix(st.h.Get("Stripe-Signature"), "t="), ",")
+	if want := "t=" + ts + ",v1=" + hex.EncodeToString(mac(secrets["stripe"], ts, ".", string(st.body))); st.h.Get("Stripe-Signature") != want || ts == "" {
+		t.Errorf("stripe: %q, independent %q", st.h.Get("Stripe-Signature"), want)
+	}
+	sh := got["/shopify"]
+	if want := base64.StdEncoding.EncodeToString(mac(secrets["shopify"], string(sh.body))); sh.h.Get("X-Shopify-Hmac-Sha256") != want {
+		t.Errorf("shopify: %q, independent %q", sh.h.Get("X-Shopify-Hmac-Sha256"), want)
+	}
+	for path, r := range got {
+		if r.h.Get("X-Webhook-Signature") != "" {
+			t.Errorf("%s: Daily's signature header too", path)
+		}
 	}
 }
