@@ -59,6 +59,10 @@ func (p *Provider) postEvent(w http.ResponseWriter, r *http.Request) {
 	if len(req.Body) > 0 && string(req.Body) != "null" {
 		opts = append(opts, WithBody(req.Body))
 	}
+	if err := p.opts.Limits.checkSetRaw("set", req.Set); err != nil {
+		writeError(w, err)
+		return
+	}
 	set, err := parseSet("set", req.Set)
 	if err != nil {
 		writeError(w, err)

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -223,4 +224,53 @@ func (s *scenarioState) addRunning(r *ScenarioRun, max int) error {
 	}
 	s.addLocked(r)
 	return nil
+}
+
+// checkSetRaw refuses a `set` with more entries than MaxSetKeys before a
+// single override of it is parsed: counting is a byte scan, so 40,000 keys
+// cost a millisecond rather than seconds.
+func (l Limits) checkSetRaw(field string, raws ...json.RawMessage) *apiError {
+	n := 0
+	for _, raw := range raws {
+		n += countEntries(raw)
+	}
+	return l.checkSet(field, n)
+}
+
+// countEntries counts the members of a JSON object or the items of an
+// array: the commas at its top level, plus one. It trusts that raw is
+// valid JSON (the body decoded already) and answers 0 for anything else.
+func countEntries(raw []byte) int {
+	depth, n, inString, escaped, empty := 0, 0, false, false, true
+	for _, c := range raw {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			continue
+		case c == '}' || c == ']':
+			depth--
+			continue
+		case c == ',' && depth == 1:
+			n++
+		}
+		if depth == 1 && c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			empty = false
+		}
+	}
+	if empty {
+		return n
+	}
+	return n + 1
 }

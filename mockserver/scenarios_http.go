@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -125,6 +127,10 @@ func (p *Provider) postScenarioRun(w http.ResponseWriter, r *http.Request) {
 			writeError(w, err)
 			return
 		}
+	}
+	if err := p.opts.Limits.checkSetRaw("set", slices.Collect(maps.Values(req.Set))...); err != nil {
+		writeError(w, err)
+		return
 	}
 	opts, err := req.options()
 	if err != nil {

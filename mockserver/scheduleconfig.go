@@ -182,6 +182,10 @@ func (c *ScheduleConfig) decodeField(k string, v any) *fieldError {
 		}
 		c.Faults = fs
 	default:
+		if k == "" {
+			// An empty key still needs a name the caller can find.
+			return fieldErr(`""`, "unknown field (have %s)", strings.Join(scheduleFields, ", "))
+		}
 		return fieldErr(k, "unknown field (have %s)%s", strings.Join(scheduleFields, ", "), didYouMean(k, scheduleFields))
 	}
 	return nil

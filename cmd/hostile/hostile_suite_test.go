@@ -75,7 +75,8 @@ func serve(config string, args ...string) *server {
 	Expect(os.WriteFile(path, []byte(config), 0o600)).To(Succeed())
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &server{stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
-	full := append([]string{"serve", "--addr", "127.0.0.1:0", "--config", path, "--log-format", "json"}, args...)
+	// An in-memory store: nothing of a run may outlive it.
+	full := append([]string{"serve", "--addr", "127.0.0.1:0", "--store", "memory", "--config", path, "--log-format", "json"}, args...)
 	for i, a := range full {
 		if a == "--api-key" {
 			s.key = full[i+1]

@@ -314,7 +314,7 @@ var _ = Describe("a real hookmock serve under hostile input", Ordered, func() {
 			}
 		}
 		Eventually(func() int {
-			_, raw := s.call("GET", "/_mock/deliveries?webhook="+hook.UUID, nil, true)
+			_, raw := s.call("GET", "/_mock/deliveries?limit=1000&webhook="+hook.UUID, nil, true)
 			Expect(json.Unmarshal([]byte(raw), &log)).To(Succeed())
 			terminal := 0
 			for _, d := range log.Deliveries {
@@ -324,7 +324,7 @@ var _ = Describe("a real hookmock serve under hostile input", Ordered, func() {
 			}
 			return terminal
 		}).Should(Equal(100))
-		_, raw := s.call("GET", "/_mock/deliveries?webhook="+hook.UUID, nil, true)
+		_, raw := s.call("GET", "/_mock/deliveries?limit=1000&webhook="+hook.UUID, nil, true)
 		GinkgoWriter.Printf("GET /_mock/deliveries of the 100: %d bytes\n", len(raw))
 		AddReportEntry("delivery log of 100 deliveries to an 8 MiB-header consumer", fmt.Sprintf("%d bytes", len(raw)))
 		Expect(len(raw)).To(BeNumerically("<", 2<<20))
@@ -334,6 +334,21 @@ var _ = Describe("a real hookmock serve under hostile input", Ordered, func() {
 		}
 		s.call("DELETE", "/v1/webhooks/"+hook.UUID, nil, true)
 		rss("8 MiB response headers")
+	})
+
+	It("logs no URL user-info and no Authorization value", func() {
+		c := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+		defer c.Close()
+		withUser := strings.Replace(c.URL, "http://", "http://alice:hunter2@", 1)
+		status, body := s.call("POST", "/v1/webhooks", map[string]any{"url": withUser, "basicAuth": "YWxpY2U6aHVudGVyMg=="}, true)
+		Expect(status).To(Equal(http.StatusOK), body)
+		var hook struct{ UUID string }
+		Expect(json.Unmarshal([]byte(body), &hook)).To(Succeed())
+		defer s.call("DELETE", "/v1/webhooks/"+hook.UUID, nil, true)
+		Eventually(s.stderr.String).Should(ContainSubstring(`"url":"http://redacted@127.0.0.1`))
+		for _, secret := range []string{"hunter2", "alice:", "YWxpY2U6aHVudGVyMg"} {
+			Expect(s.stderr.String()).NotTo(ContainSubstring(secret))
+		}
 	})
 
 	// Last: it leaves the server at its live-delivery cap.
@@ -365,11 +380,15 @@ var _ = Describe("a real hookmock serve under hostile input", Ordered, func() {
 	})
 })
 
+// countDeliveries is how many records the delivery log keeps, from health.
 func countDeliveries(s *server) int {
-	_, raw := s.call("GET", "/_mock/deliveries", nil, true)
-	var log struct{ Deliveries []json.RawMessage }
-	Expect(json.Unmarshal([]byte(raw), &log)).To(Succeed())
-	return len(log.Deliveries)
+	status, raw := s.call("GET", "/_mock/health", nil, true)
+	Expect(status).To(Equal(http.StatusOK), raw)
+	var h struct {
+		Store struct{ Kept int }
+	}
+	Expect(json.Unmarshal([]byte(raw), &h)).To(Succeed())
+	return h.Store.Kept
 }
 
 var _ = Describe("hookmock serve start-up", func() {
@@ -382,7 +401,7 @@ var _ = Describe("hookmock serve start-up", func() {
 			Expect(os.WriteFile(path, []byte(c.yaml), 0o600)).To(Succeed())
 			var out, errOut syncBuffer
 			timed(c.want, func() {
-				code := cmd.RunWithInput(GinkgoT().Context(), []string{"serve", "--addr", "127.0.0.1:0", "--config", path}, strings.NewReader(""), &out, &errOut)
+				code := cmd.RunWithInput(GinkgoT().Context(), []string{"serve", "--addr", "127.0.0.1:0", "--store", "memory", "--config", path}, strings.NewReader(""), &out, &errOut)
 				Expect(code).To(Equal(cmd.ExitUsage))
 			})
 			Expect(errOut.String()).To(ContainSubstring(c.want))
