@@ -67,6 +67,8 @@ type Signing struct {
 	// BasicAuth is sent verbatim as "Authorization: Basic <value>", as
 	// Daily does for a webhook created with basicAuth.
 	BasicAuth string
+	// Params configure the scheme: the generic hmac scheme needs them.
+	Params *signing.Params
 }
 
 // ClauseOptions are the per-clause choices of a contract.

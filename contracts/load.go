@@ -115,12 +115,22 @@ func (c *Contract) parseTop(r yamlReader, kv keyValue) error {
 }
 
 func (c *Contract) parseSigning(r yamlReader, n *yaml.Node) error {
-	kvs, err := r.mapping(n, "signing", "scheme", "secret", "secretEnv", "basicAuth")
+	kvs, err := r.mapping(n, "signing", "scheme", "secret", "secretEnv", "basicAuth", "params")
 	if err != nil {
 		return err
 	}
 	for _, kv := range kvs {
 		c.setLine("signing/"+kv.k.Value, kv.v.Line)
+		if kv.k.Value == "params" {
+			// The generic hmac scheme's header, algorithm, encoding…, as
+			// hookmock.yaml's webhooks.signingParams.
+			var p signing.Params
+			if err := kv.v.Decode(&p); err != nil {
+				return r.errf(kv.v, "signing.params: %v", err)
+			}
+			c.Signing.Params = &p
+			continue
+		}
 		s, err := r.str(kv.v, "signing."+kv.k.Value)
 		if err != nil {
 			return err

@@ -157,7 +157,7 @@ func (s *settings) signatureProblem(at attempt) string {
 		}
 		return ""
 	}
-	err := signing.Verify(s.c.Signing.Scheme, s.secret, at.a.Request.Headers, at.body, at.a.At, s.staleBy)
+	err := signing.VerifyWith(s.c.Signing.Scheme, s.c.Signing.Params, s.secret, at.a.Request.Headers, at.body, at.a.At, s.staleBy)
 	switch {
 	case err == nil:
 		return ""

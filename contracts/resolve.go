@@ -33,7 +33,7 @@ func (c *Contract) Resolve() error {
 		return c.errAt("signing/scheme", "signing.scheme: %v", err)
 	}
 	if secret := c.secret(); secret != "" {
-		if _, err := signing.New(c.Signing.Scheme, secret); err != nil {
+		if _, err := signing.NewWith(c.Signing.Scheme, c.Signing.Params, secret); err != nil {
 			key := "signing/secret"
 			if c.Signing.Secret == "" {
 				key = "signing/secretEnv"

@@ -96,7 +96,7 @@ type delivery struct {
 // send posts one delivery to the endpoint and returns the exchange, and the
 // response body as read (up to the body limit) for clauses that judge it.
 func (x *runner) send(ctx context.Context, d delivery) (Exchange, string) {
-	t := wire.Target{URL: x.s.c.Endpoint, Scheme: x.s.c.Signing.Scheme, Secret: x.s.secret, BasicAuth: x.s.c.Signing.BasicAuth}
+	t := wire.Target{URL: x.s.c.Endpoint, Scheme: x.s.c.Signing.Scheme, Secret: x.s.secret, BasicAuth: x.s.c.Signing.BasicAuth, Params: x.s.c.Signing.Params}
 	at := time.Now()
 	switch d.sig {
 	case signedByAnother:
