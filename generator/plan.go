@@ -70,6 +70,8 @@ type node struct {
 	faker     string
 	examples  []any // scalar examples/defaults/described values the node accepts
 	sha       bool  // its description calls it a SHA (see words.go)
+	shape     idShape
+	shapeLen  int // the examples' id shape, read once (see exampleShape)
 	writeOnly bool
 
 	// err is a reason no value can be generated here; it only matters if
@@ -291,6 +293,9 @@ func (p *planner) build(refs []schemaRef, consumed []string) *node {
 		n.err = fmt.Errorf("%s: no branch of this %s can be satisfied together with its sibling keywords", p.s.Where(n.ptr), groupWord(n.exclusive))
 	}
 	n.examples = n.filterExamples(c.examples)
+	if n.types&tString != 0 {
+		n.shape, n.shapeLen = exampleShape(n.examples)
+	}
 	return n
 }
 

@@ -130,7 +130,7 @@ func (c *genCtx) shaped(n *node, h hint) (any, bool) {
 	if n.format != "" || n.enum != nil {
 		return nil, false
 	}
-	shape, length := exampleShape(n.examples)
+	shape, length := n.shape, n.shapeLen
 	switch {
 	case shape != shapeNone:
 	case h == hintMD5:
