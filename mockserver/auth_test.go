@@ -13,7 +13,7 @@ import (
 // reaches its handler.
 var controlRoutes = [][2]string{
 	{"POST", "/_mock/events"}, {"GET", "/_mock/deliveries"}, {"DELETE", "/_mock/deliveries"},
-	{"POST", "/_mock/clock/advance"}, {"GET", "/_mock/clock"},
+	{"POST", "/_mock/clock/advance"}, {"POST", "/_mock/clock/drain"}, {"GET", "/_mock/clock"},
 	{"GET", "/_mock/schedules"}, {"POST", "/_mock/schedules"}, {"DELETE", "/_mock/schedules/sch_1"},
 	{"GET", "/_mock/scenarios"}, {"GET", "/_mock/scenarios/sip-refer"}, {"PUT", "/_mock/scenarios/mine"},
 	{"POST", "/_mock/scenarios/sip-refer/run"}, {"GET", "/_mock/scenarios/runs"}, {"GET", "/_mock/scenarios/runs/run_1"},

@@ -23,6 +23,7 @@ func (p *Provider) routeControl(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /_mock/deliveries", p.deleteDeliveries)
 	mux.HandleFunc("GET /_mock/health", p.health)
 	mux.HandleFunc("POST /_mock/clock/advance", p.advanceClock)
+	mux.HandleFunc("POST /_mock/clock/drain", p.drainClock)
 	mux.HandleFunc("GET /_mock/clock", p.getClock)
 }
 
@@ -262,7 +263,8 @@ func (p *Provider) getClock(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"clock": clockKind(p.clock), "now": p.clock.Now().UTC()})
 }
 
-// advanceClock moves a virtual clock: {"by": "15m"} (or ?by=15m).
+// advanceClock moves a virtual clock: {"by": "15m"} (or ?by=15m). It
+// answers once everything due on the way has fired, each at its own time.
 func (p *Provider) advanceClock(w http.ResponseWriter, r *http.Request) {
 	vc, ok := p.clock.(*clock.Virtual)
 	if !ok {
@@ -287,7 +289,11 @@ func (p *Provider) advanceClock(w http.ResponseWriter, r *http.Request) {
 		writeError(w, badRequest("by", "want a non-negative duration such as 90s or 15m, got %q", by))
 		return
 	}
-	vc.Advance(d)
+	err = vc.AdvanceTo(r.Context(), vc.Now().Add(d))
 	p.saveClock()
+	if err != nil {
+		writeError(w, &apiError{Status: http.StatusServiceUnavailable, Kind: "unavailable", Info: "clock: " + err.Error()})
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"clock": "virtual", "now": vc.Now().UTC(), "advancedBy": fmt.Sprint(d)})
 }

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/store"
 	"github.com/hookmock/hookmock/mockserver/wire"
 )
@@ -29,6 +30,18 @@ type job struct {
 	sent      bool      // an attempt has gone on the wire
 	due       time.Time // when the work is due, on the provider's clock
 	stored    []byte    // the encoded job, for the store's work row
+	// busy releases the job's mark on a virtual clock: held from enqueue
+	// or a timer's firing until the job ends or waits on the clock again,
+	// so that an advance fires the next due time only after this attempt.
+	busy func()
+}
+
+// idle releases j's busy mark, if it holds one.
+func (j *job) idle() {
+	if j.busy != nil {
+		j.busy()
+		j.busy = nil
+	}
 }
 
 // engine sends deliveries with a pool of workers and schedules retries on
@@ -211,6 +224,7 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 		return nil, idErr
 	}
 	for _, st := range starts {
+		st.j.busy = clock.Hold(e.p.clock)
 		e.start(ctx, st.j, st.wait)
 	}
 	return ids, nil
@@ -257,6 +271,7 @@ func (e *engine) finish(j *job, st Status, reason string) {
 		d.Status, d.Reason, d.UpdatedAt, d.NextAttemptAt, d.Sending = st, reason, now, nil, 0
 	})
 	e.live.done()
+	j.idle()
 }
 
 // stop is where a delivery goes when shutdown cuts it off. A durable store
@@ -265,6 +280,7 @@ func (e *engine) finish(j *job, st Status, reason string) {
 func (e *engine) stop(j *job, reason string) {
 	if e.p.store.durable() {
 		e.live.done()
+		j.idle()
 		return
 	}
 	e.finish(j, StatusInterrupted, reason)
@@ -303,7 +319,7 @@ func (e *engine) attempt(j *job) {
 	att := e.send(hook, j)
 	if !j.sent {
 		j.sent = true
-		e.reorder.sent(j.hook, j.seq)
+		e.reorder.sent(j.hook, j.seq, e.p.clock)
 	}
 	if e.ctx.Err() != nil && att.Outcome != wire.OutcomeSuccess {
 		// Cut off by shutdown: not the consumer's failure.
@@ -365,15 +381,23 @@ func (e *engine) queueAfter(j *job, d time.Duration, st Status, waiting string) 
 	e.wait(j, next, waiting)
 }
 
-// wait queues j once next has come on the provider's clock.
+// wait queues j once next has come on the provider's clock. The timer is
+// registered before j lets go of its busy mark, so that an advance cannot
+// pass next unseen.
 func (e *engine) wait(j *job, next time.Time, waiting string) {
+	t := clock.NewTimer(e.p.clock, next.Sub(e.p.clock.Now()))
+	j.idle()
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
-		if err := e.p.clock.Sleep(e.ctx, next.Sub(e.p.clock.Now())); err != nil {
+		select {
+		case <-t.C:
+		case <-e.ctx.Done():
+			t.Done()
 			e.stop(j, "shutdown while "+waiting)
 			return
 		}
+		j.busy = t.Done
 		e.p.store.Update(j.id, func(d *Delivery) { d.Status, d.NextAttemptAt = StatusPending, nil })
 		e.push(j, waiting)
 	}()

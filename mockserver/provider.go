@@ -172,7 +172,8 @@ func (p *Provider) Deliveries(f ...Filter) []Delivery {
 func (p *Provider) ResetDeliveries() { p.store.Reset() }
 
 // Settle waits until every delivery is in a terminal state. Under a virtual
-// clock, deliveries waiting to be retried only settle as the clock advances.
+// clock, deliveries waiting to be retried only settle as the clock advances:
+// Drain advances it for them.
 func (p *Provider) Settle(ctx context.Context) error { return p.engine.settle(ctx) }
 
 // Shutdown stops accepting events, lets queued and in-flight deliveries

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/hookmock/hookmock/generator/clock"
 )
 
 // reorderer holds deliveries back until later ones to the same webhook
@@ -22,11 +24,14 @@ type hold struct {
 	left    int
 	passed  int
 	release context.CancelFunc
+	// busy is the released job's mark on a virtual clock, taken by the
+	// delivery whose sending let it go, before that one goes idle.
+	busy func()
 }
 
 // sent notes that delivery seq went out to hook, and releases the earlier
 // holds whose window it completes.
-func (r *reorderer) sent(hook string, seq uint64) {
+func (r *reorderer) sent(hook string, seq uint64, c clock.Clock) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.held[hook]) == 0 {
@@ -37,6 +42,7 @@ func (r *reorderer) sent(hook string, seq uint64) {
 		if h.seq < seq {
 			h.passed++
 			if h.left--; h.left <= 0 {
+				h.busy = clock.Hold(c)
 				h.release()
 				continue
 			}
@@ -56,8 +62,8 @@ func (r *reorderer) add(hook string, h *hold) {
 }
 
 // forget removes a hold that timed out; it returns how many later
-// deliveries went first.
-func (r *reorderer) forget(hook string, h *hold) int {
+// deliveries went first, and the busy mark of a release by them.
+func (r *reorderer) forget(hook string, h *hold) (int, func()) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	list := r.held[hook]
@@ -70,7 +76,7 @@ func (r *reorderer) forget(hook string, h *hold) int {
 	if len(r.held[hook]) == 0 {
 		delete(r.held, hook)
 	}
-	return h.passed
+	return h.passed, h.busy
 }
 
 // hold keeps j back as the reorder fault f says, then sends it after wait.
@@ -81,12 +87,29 @@ func (e *engine) hold(j *job, f Fault, wait time.Duration) {
 	deadline := e.p.clock.Now().Add(f.Gap)
 	next := deadline.UTC()
 	e.p.store.Update(j.id, func(d *Delivery) { d.NextAttemptAt = &next })
+	t := clock.NewTimer(e.p.clock, f.Gap)
+	j.idle()
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
 		defer release()
-		timedOut := e.p.clock.Sleep(hctx, deadline.Sub(e.p.clock.Now())) == nil
-		passed := e.reorder.forget(j.hook, h)
+		timedOut := false
+		select {
+		case <-t.C:
+			timedOut = true
+		case <-hctx.Done():
+		}
+		passed, busy := e.reorder.forget(j.hook, h)
+		// Whichever woke the hold, exactly one mark goes on with the job.
+		if timedOut {
+			j.busy = t.Done
+			if busy != nil {
+				busy()
+			}
+		} else {
+			t.Done()
+			j.busy = busy
+		}
 		if e.ctx.Err() != nil {
 			e.finish(j, StatusInterrupted, "shutdown while held back for reorder")
 			return

@@ -9,13 +9,12 @@ import (
 )
 
 // paced reports whether each event should have been sent before the
-// clock moves on. When the player advances a virtual clock, or skips
-// real waits, nothing else separates the events: without pacing, a
-// five-minute gap would pass before the previous event's first attempt,
-// which would then be signed five minutes late.
+// next one. When the player skips real waits, nothing else separates the
+// events. A virtual clock needs no pacing: it moves on only once the first
+// attempts it waits for are done.
 func (p *Provider) paced(opts RunOptions) bool {
 	_, virtual := p.clock.(*clock.Virtual)
-	return (virtual && !opts.WaitForClock) || opts.Speed.Instant
+	return !virtual && opts.Speed.Instant
 }
 
 // providerEmitter triggers a scenario's events into the delivery engine.

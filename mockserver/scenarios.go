@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/scenario"
 	"github.com/hookmock/hookmock/mockserver/store"
 )
@@ -29,9 +30,11 @@ type RunOptions struct {
 	Faults []Fault
 	// Speed scales waits on a real clock.
 	Speed scenario.Speed
-	// WaitForClock, under a virtual clock, waits for the clock to be
-	// advanced (POST /_mock/clock/advance) instead of advancing it.
-	WaitForClock bool
+	// Advance, under a virtual clock, has the run move the clock to each
+	// step's time itself. Without it the run's gaps are virtual time like
+	// any other: each step waits until the clock is advanced past it
+	// (Clock().Advance, Drain, POST /_mock/clock/advance).
+	Advance bool
 
 	origin string // what started the run, for the runs list
 }
@@ -181,7 +184,8 @@ func (p *Provider) scenarioByName(name string) (*scenario.Scenario, error) {
 }
 
 // RunScenario plays a built-in or added scenario by name and returns when
-// it has ended. Under a virtual clock it takes no time.
+// it has ended. Under a virtual clock it waits for the clock to reach
+// each step (see RunOptions.Advance).
 func (p *Provider) RunScenario(ctx context.Context, name string, opts RunOptions) (*scenario.Run, error) {
 	sc, err := p.scenarioByName(name)
 	if err != nil {
@@ -221,7 +225,7 @@ func (p *Provider) startScenario(ctx context.Context, sc *scenario.Scenario, opt
 	if err := p.scen.addRunning(r, p.opts.Limits.MaxScenarioRuns); err != nil {
 		return nil, err
 	}
-	player := &scenario.Player{Clock: p.clock, Speed: opts.Speed, WaitForClock: opts.WaitForClock,
+	player := &scenario.Player{Clock: p.clock, Speed: opts.Speed, Advance: opts.Advance, Busy: clock.Hold(p.clock),
 		Emitter: &providerEmitter{p: p, faults: opts.Faults, paced: p.paced(opts)},
 		OnEvent: func(e scenario.Played) {
 			r.mu.Lock()

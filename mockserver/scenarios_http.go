@@ -107,10 +107,15 @@ type scenarioRunRequest struct {
 	// Set is {"<event>|*": {"payload.x": value}} or {"<event>": ["payload.x=value"]}.
 	Set map[string]json.RawMessage `json:"set"`
 	// Faults is "dup,reorder" or ["dup", "stale:2h"].
-	Faults       json.RawMessage `json:"faults"`
-	Speed        string          `json:"speed"`
-	Wait         bool            `json:"wait"`
-	WaitForClock bool            `json:"waitForClock"`
+	Faults json.RawMessage `json:"faults"`
+	Speed  string          `json:"speed"`
+	Wait   bool            `json:"wait"`
+	// Advance, under a virtual clock, has the run advance the clock to
+	// each step; by default the steps wait for the clock.
+	Advance bool `json:"advance"`
+	// WaitForClock is the default under a virtual clock; kept so that
+	// requests written before advance existed still work.
+	WaitForClock *bool `json:"waitForClock"`
 }
 
 func (p *Provider) postScenarioRun(w http.ResponseWriter, r *http.Request) {
@@ -122,7 +127,7 @@ func (p *Provider) postScenarioRun(w http.ResponseWriter, r *http.Request) {
 	var req scenarioRunRequest
 	if r.ContentLength != 0 {
 		if err := readJSONInto(w, r, p.opts.MaxBodyBytes, &req, true, func(err error) *apiError {
-			return badRequest("body", "%v (fields: seed, vars, set, faults, speed, wait, waitForClock)", err)
+			return badRequest("body", "%v (fields: seed, vars, set, faults, speed, wait, advance, waitForClock)", err)
 		}); err != nil {
 			writeError(w, err)
 			return
@@ -168,7 +173,10 @@ func writeRunError(w http.ResponseWriter, err error) {
 }
 
 func (req *scenarioRunRequest) options() (RunOptions, error) {
-	opts := RunOptions{Vars: req.Vars, WaitForClock: req.WaitForClock}
+	opts := RunOptions{Vars: req.Vars, Advance: req.Advance}
+	if req.WaitForClock != nil && *req.WaitForClock == req.Advance {
+		return opts, badRequest("advance", "waitForClock %t contradicts advance %t: a run either waits for the virtual clock (the default) or advances it", *req.WaitForClock, req.Advance)
+	}
 	if req.Seed != nil {
 		s, err := strconv.ParseUint(req.Seed.String(), 10, 64)
 		if err != nil {

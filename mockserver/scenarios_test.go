@@ -146,7 +146,7 @@ var _ = Describe("scenarios on the mock provider", func() {
 		func(name string, vars map[string]any, want []string) {
 			start := vclock.Now()
 			seed := uint64(42)
-			run, err := srv.RunScenario(ctx, name, mockserver.RunOptions{Seed: &seed, Vars: vars})
+			run, err := srv.RunScenario(ctx, name, mockserver.RunOptions{Seed: &seed, Vars: vars, Advance: true})
 			Expect(err).NotTo(HaveOccurred())
 			evs := events()
 			Expect(typesOf(evs)).To(Equal(want))
@@ -184,7 +184,7 @@ var _ = Describe("scenarios on the mock provider", func() {
 		Expect(hook2["hmac"]).To(Equal(hook["hmac"]), "same server seed, same secret")
 		seed := uint64(5)
 		for _, s := range []*mockserver.Server{srv, other} {
-			_, err := s.RunScenario(ctx, scenario.SIPCallTransfer, mockserver.RunOptions{Seed: &seed, Faults: []mockserver.Fault{{Kind: mockserver.FaultStaleTimestamp}}})
+			_, err := s.RunScenario(ctx, scenario.SIPCallTransfer, mockserver.RunOptions{Seed: &seed, Faults: []mockserver.Fault{{Kind: mockserver.FaultStaleTimestamp}}, Advance: true})
 			Expect(err).NotTo(HaveOccurred())
 		}
 		settle(other)
@@ -209,7 +209,7 @@ steps:
     faults: [dup]
 `), scenario.Options{})
 		Expect(err).NotTo(HaveOccurred())
-		_, err = srv.PlayScenario(ctx, sc, mockserver.RunOptions{})
+		_, err = srv.PlayScenario(ctx, sc, mockserver.RunOptions{Advance: true})
 		Expect(err).NotTo(HaveOccurred())
 		evs := events()
 		Expect(typesOf(evs)).To(Equal([]string{"calltransfer.triggered", "calltransfer.initiated", "calltransfer.initiated"}))
@@ -235,7 +235,7 @@ steps:
 
 		It("runs a scenario with a seed, variables and overrides, and waits when asked", func() {
 			status, body, raw := api("POST", srv.URL+"/_mock/scenarios/sip-refer/run", token, map[string]any{
-				"seed": 9, "wait": true, "vars": map[string]any{"referEmitsAnswered": true, "room": "support-escalation"},
+				"seed": 9, "wait": true, "advance": true, "vars": map[string]any{"referEmitsAnswered": true, "room": "support-escalation"},
 				"set": map[string]any{"calltransfer.completed": map[string]any{"payload.from_endpoint": "sip:bot@pbx.example.net"}},
 			})
 			Expect(status).To(Equal(http.StatusOK), string(raw))
@@ -250,7 +250,7 @@ steps:
 		})
 
 		It("starts a run in the background and shows it", func() {
-			status, body, raw := api("POST", srv.URL+"/_mock/scenarios/pstn-transfer/run", token, map[string]any{"faults": "dup"})
+			status, body, raw := api("POST", srv.URL+"/_mock/scenarios/pstn-transfer/run", token, map[string]any{"faults": "dup", "advance": true})
 			Expect(status).To(Equal(http.StatusAccepted), string(raw))
 			Expect(body["planned"]).To(HaveLen(7))
 			id := body["id"].(string)
@@ -269,7 +269,7 @@ steps:
 			Expect(string(raw)).To(ContainSubstring(`mine.yaml:4:12: steps[0].event: unknown event \"calltransfer.nope\"`))
 			status, _, raw = api("PUT", srv.URL+"/_mock/scenarios/mine", token, "name: mine\ndescription: d\nsteps:\n  - event: calltransfer.completed\n    repeat: 3\n")
 			Expect(status).To(Equal(http.StatusOK), string(raw))
-			status, body, raw := api("POST", srv.URL+"/_mock/scenarios/mine/run", token, map[string]any{"wait": true})
+			status, body, raw := api("POST", srv.URL+"/_mock/scenarios/mine/run", token, map[string]any{"wait": true, "advance": true})
 			Expect(status).To(Equal(http.StatusOK), string(raw))
 			Expect(body["events"]).To(HaveLen(3))
 		})

@@ -120,7 +120,7 @@ func (em *scenarioEmitter) Emit(_ context.Context, f schedule.Firing) error {
 		return err
 	}
 	seed := firingSeed(em.p.seed, f)
-	opts := RunOptions{Seed: &seed, Faults: em.c.Faults, WaitForClock: true, origin: "schedule " + f.Schedule}
+	opts := RunOptions{Seed: &seed, Faults: em.c.Faults, origin: "schedule " + f.Schedule}
 	if len(em.c.Set) > 0 {
 		set, err := parseOverrides(em.c.Set)
 		if err != nil {

@@ -3,6 +3,7 @@ package clock
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -90,5 +91,34 @@ func TestRealClockSleep(t *testing.T) {
 	<-c.After(time.Millisecond)
 	if time.Since(c.Now()) > time.Minute {
 		t.Fatal("RealClock.Now is not the wall clock")
+	}
+}
+
+func TestAdvanceFiresWhatFiringsRegister(t *testing.T) {
+	start := time.Unix(1000, 0)
+	c := NewVirtual(start)
+	var got []time.Duration
+	busy := Hold(c)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// A retry loop: each wake does its work, then waits twice as long.
+		for wait := time.Second; wait <= 8*time.Second; wait *= 2 {
+			tm := NewTimer(c, wait)
+			busy()
+			<-tm.C
+			got = append(got, c.Now().Sub(start))
+			busy = tm.Done
+		}
+		busy()
+	}()
+	c.Advance(20 * time.Second)
+	<-done
+	want := []time.Duration{time.Second, 3 * time.Second, 7 * time.Second, 15 * time.Second}
+	if !slices.Equal(got, want) {
+		t.Fatalf("one advance fired at %v, want %v", got, want)
+	}
+	if c.Now() != start.Add(20*time.Second) || c.Busy() != 0 || c.Waiters() != 0 {
+		t.Fatalf("after the advance: now %v, busy %d, waiters %d", c.Now(), c.Busy(), c.Waiters())
 	}
 }

@@ -85,16 +85,23 @@ func (s Speed) scale(d time.Duration) time.Duration {
 
 // Player plays plans on a clock.
 //
-// On a clock.Virtual the player moves the clock itself by each
-// step's delay, so a five-minute call plays at once with realistic
-// timestamps, unless WaitForClock is set, in which case it waits for
-// someone else to advance the clock. On a real clock it waits in real
-// time, scaled by Speed.
+// On a clock.Virtual a step's delay is virtual time: the player
+// waits for the clock to reach each step, as retries do, so time moves
+// only when someone advances it; with Advance set it advances the clock
+// itself, and a five-minute call plays at once with realistic timestamps.
+// On a real clock it waits in real time, scaled by Speed.
 type Player struct {
-	Clock        clock.Clock
-	Emitter      Emitter
-	Speed        Speed
-	WaitForClock bool
+	Clock   clock.Clock
+	Emitter Emitter
+	Speed   Speed
+	// Advance, on a virtual clock, moves the clock to each step's time
+	// instead of waiting for it to get there.
+	Advance bool
+	// Busy, when set, is the run's mark on a virtual clock (from
+	// clock.Hold), taken by whoever started the player so that an
+	// advance does not pass the first step before the player waits for
+	// it. Play releases it.
+	Busy func()
 	// OnEvent, when set, is called after each emission, in order.
 	OnEvent func(Played)
 }
@@ -130,10 +137,16 @@ func (p *Player) Play(ctx context.Context, plan *Plan) (*Run, error) {
 	if clk == nil {
 		clk = clock.Real{}
 	}
+	busy := p.Busy
+	if busy == nil {
+		busy = func() {}
+	}
+	defer func() { busy() }()
 	run := &Run{Scenario: plan.Scenario.Name, Seed: plan.Seed, Vars: plan.Vars, Started: clk.Now().UTC(), Events: []Played{}}
 	defer func() { run.Finished = clk.Now().UTC() }()
 	for _, st := range plan.Steps {
-		if err := p.wait(ctx, clk, st.After); err != nil {
+		var err error
+		if busy, err = p.wait(ctx, clk, st.After, busy); err != nil {
 			return run, fmt.Errorf("%s: %s interrupted before event %d: %w", st.Step, plan.Scenario.Name, st.Index, err)
 		}
 		at := clk.Now()
@@ -154,21 +167,32 @@ func (p *Player) Play(ctx context.Context, plan *Plan) (*Run, error) {
 	return run, nil
 }
 
-func (p *Player) wait(ctx context.Context, clk clock.Clock, d time.Duration) error {
+// wait waits out one step's delay. busy is the player's mark on a
+// virtual clock; wait returns the one to hold while the step is emitted.
+func (p *Player) wait(ctx context.Context, clk clock.Clock, d time.Duration, busy func()) (func(), error) {
 	if err := ctx.Err(); err != nil || d <= 0 {
-		return err
+		return busy, err
 	}
-	if vc, ok := clk.(*clock.Virtual); ok {
-		if !p.WaitForClock {
-			vc.Advance(d)
-			return nil
+	vc, virtual := clk.(*clock.Virtual)
+	switch {
+	case virtual && p.Advance:
+		// An advance waits for everything busy: the player is not.
+		busy()
+		return func() {}, vc.AdvanceTo(ctx, vc.Now().Add(d))
+	case virtual:
+		t := clock.NewTimer(clk, d)
+		busy()
+		select {
+		case <-t.C:
+			return t.Done, nil
+		case <-ctx.Done():
+			t.Done()
+			return func() {}, ctx.Err()
 		}
-		return vc.Sleep(ctx, d)
+	case p.Speed.Instant:
+		return busy, nil
 	}
-	if p.Speed.Instant {
-		return nil
-	}
-	return clk.Sleep(ctx, p.Speed.scale(d))
+	return busy, clk.Sleep(ctx, p.Speed.scale(d))
 }
 
 // emission fills in the templates of one planned step.

@@ -45,7 +45,7 @@ func play(t testing.TB, sc *scenario.Scenario, opts scenario.PlanOptions) *scena
 		t.Fatal(err)
 	}
 	clock := clock.NewVirtual(generator.Epoch)
-	p := scenario.Player{Clock: clock, Emitter: genEmitter{generator.New(daily(t), generator.WithClock(clock))}}
+	p := scenario.Player{Clock: clock, Advance: true, Emitter: genEmitter{generator.New(daily(t), generator.WithClock(clock))}}
 	run, err := p.Play(context.Background(), plan)
 	if err != nil {
 		t.Fatal(err)
@@ -270,7 +270,7 @@ func TestAPlanPlaysOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock := clock.NewVirtual(generator.Epoch)
-	p := scenario.Player{Clock: clock, Emitter: genEmitter{generator.New(daily(t), generator.WithClock(clock))}}
+	p := scenario.Player{Clock: clock, Advance: true, Emitter: genEmitter{generator.New(daily(t), generator.WithClock(clock))}}
 	if _, err := p.Play(context.Background(), plan); err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +283,7 @@ func TestCancelStopsTheRun(t *testing.T) {
 	plan, _ := builtin(t, "sip-call-transfer").Plan(scenario.PlanOptions{Seed: 1})
 	clock := clock.NewVirtual(generator.Epoch)
 	ctx, cancel := context.WithCancel(context.Background())
-	p := scenario.Player{Clock: clock, WaitForClock: true, Emitter: genEmitter{generator.New(daily(t), generator.WithClock(clock))}}
+	p := scenario.Player{Clock: clock, Emitter: genEmitter{generator.New(daily(t), generator.WithClock(clock))}}
 	done := make(chan error)
 	go func() {
 		_, err := p.Play(ctx, plan)
@@ -311,7 +311,7 @@ func BenchmarkPlaySIPCallTransfer(b *testing.B) {
 			b.Fatal(err)
 		}
 		clock := clock.NewVirtual(generator.Epoch)
-		p := scenario.Player{Clock: clock, Emitter: genEmitter{generator.New(s, generator.WithClock(clock))}}
+		p := scenario.Player{Clock: clock, Advance: true, Emitter: genEmitter{generator.New(s, generator.WithClock(clock))}}
 		if _, err := p.Play(context.Background(), plan); err != nil {
 			b.Fatal(err)
 		}

@@ -168,12 +168,15 @@ func (r *Runner) Add(s Spec, em Emitter) (Status, error) {
 	e.cancel = cancel
 	r.entries[s.ID] = e
 	r.order = append(r.order, s.ID)
+	// Held until the schedule waits for its first firing, so that an
+	// advance right after Add does not pass it.
+	busy := clock.Hold(r.clock)
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
 		defer close(e.done)
 		defer cancel()
-		r.run(ctx, e, s, tm, rng, em)
+		r.run(ctx, e, s, tm, rng, em, busy)
 	}()
 	return e.status(), nil
 }
@@ -193,7 +196,11 @@ func newStatus(s Spec, kind string) Status {
 	return st
 }
 
-func (r *Runner) run(ctx context.Context, e *entry, s Spec, tm timing, rng *rand.Rand, em Emitter) {
+// run fires s until it ends. busy is its mark on a virtual clock: each
+// firing holds one until the next wait is registered, so that an advance
+// fires what the firing queued before it moves on.
+func (r *Runner) run(ctx context.Context, e *entry, s Spec, tm timing, rng *rand.Rand, em Emitter, busy func()) {
+	defer func() { busy() }()
 	overdue := 0
 	for n := 1; s.Count == 0 || n <= s.Count; n++ {
 		at := tm.next()
@@ -221,7 +228,13 @@ func (r *Runner) run(ctx context.Context, e *entry, s Spec, tm timing, rng *rand
 			continue
 		}
 		e.update(func(st *Status) { u := at.UTC(); st.Next = &u })
-		if err := r.clock.Sleep(ctx, at.Sub(now)); err != nil {
+		t := clock.NewTimer(r.clock, at.Sub(now))
+		busy()
+		select {
+		case <-t.C:
+			busy = t.Done
+		case <-ctx.Done():
+			t.Done()
 			e.finish(StateStopped)
 			return
 		}
