@@ -62,6 +62,12 @@ func (p *Provider) parseWebhookInput(w http.ResponseWriter, r *http.Request, sch
 	if err != nil {
 		return nil, err
 	}
+	return p.webhookInput(obj, schema)
+}
+
+// webhookInput checks a create or update body against Daily's schema and
+// the mock's own rules.
+func (p *Provider) webhookInput(obj map[string]any, schema *spec.Validator) (*webhookInput, error) {
 	if vs := schema.Validate(dailyShape(obj)); len(vs) > 0 {
 		return nil, violationError(vs)
 	}
@@ -147,6 +153,16 @@ func (p *Provider) createWebhook(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	out, err := p.createHook(r.Context(), in)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// createHook registers a checked webhook once its url answers the probe.
+func (p *Provider) createHook(ctx context.Context, in *webhookInput) (Webhook, error) {
 	now := p.clock.Now().UTC()
 	hook := &Webhook{URL: *in.URL, RetryType: RetryCircuitBreaker, EventTypes: []string{}, State: StateActive,
 		CreatedAt: now, UpdatedAt: now, Signing: p.opts.Signing}
@@ -164,8 +180,7 @@ func (p *Provider) createWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	if in.HMAC != nil {
 		if err := checkSecret(hook.Signing, *in.HMAC); err != nil {
-			writeError(w, err)
-			return
+			return Webhook{}, err
 		}
 		hook.HMAC = *in.HMAC
 	}
@@ -173,13 +188,11 @@ func (p *Provider) createWebhook(w http.ResponseWriter, r *http.Request) {
 	p.hooks.refreshLocked()
 	if !p.opts.AllowMultipleWebhooks && len(p.hooks.hooks) > 0 {
 		p.hooks.mu.Unlock()
-		writeError(w, badRequest("url", "this domain already has a webhook; a domain may only have one (update or delete it, or start hookmock with webhooks.allowMultiple)"))
-		return
+		return Webhook{}, badRequest("url", "this domain already has a webhook; a domain may only have one (update or delete it, or start hookmock with webhooks.allowMultiple)")
 	}
 	if err := p.opts.Limits.checkItems("webhooks", len(p.hooks.hooks)); err != nil {
 		p.hooks.mu.Unlock()
-		writeError(w, err)
-		return
+		return Webhook{}, err
 	}
 	hook.UUID = p.hooks.uuidLocked()
 	hook.DomainID = p.hooks.domainID
@@ -187,16 +200,14 @@ func (p *Provider) createWebhook(w http.ResponseWriter, r *http.Request) {
 		hook.HMAC = p.hooks.secretLocked(hook.Signing)
 	}
 	p.hooks.mu.Unlock()
-	if err := p.probe(r.Context(), hook); err != nil {
-		writeError(w, err)
-		return
+	if err := p.probe(ctx, hook); err != nil {
+		return Webhook{}, err
 	}
 	p.hooks.mu.Lock()
 	p.hooks.refreshLocked()
 	if !p.opts.AllowMultipleWebhooks && len(p.hooks.hooks) > 0 {
 		p.hooks.mu.Unlock()
-		writeError(w, badRequest("url", "this domain already has a webhook; a domain may only have one"))
-		return
+		return Webhook{}, badRequest("url", "this domain already has a webhook; a domain may only have one")
 	}
 	if err := p.hooks.saveLocked(hook); err != nil {
 		p.hooks.mu.Unlock()
@@ -206,7 +217,7 @@ func (p *Provider) createWebhook(w http.ResponseWriter, r *http.Request) {
 	out := hook.copy()
 	p.hooks.mu.Unlock()
 	p.log.Info("webhook created", "uuid", hook.UUID, "url", hook.URL, "retryType", hook.RetryType, "eventTypes", hook.EventTypes)
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
 func (p *Provider) listWebhooks(w http.ResponseWriter, _ *http.Request) {
