@@ -56,11 +56,11 @@ func expectExactBackoff(d mockserver.Delivery, c *consumer, secret string, start
 
 var _ = Describe("exact virtual time", func() {
 	var (
-		start time.Time
+		start  time.Time
 		vclock *clock.Virtual
-		srv   *mockserver.Server
-		c     *consumer
-		hook  map[string]any
+		srv    *mockserver.Server
+		c      *consumer
+		hook   map[string]any
 	)
 	BeforeEach(func() {
 		start = time.Now().Truncate(time.Second)
