@@ -150,7 +150,9 @@ func newScenarioRunCmd(a *app) *cobra.Command {
 		Long: `Play a built-in scenario or a scenario file at --to: each event is
 generated, signed with --secret (Daily's scheme by default) and POSTed
 once, after the scenario's gap. Gaps run in real time; --speed 10x plays
-ten times faster, --speed instant skips them.
+ten times faster, --speed instant skips them. At any speed the events'
+timestamps keep the planned gaps, as a server-side run stamps them;
+signatures are made when each request is sent.
 
 --var sets variables: call values (room, sessionId, mtgSessionId,
 domainId, fromEndpoint, toEndpoint) and the scenario's own
@@ -209,15 +211,20 @@ faults. Exit codes: 0 every event without a rejecting fault got 200,
 			if err != nil {
 				return err
 			}
-			clock := clock.Real{}
 			client, err := tf.client()
 			if err != nil {
 				return err
 			}
-			em := &oneShot{gen: generator.New(s, generator.WithClock(clock)), client: client,
+			// The events are stamped on the plan's own virtual clock, as
+			// the server stamps a run under its virtual clock, so that
+			// their timestamps keep the planned gaps at any --speed; the
+			// sending is paced in real time and signed when it happens.
+			plan0 := clock.NewVirtual(time.Now().Truncate(time.Second))
+			em := &oneShot{gen: generator.New(s, generator.WithClock(plan0)), client: client,
 				target:  target,
-				timeout: timeout, extra: fs, clock: clock, out: a.stdout, start: time.Now(), quiet: asJSON}
-			player := &scenario.Player{Clock: clock, Emitter: em, Speed: sp}
+				timeout: timeout, extra: fs, clock: clock.Real{}, out: a.stdout, start: time.Now(), quiet: asJSON,
+				pace: pacer{planStart: plan0.Now(), realStart: time.Now(), speed: sp}}
+			player := &scenario.Player{Clock: plan0, Advance: true, Emitter: em}
 			run, err := player.Play(cmd.Context(), plan)
 			if ferr := em.flush(cmd.Context()); err == nil {
 				err = ferr

@@ -76,6 +76,7 @@ type oneShot struct {
 	out     io.Writer
 	start   time.Time
 	quiet   bool
+	pace    pacer
 
 	held                 *heldEvent // a reordered event, sent after the next one
 	requests, unexpected int
@@ -106,6 +107,9 @@ var oneShotDetail = map[wire.FaultKind]string{
 }
 
 func (o *oneShot) Emit(ctx context.Context, em scenario.Emission) (scenario.Emitted, error) {
+	if err := o.pace.wait(ctx, em.At); err != nil {
+		return scenario.Emitted{}, err
+	}
 	// Keyed by the event seed, as load keys its rolls.
 	plan := wire.Roll(append(append([]wire.Fault(nil), o.extra...), em.Faults...), em.Seed, 0)
 	ev, err := o.generate(em, plan)
@@ -269,4 +273,20 @@ func (o *oneShot) line(em scenario.Emission, id, what string) {
 		return
 	}
 	fmt.Fprintf(o.out, "+%-9s %-24s %s → %s\n", time.Since(o.start).Round(time.Millisecond), em.Event, id, what)
+}
+
+// pacer sends a planned event when its time comes in real time, the
+// plan's offset divided by the speed: a scenario played at 10x sends a
+// 30 s gap after 3 s, with event timestamps still 30 s apart.
+type pacer struct {
+	planStart, realStart time.Time
+	speed                scenario.Speed
+}
+
+func (p pacer) wait(ctx context.Context, planned time.Time) error {
+	if p.speed.Instant {
+		return ctx.Err()
+	}
+	due := p.realStart.Add(p.speed.Scale(planned.Sub(p.planStart)))
+	return clock.Real{}.Sleep(ctx, time.Until(due))
 }

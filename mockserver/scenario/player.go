@@ -76,7 +76,8 @@ func (s Speed) String() string {
 	return strconv.FormatFloat(s.Factor, 'f', -1, 64) + "x"
 }
 
-func (s Speed) scale(d time.Duration) time.Duration {
+// Scale is the real time a wait of d takes at this speed.
+func (s Speed) Scale(d time.Duration) time.Duration {
 	if s.Factor == 0 || s.Factor == 1 {
 		return d
 	}
@@ -192,7 +193,7 @@ func (p *Player) wait(ctx context.Context, clk clock.Clock, d time.Duration, bus
 	case p.Speed.Instant:
 		return busy, nil
 	}
-	return busy, clk.Sleep(ctx, p.Speed.scale(d))
+	return busy, clk.Sleep(ctx, p.Speed.Scale(d))
 }
 
 // emission fills in the templates of one planned step.
