@@ -211,8 +211,7 @@ func (p *Provider) createHook(ctx context.Context, in *webhookInput) (Webhook, e
 	}
 	if err := p.hooks.saveLocked(hook); err != nil {
 		p.hooks.mu.Unlock()
-		writeError(w, &apiError{Status: http.StatusInternalServerError, Kind: errServer, Info: err.Error()})
-		return
+		return Webhook{}, &apiError{Status: http.StatusInternalServerError, Kind: errServer, Info: err.Error()}
 	}
 	out := hook.copy()
 	p.hooks.mu.Unlock()
