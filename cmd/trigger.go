@@ -49,7 +49,7 @@ Exit codes: 0 the consumer answered 200, 1 it did not, 2 usage error.`,
 			if req.Set, err = parseSets(sets); err != nil {
 				return err
 			}
-			res, err := g.Generate(req)
+			res, err := g.GenerateContext(cmd.Context(), req)
 			if err != nil {
 				return usageErr("%v", err)
 			}

@@ -95,6 +95,14 @@ func TestGenerateContextStops(t *testing.T) {
 	if _, err := g.GenerateContext(context.Background(), Request{Event: "e"}); err != nil {
 		t.Fatal(err)
 	}
+	// A small event is not generated either for a caller already gone.
+	daily, err := spec.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(daily).GenerateContext(ctx, Request{Event: "calltransfer.triggered"}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
 }
 
 // Planning is linear in the plan: a shared $ref is planned once however

@@ -5,12 +5,13 @@ package generator
 // nothing measurable.
 const checkEvery = 256
 
-// stopped returns the context's error once it is done.
+// stopped returns the context's error once it is done. It looks at the
+// first value too, so that work for a caller already gone never starts.
 func (c *genCtx) stopped() error {
 	if c.ctx == nil {
 		return nil
 	}
-	if c.steps++; c.steps%checkEvery != 0 {
+	if c.steps++; c.steps%checkEvery != 1 {
 		return nil
 	}
 	return c.ctx.Err()
