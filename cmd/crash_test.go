@@ -155,6 +155,7 @@ type loggedDelivery struct {
 	Attempts []struct {
 		N       int    `json:"n"`
 		Outcome string `json:"outcome"`
+		Error   string `json:"error"`
 	} `json:"attempts"`
 }
 

@@ -315,7 +315,10 @@ func (e *engine) attempt(j *job) {
 	}
 	// Marked before sending, so that a process that dies mid-attempt
 	// leaves a record the next owner turns into an interrupted attempt.
-	e.p.store.Update(j.id, func(d *Delivery) { d.Sending = j.attempt })
+	if !e.p.store.mark(j) {
+		e.live.done()
+		return
+	}
 	att := e.send(hook, j)
 	if !j.sent {
 		j.sent = true

@@ -150,6 +150,28 @@ func (l *deliveryLog) finish(id string, f func(*Delivery)) {
 	l.check(id, err)
 }
 
+// mark records that attempt j.attempt is going on the wire, if this
+// process still holds the delivery's lease. False means another process
+// took the delivery over (this one stalled past its lease): it must not
+// send, so that no attempt is made by two processes.
+func (l *deliveryLog) mark(j *job) bool {
+	r, ok := l.change(j.id, func(d *Delivery) { d.Sending = j.attempt }, false)
+	if !ok {
+		return false
+	}
+	w := &store.Work{Due: j.due, Attempt: j.attempt - 1, Job: j.encode(), Owner: l.owner, LeaseUntil: time.Now().Add(l.lease)}
+	err := l.s.Finish(context.Background(), l.owner, r, w)
+	if errors.Is(err, store.ErrLeaseLost) {
+		l.mu.Lock()
+		delete(l.live, j.id)
+		l.mu.Unlock()
+		l.log.Warn("delivery taken over by another process; not sending", "delivery", j.id)
+		return false
+	}
+	l.check(j.id, err)
+	return true
+}
+
 // reschedule changes a live delivery and moves its work to due, still
 // leased to this process.
 func (l *deliveryLog) reschedule(j *job, due time.Time, f func(*Delivery)) {

@@ -20,14 +20,15 @@ type memory struct {
 	work     map[string]Work
 	docs     map[Kind]map[string][]byte
 	counters map[string]int64
-	added    int // since the last retention pass
+	owners   map[string]time.Time // lease holders, alive until
+	added    int                  // since the last retention pass
 	wake     chan struct{}
 }
 
 // NewMemory returns an empty in-memory store.
 func NewMemory(o Options) Store {
 	return &memory{o: o, hooks: map[string]Webhook{}, byID: map[string]*Delivery{}, work: map[string]Work{},
-		docs: map[Kind]map[string][]byte{}, counters: map[string]int64{}, wake: make(chan struct{}, 1)}
+		docs: map[Kind]map[string][]byte{}, counters: map[string]int64{}, owners: map[string]time.Time{}, wake: make(chan struct{}, 1)}
 }
 
 func (m *memory) Backend() string  { return "memory" }
@@ -271,9 +272,10 @@ func (m *memory) retainLocked(now time.Time) int {
 func (m *memory) ClaimWork(_ context.Context, c Claim) ([]Work, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.owners[c.Owner] = c.WallNow.Add(c.Lease)
 	var due []Work
 	for _, w := range m.work {
-		if w.Owner == "" && !w.Due.After(c.Now) || w.Owner != "" && !w.LeaseUntil.After(c.WallNow) {
+		if w.Owner == "" && !w.Due.After(c.Now) || w.Owner != "" && !m.owners[w.Owner].After(c.WallNow) {
 			due = append(due, w)
 		}
 	}
@@ -316,6 +318,7 @@ func (m *memory) Finish(_ context.Context, owner string, d Delivery, next *Work)
 func (m *memory) Renew(_ context.Context, owner string, until time.Time) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.owners[owner] = until
 	n := 0
 	for id, w := range m.work {
 		if w.Owner == owner {
@@ -330,6 +333,7 @@ func (m *memory) Renew(_ context.Context, owner string, until time.Time) (int, e
 func (m *memory) Release(_ context.Context, owner string) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	delete(m.owners, owner)
 	n := 0
 	for id, w := range m.work {
 		if w.Owner == owner {

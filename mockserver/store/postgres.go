@@ -15,14 +15,14 @@ import (
 const postgresClaim = `UPDATE work SET prev_owner = owner, owner = ?, lease_until = ?
 	WHERE delivery_id IN (
 		SELECT delivery_id FROM work
-		WHERE (owner IS NULL AND due <= ?) OR (owner IS NOT NULL AND lease_until <= ?)
+		WHERE (owner IS NULL AND due <= ?) OR (owner IS NOT NULL AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.owner = work.owner AND o.alive_until > ?))
 		ORDER BY due LIMIT ? FOR UPDATE SKIP LOCKED)
 	RETURNING delivery_id, due, attempt, job, lease_until, prev_owner`
 
 const notifyChannel = "hookmock_work"
 
 var postgresDialect = dialect{name: "postgres", dollar: true, lock: " FOR UPDATE", claim: postgresClaim,
-	notify: "SELECT pg_notify('" + notifyChannel + "', '')", writers: 4}
+	notify: "SELECT pg_notify('" + notifyChannel + "', '')", writers: 12, directRenew: true}
 
 // OpenPostgres connects to the database at dsn, applies its migrations,
 // and listens for work added by other replicas.
@@ -33,8 +33,8 @@ func OpenPostgres(ctx context.Context, dsn string, o Options) (Store, error) {
 		return nil, fmt.Errorf("store %s: %w", where, err)
 	}
 	db := stdlib.OpenDB(*cfg)
-	db.SetMaxOpenConns(16)
-	db.SetMaxIdleConns(16)
+	db.SetMaxOpenConns(24)
+	db.SetMaxIdleConns(24)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -48,6 +48,8 @@ func OpenPostgres(ctx context.Context, dsn string, o Options) (Store, error) {
 		return nil, err
 	}
 	s := newSQLStore(postgresDialect, where, o, db, db)
+	s.hb = stdlib.OpenDB(*cfg)
+	s.hb.SetMaxOpenConns(2)
 	lctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	s.bg.Add(1)

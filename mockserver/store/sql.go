@@ -29,6 +29,9 @@ type dialect struct {
 	notify string
 	// writers run batches at once; SQLite has one writer.
 	writers int
+	// directRenew renews leases outside the write batches, so that a
+	// backlog of writes cannot hold a renewal back past the lease.
+	directRenew bool
 }
 
 // sqlStore is the SQLite and Postgres backend. Writes go through writer
@@ -39,6 +42,9 @@ type sqlStore struct {
 	where    string
 	o        Options
 	wdb, rdb *sql.DB
+	// hb, when set, is a pool of its own for lease renewals, so that a
+	// busy main pool never holds a heartbeat back past the lease.
+	hb       *sql.DB
 	ops      chan *op
 	closeMu  sync.RWMutex
 	closed   bool
@@ -109,6 +115,9 @@ func (s *sqlStore) Close() error {
 		st.Close()
 	}
 	err := s.wdb.Close()
+	if s.hb != nil {
+		err = cmp.Or(err, s.hb.Close())
+	}
 	if s.rdb != s.wdb {
 		err = cmp.Or(err, s.rdb.Close())
 	}
@@ -231,8 +240,39 @@ func (s *sqlStore) q(query string) string {
 	return b.String()
 }
 
-// stmt is a statement prepared once on the writer pool, bound to tx.
-func (s *sqlStore) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+// statement is a prepared statement bound to a transaction.
+type statement interface {
+	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, args ...any) *sql.Row
+}
+
+// txQuery runs a query on its transaction's connection, where pgx
+// prepares it once and caches it (QueryExecModeCacheStatement).
+type txQuery struct {
+	tx *sql.Tx
+	q  string
+}
+
+func (t txQuery) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.q, args...)
+}
+
+func (t txQuery) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.q, args...)
+}
+
+func (t txQuery) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.q, args...)
+}
+
+// stmt is a statement prepared once and bound to tx: on SQLite prepared
+// on the writer pool; on Postgres by pgx on each connection, because
+// preparing on the pool would need a second connection while tx holds one.
+func (s *sqlStore) stmt(ctx context.Context, tx *sql.Tx, query string) (statement, error) {
+	if s.d.dollar {
+		return txQuery{tx, s.q(query)}, nil
+	}
 	s.stmtMu.Lock()
 	st, ok := s.stmts[query]
 	if !ok {
@@ -321,7 +361,7 @@ func (s *sqlStore) Webhooks(ctx context.Context) ([]Webhook, error) {
 
 func (s *sqlStore) UpdateWebhook(ctx context.Context, uuid string, fn func(*Webhook) error) (Webhook, error) {
 	var out Webhook
-	err := s.write(ctx, false, func(tx *sql.Tx) error {
+	err := s.short(ctx, func(tx *sql.Tx) error {
 		st, err := s.stmt(ctx, tx, `SELECT `+webhookCols+` FROM webhooks WHERE uuid = ?`+s.d.lock)
 		if err != nil {
 			return err
@@ -567,7 +607,7 @@ func (s *sqlStore) retain(ctx context.Context, tx *sql.Tx, now time.Time) (int, 
 
 func (s *sqlStore) ClaimWork(ctx context.Context, c Claim) ([]Work, error) {
 	var out []Work
-	err := s.write(ctx, false, func(tx *sql.Tx) error {
+	err := s.short(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
 		st, err := s.stmt(ctx, tx, s.d.claim)
 		if err != nil {
@@ -576,6 +616,10 @@ func (s *sqlStore) ClaimWork(ctx context.Context, c Claim) ([]Work, error) {
 		max := c.Max
 		if max <= 0 {
 			max = 1 << 30
+		}
+		// The claimer is alive: what it claims is leased to it.
+		if err := s.heartbeat(ctx, tx, c.Owner, c.WallNow.Add(c.Lease)); err != nil {
+			return err
 		}
 		rows, err := st.QueryContext(ctx, c.Owner, nanos(c.WallNow.Add(c.Lease)), nanos(c.Now), nanos(c.WallNow), max)
 		if err != nil {
@@ -643,17 +687,50 @@ func leaseOf(w Work) any {
 	return nanos(w.LeaseUntil)
 }
 
+func (s *sqlStore) heartbeat(ctx context.Context, tx *sql.Tx, owner string, until time.Time) error {
+	_, err := s.exec(ctx, tx, `INSERT INTO owners (owner, alive_until) VALUES (?, ?)
+		ON CONFLICT (owner) DO UPDATE SET alive_until = excluded.alive_until`, owner, nanos(until))
+	return err
+}
+
+// Renew extends owner's lease: one row, whatever it holds.
 func (s *sqlStore) Renew(ctx context.Context, owner string, until time.Time) (int, error) {
-	var n int64
-	err := s.write(ctx, false, func(tx *sql.Tx) error {
-		res, err := s.exec(ctx, tx, `UPDATE work SET lease_until = ? WHERE owner = ?`, nanos(until), owner)
-		if err != nil {
+	if s.hb != nil {
+		if _, err := s.hb.ExecContext(ctx, s.q(`INSERT INTO owners (owner, alive_until) VALUES (?, ?)
+			ON CONFLICT (owner) DO UPDATE SET alive_until = excluded.alive_until`), owner, nanos(until)); err != nil {
+			return 0, err
+		}
+		var n int
+		err := s.hb.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM work WHERE owner = ?`), owner).Scan(&n)
+		return n, err
+	}
+	var n int
+	err := s.short(ctx, func(tx *sql.Tx) error {
+		if err := s.heartbeat(ctx, tx, owner, until); err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
-		return err
+		return tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM work WHERE owner = ?`), owner).Scan(&n)
 	})
-	return int(n), err
+	return n, err
+}
+
+// short runs fn in a transaction of its own where the dialect allows, so
+// that a row every process touches (a lease, a webhook's breaker) is
+// locked for one statement's time and never in an order that deadlocks
+// with a batch; elsewhere (SQLite, one writer) in a batch.
+func (s *sqlStore) short(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if !s.d.directRenew {
+		return s.write(ctx, false, fn)
+	}
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return unwrapLogical(err)
+	}
+	return tx.Commit()
 }
 
 func (s *sqlStore) Release(ctx context.Context, owner string) (int, error) {
@@ -661,6 +738,9 @@ func (s *sqlStore) Release(ctx context.Context, owner string) (int, error) {
 	err := s.write(ctx, true, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, `UPDATE work SET owner = NULL, prev_owner = NULL, lease_until = NULL WHERE owner = ?`, owner)
 		if err != nil {
+			return err
+		}
+		if _, err := s.exec(ctx, tx, `DELETE FROM owners WHERE owner = ?`, owner); err != nil {
 			return err
 		}
 		n, err = res.RowsAffected()
@@ -740,7 +820,7 @@ func (s *sqlStore) add(ctx context.Context, tx *sql.Tx, counter string, delta in
 }
 
 // tables lists every table, for --reset.
-var tables = []string{"webhooks", "deliveries", "work", "docs", "counters", "schema_version"}
+var tables = []string{"webhooks", "deliveries", "work", "docs", "counters", "owners", "schema_version"}
 
 // migrate brings the schema up to date in one transaction, or refuses a
 // schema newer than this build knows.

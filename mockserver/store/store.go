@@ -166,8 +166,9 @@ type Store interface {
 	DeleteWebhook(ctx context.Context, uuid string) error
 
 	// Enqueue records deliveries and their pending work in one
-	// transaction, setting each delivery's Seq. Work with an Owner is
-	// leased to it until LeaseUntil: the process that enqueues it sends it.
+	// transaction, setting each delivery's Seq. Work with an Owner stays
+	// with it while the owner's lease lasts (see Renew): the process that
+	// enqueues it sends it.
 	Enqueue(ctx context.Context, ds []Delivery, work []Work) error
 	// SaveDelivery replaces a live delivery's record (ErrTerminal once it
 	// is final, ErrNotFound if unknown).
@@ -187,7 +188,9 @@ type Store interface {
 	// replaces it with next: unclaimed, or still leased when next.Owner is
 	// set. ErrLeaseLost if owner no longer holds it.
 	Finish(ctx context.Context, owner string, d Delivery, next *Work) error
-	// Renew extends every lease owner holds to until.
+	// Renew extends owner's lease to until, and with it every item it
+	// holds: a lease is the owner's heartbeat, one row however much it
+	// holds. ClaimWork renews the claimer's lease too.
 	Renew(ctx context.Context, owner string, until time.Time) (int, error)
 	// Release gives up every lease owner holds, leaving the work for the
 	// next claimer (a graceful shutdown does this).

@@ -626,6 +626,9 @@ func testOwnedWork(t *testing.T, b Backend) {
 	must(t, s.Enqueue(ctx, []store.Delivery{delivery("d1", "w", "t", "e", "pending", false, t0), delivery("d2", "w", "t", "e", "pending", false, t0)},
 		[]store.Work{{DeliveryID: "d1", Due: t0, Job: []byte("1"), Owner: "me", LeaseUntil: wall.Add(10 * time.Second)},
 			{DeliveryID: "d2", Due: t0, Job: []byte("2")}}))
+	if _, err := s.Renew(ctx, "me", wall.Add(10*time.Second)); err != nil {
+		t.Fatal(err)
+	}
 	got := claim(t, s, "other", t0.Add(time.Hour), wall, 0)
 	if len(got) != 1 || got[0].DeliveryID != "d2" {
 		t.Fatalf("claimed %+v; work enqueued with an owner must stay leased to it", got)
