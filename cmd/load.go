@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -22,6 +23,7 @@ func newLoadCmd(a *app) *cobra.Command {
 		cfg          loadgen.Config
 		tf           targetFlags
 		rate, scName string
+		out          string
 		seed         uint64
 	)
 	c := &cobra.Command{
@@ -34,8 +36,15 @@ answered, so a slow consumer shows as latency. --event picks one event
 per tick instead, its events back to back.
 
 A progress line (sent/s, p50/p99 latency, errors) goes to stderr every
-second; the summary with a latency histogram goes to stdout. Latency runs
-from the moment a send was due to the end of its response.
+second; the summary (vegeta's figures: requests, rate, throughput, success
+ratio, duration, p50/p90/p99/max, status codes) and a latency histogram go
+to stdout; --out FILE writes the same report as JSON too, for CI. Latency
+runs from the moment a send was due to the end of its response (the
+coordinated-omission correction), in HdrHistogram. Events are generated
+ahead of the send loop (--ahead), so generation does not delay a tick.
+Every request is signed whenever --secret is given. --rate is capped at
+what this machine can send (loadgen.MaxRatePerCPU per CPU; see the README's
+Performance section).
 
 Exit codes: 0 every send answered 200, 1 some failed or were missed, 2 usage error.`,
 		Args: cobra.NoArgs,
@@ -74,6 +83,15 @@ Exit codes: 0 every send answered 200, 1 some failed or were missed, 2 usage err
 				fmt.Fprintln(a.stderr)
 			}
 			rep.WriteText(a.stdout)
+			if out != "" {
+				b, err := json.MarshalIndent(rep, "", "  ")
+				if err == nil {
+					err = os.WriteFile(out, append(b, '\n'), 0o644)
+				}
+				if err != nil {
+					return fmt.Errorf("--out: %w", err)
+				}
+			}
 			if rep.Errors > 0 || rep.Missed > 0 {
 				return errFailed
 			}
@@ -90,16 +108,31 @@ Exit codes: 0 every send answered 200, 1 some failed or were missed, 2 usage err
 	f.Uint64Var(&seed, "seed", 0, "generation seed (default: random, printed to stderr)")
 	f.DurationVar(&cfg.Timeout, "timeout", 5*time.Second, "how long to wait for each answer")
 	f.IntVar(&cfg.MaxInFlight, "max-in-flight", 1024, "most sends at once; ticks beyond it are counted as missed")
+	f.StringVar(&out, "out", "", "also write the report as JSON to this file")
+	f.IntVar(&cfg.Ahead, "ahead", 0, fmt.Sprintf("events generated ahead of the send loop (default: 2 s of the rate, 1024 to %d)", loadgen.MaxAhead))
 	f.IntVar(&cfg.Connections, "connections", 64, "most connections to the consumer; sends beyond them wait (the wait counts as latency)")
 	return c
 }
 
-// parseLoadRate reads "50" (per second) or a rate with a unit.
+// parseLoadRate reads "50" (per second) or a rate with a unit. The
+// schedule's syntax, not its cap: loadgen checks load's own, which is
+// higher.
 func parseLoadRate(s string) (float64, error) {
 	if n, err := strconv.ParseFloat(s, 64); err == nil {
 		s = strconv.FormatFloat(n, 'f', -1, 64) + "/s"
 	}
-	return schedule.ParseRate(s)
+	num, unit, _ := strings.Cut(s, "/")
+	n, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+	if err != nil || n <= schedule.MaxRate {
+		return schedule.ParseRate(s)
+	}
+	// Above the schedule's cap: scale the number down into its range and
+	// back up, so the units and the checks stay the schedule's.
+	r, err := schedule.ParseRate(strconv.FormatFloat(n/schedule.MaxRate, 'f', -1, 64) + "/" + unit)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a rate (e.g. 50/s, 3000/m, 2/h)", s)
+	}
+	return r * schedule.MaxRate, nil
 }
 
 // progressPrinter rewrites one line on a terminal, and prints a line per

@@ -2,9 +2,12 @@ package cmd_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -99,5 +102,53 @@ func TestLoadPlaysAScenario(t *testing.T) {
 	code, out, errs := run(t, "", "load", "--to", consumer.URL, "--rate", "10", "--duration", "300ms", "--scenario", "sip-call-transfer", "--seed", "1")
 	if code != cmd.ExitOK || got.Load() < 12 || !strings.Contains(out, "sent to") {
 		t.Errorf("3 runs of sip-call-transfer: exit %d, consumer got %d\n%s\n%s", code, got.Load(), out, errs)
+	}
+}
+
+func TestLoadOutJSONAndRateCap(t *testing.T) {
+	var got atomic.Int64
+	consumer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		got.Add(1)
+	}))
+	defer consumer.Close()
+	out := filepath.Join(t.TempDir(), "load.json")
+	// 12,000/s is above a schedule's cap and within load's.
+	code, stdout, errs := run(t, "", "load", "--to", consumer.URL, "--rate", "720000/m", "--max", "30", "--out", out, "--seed", "4")
+	if code != cmd.ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, errs)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		TargetRate float64        `json:"targetRate"`
+		Sent       int            `json:"sent"`
+		Success    float64        `json:"success"`
+		Throughput float64        `json:"throughput"`
+		Signed     string         `json:"signed"`
+		Statuses   map[string]int `json:"statuses"`
+		Latency    struct {
+			P50 int64 `json:"p50Ns"`
+			P99 int64 `json:"p99Ns"`
+			Max int64 `json:"maxNs"`
+		} `json:"latency"`
+	}
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatalf("--out: %v\n%s", err, raw)
+	}
+	if rep.TargetRate != 12_000 || rep.Sent != 30 || got.Load() != 30 || rep.Success != 1 || rep.Throughput <= 0 || rep.Signed != "" ||
+		rep.Statuses["200"] != 30 || rep.Latency.P50 <= 0 || rep.Latency.P99 < rep.Latency.P50 || rep.Latency.Max < rep.Latency.P99 {
+		t.Errorf("--out JSON: %+v\n%s", rep, raw)
+	}
+	for _, c := range []struct{ rate, want string }{
+		{"100000000", "per CPU"},
+		{"720000/x", `"720000/x" is not a rate`},
+	} {
+		code, _, errs := run(t, "", "load", "--to", consumer.URL, "--rate", c.rate, "--max", "1")
+		if code != cmd.ExitUsage || !strings.Contains(errs, c.want) {
+			t.Errorf("--rate %s: exit %d, %q; want 2 and %q", c.rate, code, errs, c.want)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/scenario"
+	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
 )
@@ -55,10 +57,35 @@ type Config struct {
 	// CAFile adds PEM certificates to trust for an https Target, when
 	// Client is nil.
 	CAFile string
+	// Ahead is how many events are generated before the first tick and
+	// kept ready during the run by a producer goroutine, so that a tick
+	// never waits for generation unless generation is slower than the
+	// rate (default: two seconds' worth, at least 1,024, at most MaxAhead;
+	// never more than the run has ticks). Scenario runs generate in line.
+	Ahead int
 	// Progress, if set, is called about every ProgressEvery (default 1 s).
 	Progress      func(Snapshot)
 	ProgressEvery time.Duration
 }
+
+// MaxAhead bounds the pre-generation buffer: 65,536 events, about 64 MB of
+// calltransfer-sized bodies at most.
+const MaxAhead = 65_536
+
+// MaxRatePerCPU is the most sends per second per CPU that load accepts:
+// the cap is MaxRatePerCPU × GOMAXPROCS (40,000/s on a 2-core machine),
+// so it moves with the machine. It was set by measurement (README,
+// Performance, 2026-12-02): against a consumer in another process that
+// answers at once, load on this project's 2-core machine started at most
+// 15,000 signed sends/s (7,500/s per CPU, with the machine shared, load
+// average 25). The cap sits at about 2.5 times that, headroom for a quiet
+// machine; beyond it a rate is wishful whatever the consumer, and below it
+// a rate the machine cannot keep shows as a lower achieved rate, missed
+// ticks and latency, never as a quietly slower run.
+const MaxRatePerCPU = 20_000
+
+// MaxRate is the highest rate Run accepts on this machine.
+func MaxRate() float64 { return float64(MaxRatePerCPU * runtime.GOMAXPROCS(0)) }
 
 // Run sends the load and returns its report. It returns early, with the
 // report so far, when ctx ends.
@@ -86,6 +113,11 @@ func (c Config) withDefaults() (Config, error) {
 		return c, errors.New("no target URL")
 	case c.Rate <= 0:
 		return c, fmt.Errorf("rate %v: want a positive number of sends per second", c.Rate)
+	case c.Rate > MaxRate():
+		return c, fmt.Errorf("rate %v/s is above what load can send from this machine: %d/s per CPU × %d CPUs = %v/s (MaxRatePerCPU, set by measurement)",
+			c.Rate, MaxRatePerCPU, runtime.GOMAXPROCS(0), MaxRate())
+	case c.Ahead < 0 || c.Ahead > MaxAhead:
+		return c, fmt.Errorf("ahead %d: want 0 (the default) to %d events", c.Ahead, MaxAhead)
 	case c.Duration <= 0:
 		return c, fmt.Errorf("duration %v: want a positive duration; load runs are bounded", c.Duration)
 	case c.Max < 0:
@@ -109,6 +141,18 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Connections <= 0 {
 		c.Connections = 64
 	}
+	if c.Ahead == 0 {
+		c.Ahead = min(max(int(2*c.Rate), 1024), MaxAhead)
+	}
+	if c.Target.Secret != "" && c.Target.Signer == nil {
+		// One signer for the run: decoding the key per request costs
+		// more than the signature.
+		s, err := signing.NewWith(c.Target.Scheme, c.Target.Params, c.Target.Secret)
+		if err != nil {
+			return c, fmt.Errorf("secret: %w", err)
+		}
+		c.Target.Signer = s
+	}
 	if c.ProgressEvery <= 0 {
 		c.ProgressEvery = time.Second
 	}
@@ -129,9 +173,67 @@ type load struct {
 	gen      *generator.Generator
 	events   []*spec.Event
 	inFlight atomic.Int64
+	// ready holds the events generated ahead, in tick order.
+	ready chan ready
+}
+
+// ready is one pre-generated event, or why it could not be generated.
+type ready struct {
+	id   string
+	body []byte
+	err  error
+}
+
+// ticks is how many ticks the run has at most.
+func (l *load) ticks() int {
+	n := int(min(l.cfg.Duration.Seconds()*l.cfg.Rate+1, float64(1<<31-1)))
+	if l.cfg.Max > 0 {
+		n = min(n, l.cfg.Max)
+	}
+	return n
+}
+
+// produce generates the run's events in tick order into l.ready until
+// all are made or ctx ends, and closes filled once the buffer is full (or
+// the run's last event is in it), so that the clock starts with it full.
+func (l *load) produce(ctx context.Context, filled chan<- struct{}) {
+	n := l.ticks()
+	signal := func() {
+		if filled != nil {
+			close(filled)
+			filled = nil
+		}
+	}
+	defer signal()
+	for i := 0; i < n; i++ {
+		res, err := l.gen.Generate(generator.Request{Def: l.events[i%len(l.events)], Seed: l.cfg.Seed + uint64(i)})
+		r := ready{err: err}
+		if err == nil {
+			r.id, r.body = res.ID, res.JSON
+		}
+		if len(l.ready) == cap(l.ready) {
+			signal()
+		}
+		select {
+		case l.ready <- r:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 func (l *load) run(ctx context.Context) *Report {
+	if l.cfg.Scenario == nil {
+		pctx, stopProducer := context.WithCancel(ctx)
+		defer stopProducer()
+		l.ready = make(chan ready, min(l.cfg.Ahead, l.ticks()))
+		filled := make(chan struct{})
+		go l.produce(pctx, filled)
+		select {
+		case <-filled:
+		case <-ctx.Done():
+		}
+	}
 	start := time.Now()
 	progressDone := l.progress(ctx, start)
 	var wg sync.WaitGroup
@@ -214,19 +316,33 @@ func (l *load) progress(ctx context.Context, start time.Time) func() {
 	return func() { close(stop); <-done }
 }
 
-// unit sends tick i: one event, or one scenario run.
+// unit sends tick i: the next pre-generated event, or one scenario run.
+// Sends overlap, so tick i may carry another tick's event; every event is
+// sent once.
 func (l *load) unit(ctx context.Context, i int, due time.Time) {
-	seed := l.cfg.Seed + uint64(i)
 	if l.cfg.Scenario != nil {
-		l.playScenario(ctx, seed, due)
+		l.playScenario(ctx, l.cfg.Seed+uint64(i), due)
 		return
 	}
-	res, err := l.gen.Generate(generator.Request{Def: l.events[i%len(l.events)], Seed: seed})
-	if err != nil {
-		l.rec.record(time.Since(due), 0, "generating: "+err.Error())
+	var ev ready
+	select {
+	case ev = <-l.ready:
+	default:
+		// Generation is behind the rate: wait, and let the wait show in
+		// this tick's latency, which counts from due.
+		l.rec.fellBehind()
+		select {
+		case ev = <-l.ready:
+		case <-ctx.Done():
+			l.rec.record(time.Since(due), 0, "stopped before the event was generated")
+			return
+		}
+	}
+	if ev.err != nil {
+		l.rec.record(time.Since(due), 0, "generating: "+ev.err.Error())
 		return
 	}
-	l.send(ctx, res.ID, res.JSON, due, nil)
+	l.send(ctx, ev.id, ev.body, due, nil)
 }
 
 // send posts one event and records its latency from since: the moment it

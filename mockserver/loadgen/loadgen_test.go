@@ -155,3 +155,89 @@ func TestScenarioRuns(t *testing.T) {
 		t.Errorf("%d distinct ids for %d events", n, rep.Sent)
 	}
 }
+
+// A run no longer than the pre-generation buffer has every event made
+// before the clock starts, so no tick can find generation behind, however
+// busy the machine; the report carries vegeta's figures.
+func TestPreGeneratedSignedReport(t *testing.T) {
+	srv, got, _ := verifying(t, http.StatusOK)
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{
+		Target: wire.Target{URL: srv.URL, Scheme: signing.Daily, Secret: secret},
+		Rate:   20_000, Duration: time.Minute, Max: 300, Seed: 2,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.GenerationBehind != 0 || rep.Sent != 300 || got.Load() != 300 {
+		t.Errorf("300 events with a 1,024 buffer: %d ticks waited for generation, sent %d, verified %d", rep.GenerationBehind, rep.Sent, got.Load())
+	}
+	if rep.Signed != string(signing.Daily) || rep.Success != 1 || rep.Throughput <= 0 || rep.Throughput > rep.AchievedRate ||
+		rep.Elapsed != rep.Window+rep.Wait || rep.Latency.P95 < rep.Latency.P90 || rep.Latency.P99 < rep.Latency.P95 {
+		t.Errorf("report: %+v", rep)
+	}
+	var out bytes.Buffer
+	rep.WriteText(&out)
+	if !strings.Contains(out.String(), "requests 300   rate ") || !strings.Contains(out.String(), "success 100.00%   signed (daily)") {
+		t.Errorf("summary:\n%s", out.String())
+	}
+
+	// No secret: unsigned, and said so.
+	var signed atomic.Int64
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get(signing.DailySignatureHeader) != "" {
+			signed.Add(1)
+		}
+	}))
+	defer plain.Close()
+	rep, err = loadgen.Run(context.Background(), loadgen.Config{Target: wire.Target{URL: plain.URL, Scheme: signing.Daily}, Rate: 200, Duration: time.Second, Max: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	rep.WriteText(&out)
+	if rep.OK != 10 || rep.Signed != "" || signed.Load() != 0 || !strings.Contains(out.String(), "unsigned (no secret)") {
+		t.Errorf("no secret: ok %d, signed %q, %d signature headers\n%s", rep.OK, rep.Signed, signed.Load(), out.String())
+	}
+}
+
+// Latency counts from each tick's intended time: a consumer that stalls
+// its only connection for 300 ms shows in every tick due during the stall,
+// not just in the one request it held (coordinated omission would report
+// the others' few microseconds of service time).
+func TestLatencyFromIntendedTime(t *testing.T) {
+	var first atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if first.CompareAndSwap(false, true) {
+			time.Sleep(300 * time.Millisecond)
+		}
+	}))
+	defer srv.Close()
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{Target: wire.Target{URL: srv.URL}, Rate: 100, Duration: time.Second, Max: 20, Connections: 1, Event: "calltransfer.triggered"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Ticks are due every 10 ms from 0 to 190 ms and all wait for the
+	// stalled connection until 300 ms: the median waited over 200 ms.
+	if rep.OK != 20 || rep.Latency.P50 < 150*time.Millisecond || rep.Latency.Max < 290*time.Millisecond {
+		t.Errorf("a 300 ms stall of the only connection: ok %d, latency %+v", rep.OK, rep.Latency)
+	}
+}
+
+func TestRateCapAndAhead(t *testing.T) {
+	for _, c := range []struct {
+		cfg  loadgen.Config
+		want string
+	}{
+		{loadgen.Config{Target: wire.Target{URL: "http://127.0.0.1:9"}, Rate: loadgen.MaxRate() + 1, Duration: time.Second}, "per CPU"},
+		{loadgen.Config{Target: wire.Target{URL: "http://127.0.0.1:9"}, Rate: 10, Duration: time.Second, Ahead: loadgen.MaxAhead + 1}, "ahead"},
+		{loadgen.Config{Target: wire.Target{URL: "http://127.0.0.1:9", Scheme: signing.Daily, Secret: "not base64!"}, Rate: 10, Duration: time.Second}, "secret"},
+	} {
+		if _, err := loadgen.Run(context.Background(), c.cfg); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("rate %v, ahead %d: %v; want an error naming %q", c.cfg.Rate, c.cfg.Ahead, err, c.want)
+		}
+	}
+	if loadgen.MaxRate() <= 10_000 {
+		t.Errorf("load's cap %v/s is no higher than a schedule's", loadgen.MaxRate())
+	}
+}

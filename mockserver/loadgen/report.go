@@ -8,15 +8,30 @@ import (
 	"time"
 )
 
-// Report is the outcome of a run.
+// Report is the outcome of a run, with the figures vegeta reports
+// (requests, rate, throughput, duration and wait, success ratio, latency
+// percentiles, status codes) under the same meanings, so the two can be
+// read side by side.
 type Report struct {
 	URL string `json:"url"`
+	// Signed names the scheme every request was signed with; "" when no
+	// secret was given and the requests went unsigned.
+	Signed string `json:"signed"`
 	// TargetRate is the rate asked for; AchievedRate is sends started per
-	// second of the sending window.
-	TargetRate   float64       `json:"targetRate"`
-	AchievedRate float64       `json:"achievedRate"`
-	Window       time.Duration `json:"windowNs"`
-	Elapsed      time.Duration `json:"elapsedNs"`
+	// second of the sending window (vegeta's "rate").
+	TargetRate   float64 `json:"targetRate"`
+	AchievedRate float64 `json:"achievedRate"`
+	// Throughput is answers of 200 per second from the first send to the
+	// last answer (vegeta's "throughput"); Success is the share of
+	// requests answered 200 (vegeta's "success ratio", 0 to 1).
+	Throughput float64 `json:"throughput"`
+	Success    float64 `json:"success"`
+	// Window is the time spent sending (vegeta's "attack"), Wait the time
+	// from then to the last answer, Elapsed the two together (vegeta's
+	// "duration" is Window; its total is Elapsed).
+	Window  time.Duration `json:"windowNs"`
+	Wait    time.Duration `json:"waitNs"`
+	Elapsed time.Duration `json:"elapsedNs"`
 	// Sent counts requests made (events, in scenario mode); OK those
 	// answered 200, Daily's success; Errors the rest; Missed the ticks
 	// skipped at the in-flight cap.
@@ -24,6 +39,9 @@ type Report struct {
 	OK     int `json:"ok"`
 	Errors int `json:"errors"`
 	Missed int `json:"missed"`
+	// GenerationBehind counts ticks that found no pre-generated event
+	// ready and waited for one; the wait is in their latency.
+	GenerationBehind int `json:"generationBehind"`
 	// Latency runs from the moment a send was due to the end of its
 	// response.
 	Latency  Latency        `json:"latency"`
@@ -36,7 +54,14 @@ type Report struct {
 
 // Latency summarizes the latencies of a run.
 type Latency struct {
-	Min, P50, P90, P99, P999, Max, Mean time.Duration
+	Min  time.Duration `json:"minNs"`
+	P50  time.Duration `json:"p50Ns"`
+	P90  time.Duration `json:"p90Ns"`
+	P95  time.Duration `json:"p95Ns"`
+	P99  time.Duration `json:"p99Ns"`
+	P999 time.Duration `json:"p999Ns"`
+	Max  time.Duration `json:"maxNs"`
+	Mean time.Duration `json:"meanNs"`
 }
 
 // Bin is one row of the text histogram: sends with latency below Upto
@@ -54,29 +79,40 @@ func (l *load) report(ticks int, window, elapsed time.Duration) *Report {
 	r := l.rec
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	h := &r.all
-	rep := &Report{URL: l.cfg.Target.URL, TargetRate: l.cfg.Rate, Window: window, Elapsed: elapsed, Sent: int(h.n),
-		OK: r.ok, Errors: r.failed, Missed: r.missed, Statuses: r.statuses, ErrorsBy: r.errors, MaxLag: r.maxLag,
-		Latency: Latency{Min: h.min, P50: h.quantile(0.5), P90: h.quantile(0.9), P99: h.quantile(0.99),
-			P999: h.quantile(0.999), Max: h.max, Mean: h.mean()}}
+	h := r.all
+	rep := &Report{URL: l.cfg.Target.URL, TargetRate: l.cfg.Rate, Window: window, Wait: max(0, elapsed-window), Elapsed: elapsed,
+		Sent: int(r.n), OK: r.ok, Errors: r.failed, Missed: r.missed, GenerationBehind: r.behind,
+		Statuses: r.statuses, ErrorsBy: r.errors, MaxLag: r.maxLag,
+		Latency: Latency{Min: r.min, P50: r.quantile(h, 0.5), P90: r.quantile(h, 0.9), P95: r.quantile(h, 0.95),
+			P99: r.quantile(h, 0.99), P999: r.quantile(h, 0.999), Max: r.max}}
+	if l.cfg.Target.Secret != "" {
+		rep.Signed = string(l.cfg.Target.Scheme)
+	}
+	if r.n > 0 {
+		rep.Latency.Mean = time.Duration(h.Mean())
+		rep.Success = float64(r.ok) / float64(r.n)
+	}
 	if window > 0 {
 		rep.AchievedRate = float64(ticks-r.missed) / window.Seconds()
 	}
-	// Bin the fine histogram by its buckets' middles: within 2% of exact.
+	if elapsed > 0 {
+		rep.Throughput = float64(r.ok) / elapsed.Seconds()
+	}
+	// Bin HdrHistogram's buckets by their middles: within 0.1% of exact.
 	bins := make([]Bin, len(binEdges))
 	for i, e := range binEdges {
 		bins[i].Upto = e
 	}
-	for b, c := range h.counts {
-		if c == 0 {
+	for _, b := range h.Distribution() {
+		if b.Count == 0 {
 			continue
 		}
-		v := bucketValue(b)
+		v := time.Duration((b.From + b.To) / 2)
 		i := 0
 		for binEdges[i] != 0 && v >= binEdges[i] {
 			i++
 		}
-		bins[i].Count += c
+		bins[i].Count += b.Count
 	}
 	first, last := len(bins), -1
 	for i, b := range bins {
@@ -94,10 +130,18 @@ func (l *load) report(ticks int, window, elapsed time.Duration) *Report {
 func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "hookmock load: %d sent to %s in %s (target %s/s, achieved %.1f/s)\n",
 		r.Sent, r.URL, r.Window.Round(time.Millisecond), trimFloat(r.TargetRate), r.AchievedRate)
-	fmt.Fprintf(w, "  ok %d   errors %d   missed %d   max sender lag %s\n", r.OK, r.Errors, r.Missed, fmtDur(r.MaxLag))
+	signed := "unsigned (no secret)"
+	if r.Signed != "" {
+		signed = "signed (" + r.Signed + ")"
+	}
+	fmt.Fprintf(w, "  requests %d   rate %.1f/s   throughput %.1f/s   success %.2f%%   %s\n",
+		r.Sent, r.AchievedRate, r.Throughput, 100*r.Success, signed)
+	fmt.Fprintf(w, "  duration %s   sending %s   wait %s\n", fmtDur(r.Elapsed), fmtDur(r.Window), fmtDur(r.Wait))
+	fmt.Fprintf(w, "  ok %d   errors %d   missed %d   generation behind %d   max sender lag %s\n",
+		r.OK, r.Errors, r.Missed, r.GenerationBehind, fmtDur(r.MaxLag))
 	l := r.Latency
-	fmt.Fprintf(w, "  latency  min %s  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  mean %s\n",
-		fmtDur(l.Min), fmtDur(l.P50), fmtDur(l.P90), fmtDur(l.P99), fmtDur(l.P999), fmtDur(l.Max), fmtDur(l.Mean))
+	fmt.Fprintf(w, "  latency  min %s  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  mean %s   (p95 %s)\n",
+		fmtDur(l.Min), fmtDur(l.P50), fmtDur(l.P90), fmtDur(l.P99), fmtDur(l.P999), fmtDur(l.Max), fmtDur(l.Mean), fmtDur(l.P95))
 	if len(r.Statuses) > 0 {
 		codes := make([]int, 0, len(r.Statuses))
 		for c := range r.Statuses {

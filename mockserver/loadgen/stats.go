@@ -1,84 +1,47 @@
 package loadgen
 
 import (
-	"math"
 	"sync"
 	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 )
 
-// hist is a log-bucketed latency histogram: 2% wide buckets from 1µs to
-// about 6 minutes, so percentiles are within 2% of the truth at any scale
-// and recording costs one logarithm.
-type hist struct {
-	counts   [histBuckets]int64
-	n        int64
-	sum      time.Duration
-	min, max time.Duration
-}
-
+// Latencies are kept in HdrHistogram (3 significant digits, 1 µs to 10
+// minutes, so any percentile is within 0.1% of the truth at a fixed
+// ~40 KB). Each latency is measured from the tick's intended send time,
+// not from when the request actually left: a sender that falls behind
+// (a late wake-up, a wait for a connection, an event not yet generated)
+// shows as latency instead of silently sending later and measuring less.
+// That is HdrHistogram's coordinated-omission correction done at the
+// source, which an open-loop sender can do exactly; RecordCorrectedValue
+// is the estimate a closed-loop one has to make instead.
 const (
-	histBuckets = 1000
-	histGrowth  = 1.02
+	histLowest  = int64(time.Microsecond)
+	histHighest = int64(10 * time.Minute)
+	histDigits  = 3
 )
 
-var logGrowth = math.Log(histGrowth)
+func newHist() *hdrhistogram.Histogram { return hdrhistogram.New(histLowest, histHighest, histDigits) }
 
-func bucketOf(d time.Duration) int {
-	if d < time.Microsecond {
-		return 0
-	}
-	b := int(math.Log(float64(d)/float64(time.Microsecond)) / logGrowth)
-	return min(b, histBuckets-1)
-}
-
-// bucketValue is the geometric middle of a bucket.
-func bucketValue(b int) time.Duration {
-	return time.Duration(float64(time.Microsecond) * math.Pow(histGrowth, float64(b)+0.5))
-}
-
-func (h *hist) add(d time.Duration) {
-	h.counts[bucketOf(d)]++
-	if h.n == 0 || d < h.min {
-		h.min = d
-	}
-	h.max = max(h.max, d)
-	h.n++
-	h.sum += d
-}
-
-// quantile returns the q-quantile (0 < q ≤ 1), clamped to the exact
-// minimum and maximum.
-func (h *hist) quantile(q float64) time.Duration {
-	if h.n == 0 {
-		return 0
-	}
-	rank := int64(math.Ceil(q * float64(h.n)))
-	var seen int64
-	for b, c := range h.counts {
-		seen += c
-		if seen >= rank {
-			return min(max(bucketValue(b), h.min), h.max)
-		}
-	}
-	return h.max
-}
-
-func (h *hist) mean() time.Duration {
-	if h.n == 0 {
-		return 0
-	}
-	return h.sum / time.Duration(h.n)
+// record clamps to the histogram's range; the exact extremes are kept
+// beside it.
+func recordIn(h *hdrhistogram.Histogram, d time.Duration) {
+	_ = h.RecordValue(min(max(int64(d), histLowest), histHighest))
 }
 
 // recorder collects the outcome of every send, for the whole run and for
 // the current progress window.
 type recorder struct {
 	mu       sync.Mutex
-	all      hist
-	window   hist
+	all      *hdrhistogram.Histogram
+	window   *hdrhistogram.Histogram
+	n        int64
+	min, max time.Duration
 	ok       int
 	failed   int
 	missed   int
+	behind   int
 	statuses map[int]int
 	errors   map[string]int
 	maxLag   time.Duration
@@ -86,14 +49,19 @@ type recorder struct {
 }
 
 func newRecorder() *recorder {
-	return &recorder{statuses: map[int]int{}, errors: map[string]int{}}
+	return &recorder{all: newHist(), window: newHist(), statuses: map[int]int{}, errors: map[string]int{}}
 }
 
 func (r *recorder) record(latency time.Duration, status int, errMsg string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.all.add(latency)
-	r.window.add(latency)
+	recordIn(r.all, latency)
+	recordIn(r.window, latency)
+	if r.n == 0 || latency < r.min {
+		r.min = latency
+	}
+	r.max = max(r.max, latency)
+	r.n++
 	r.sent++
 	if status != 0 {
 		r.statuses[status]++
@@ -114,10 +82,26 @@ func (r *recorder) miss() {
 	r.mu.Unlock()
 }
 
+// fellBehind counts a tick that found no pre-generated event ready.
+func (r *recorder) fellBehind() {
+	r.mu.Lock()
+	r.behind++
+	r.mu.Unlock()
+}
+
 func (r *recorder) lag(d time.Duration) {
 	r.mu.Lock()
 	r.maxLag = max(r.maxLag, d)
 	r.mu.Unlock()
+}
+
+// quantile is the q-quantile (0 < q ≤ 1) of h, clamped to the exact
+// extremes.
+func (r *recorder) quantile(h *hdrhistogram.Histogram, q float64) time.Duration {
+	if h.TotalCount() == 0 {
+		return 0
+	}
+	return min(max(time.Duration(h.ValueAtQuantile(q*100)), r.min), r.max)
 }
 
 // Snapshot is the progress of a run, about once a second.
@@ -135,12 +119,12 @@ type Snapshot struct {
 func (r *recorder) snapshot(elapsed, window time.Duration, inFlight int) Snapshot {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s := Snapshot{Elapsed: elapsed, Sent: int(r.all.n), OK: r.ok, Errors: r.failed, Missed: r.missed, InFlight: inFlight,
-		P50: r.window.quantile(0.5), P99: r.window.quantile(0.99)}
+	s := Snapshot{Elapsed: elapsed, Sent: int(r.n), OK: r.ok, Errors: r.failed, Missed: r.missed, InFlight: inFlight,
+		P50: r.quantile(r.window, 0.5), P99: r.quantile(r.window, 0.99)}
 	if window > 0 {
 		s.Rate = float64(r.sent) / window.Seconds()
 	}
-	r.window = hist{}
+	r.window.Reset()
 	r.sent = 0
 	return s
 }
