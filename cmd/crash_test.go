@@ -29,7 +29,9 @@ type process struct {
 
 var readyLine = regexp.MustCompile(`ready on (http://\S+)`)
 
-func startServe(t *testing.T, args ...string) *process {
+func startServe(t *testing.T, args ...string) *process { return startServeB(t, args...) }
+
+func startServeB(t testing.TB, args ...string) *process {
 	t.Helper()
 	c := exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, args...)...)
 	c.Env = append(os.Environ(), "HOOKMOCK_TEST_EXEC=1")
