@@ -11,6 +11,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -26,15 +28,26 @@ import (
 // BenchmarkDeliveryEndToEnd measures the whole path: generate, validate,
 // sign, POST to a trivial loopback consumer with 64 in flight, record.
 // b.N events are triggered; the figure is events/s.
+//
+// HOOKMOCK_BENCH_CONSUMER, if set, is the URL of a consumer in another
+// process to use instead (loopback only), so that the consumer's CPU is
+// not charged to the benchmark: scripts/bench-side-by-side.sh points it
+// and wrk at the same one.
 func BenchmarkDeliveryEndToEnd(b *testing.B) {
-	consumer := trivialConsumer()
-	defer consumer.Close()
+	consumerURL := os.Getenv("HOOKMOCK_BENCH_CONSUMER")
+	if consumerURL == "" {
+		consumer := trivialConsumer()
+		defer consumer.Close()
+		consumerURL = consumer.URL
+	} else if u, err := url.Parse(consumerURL); err != nil || net.ParseIP(u.Hostname()) == nil || !net.ParseIP(u.Hostname()).IsLoopback() {
+		b.Fatalf("HOOKMOCK_BENCH_CONSUMER=%q: want an http URL on a loopback IP", consumerURL)
+	}
 	srv, err := mockserver.New(mockserver.Options{Seed: 1, Workers: 64, MaxDeliveries: 10_000})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer srv.Close()
-	body, _ := json.Marshal(map[string]any{"url": consumer.URL})
+	body, _ := json.Marshal(map[string]any{"url": consumerURL})
 	req, _ := http.NewRequest("POST", srv.URL+"/v1/webhooks", bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer x")
 	resp, err := http.DefaultClient.Do(req)
