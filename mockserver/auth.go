@@ -15,7 +15,9 @@ import (
 // token passes /v1/*, as a local mock should), and the default bind is
 // loopback. With an API key every route, /v1/* and /_mock/* alike, wants
 // "Authorization: Bearer <key>"; only GET /_mock/health answers without
-// it, and then shows nothing that could help recompute a secret.
+// it, and then shows nothing that could help recompute a secret. The
+// inspector page (/ and /ui/*) signs people in with a form that sets an
+// HttpOnly cookie holding the key, which /_mock/* accepts too.
 
 // healthPath answers without the key, so that orchestrators can probe it.
 const healthPath = "/_mock/health"
@@ -26,8 +28,14 @@ func (p *Provider) guard(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == healthPath || p.keyValid(r) {
+		if r.URL.Path == healthPath || p.keyValid(r) || uiOpen(r.URL.Path) {
 			next.ServeHTTP(w, r)
+			return
+		}
+		if uiPath(r.URL.Path) {
+			// People sign in on the page, which then carries the key in
+			// an HttpOnly cookie.
+			http.Redirect(w, r, "/ui/login", http.StatusSeeOther)
 			return
 		}
 		writeError(w, unauthorized(r))
@@ -43,11 +51,27 @@ func (p *Provider) keyValid(r *http.Request) bool {
 	}
 	token, ok := bearer(r)
 	if !ok {
-		return false
+		// The inspector page's cookie (see uiPostLogin).
+		c, err := r.Cookie(uiCookie)
+		if err != nil {
+			return false
+		}
+		token = c.Value
 	}
+	return p.keyMatches(token)
+}
+
+// keyMatches compares a token with the API key in constant time.
+func (p *Provider) keyMatches(token string) bool {
 	got, want := sha256.Sum256([]byte(token)), sha256.Sum256([]byte(p.opts.APIKey))
 	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
 }
+
+// uiPath reports whether path is one of the inspector page's.
+func uiPath(path string) bool { return path == "/" || strings.HasPrefix(path, "/ui/") }
+
+// uiOpen is what the page shows before sign-in: the form and its assets.
+func uiOpen(path string) bool { return path == "/ui/login" || strings.HasPrefix(path, "/ui/static/") }
 
 func bearer(r *http.Request) (string, bool) {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")

@@ -9,4 +9,6 @@ func (p *Provider) routeInspector(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_mock/deliveries/{id}", p.getDelivery)
 	mux.HandleFunc("POST /_mock/deliveries/{id}/replay", p.postReplay)
 	mux.HandleFunc("GET /_mock/deliveries/{id}/curl", p.getCurl)
+	mux.HandleFunc("GET /_mock/openapi.json", p.getOpenAPI)
+	p.routeUI(mux)
 }
