@@ -37,7 +37,11 @@ func newServeCmd(a *app) *cobra.Command {
   control API      POST /_mock/events, GET|DELETE /_mock/deliveries,
                    GET /_mock/scenarios, POST /_mock/scenarios/{name}/run,
                    GET|POST /_mock/schedules, DELETE /_mock/schedules/{id},
-                   GET /_mock/health, POST /_mock/clock/advance (--clock virtual)
+                   GET /_mock/health, POST /_mock/clock/advance (--clock virtual),
+                   GET /_mock/stream, GET /_mock/deliveries/{id}[/curl],
+                   POST /_mock/deliveries/{id}/replay, GET /_mock/openapi.json
+  inspector        the page at /: live deliveries, detail, replay, trigger
+  console          a line per attempt on stdout (--quiet: none)
 
 State (webhooks, the delivery log, pending retries) lives in --store: by
 default a SQLite file in the user's state directory, so a restart carries

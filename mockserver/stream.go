@@ -159,7 +159,7 @@ func (p *Provider) getStream(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	// The server's WriteTimeout bounds whole responses; a stream is
 	// extended before every write instead.
-	extend := func() { _ = rc.SetWriteDeadline(time.Now().Add(p.opts.Server.Write + streamHeartbeat)) }
+	extend := func() { _ = rc.SetWriteDeadline(time.Now().Add(p.opts.Server.Write + 2*streamHeartbeat)) }
 	extend()
 	fmt.Fprintf(w, "retry: 1000\n: hookmock stream, entries after %d\n\n", after)
 	if rc.Flush() != nil {

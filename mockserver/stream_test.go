@@ -29,7 +29,11 @@ type sseClient struct {
 	events chan sseEvent
 }
 
-func openStream(t *testing.T, url, lastID string) *sseClient {
+func openStream(t *testing.T, url, lastID string) *sseClient { return openStreamTB(t, url, lastID) }
+
+func openStreamB(b *testing.B, url string) *sseClient { return openStreamTB(b, url, "") }
+
+func openStreamTB(t testing.TB, url, lastID string) *sseClient {
 	t.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
 	if lastID != "" {
@@ -178,4 +182,24 @@ func TestStreamCarriesEachAttemptInOrderAndResumes(t *testing.T) {
 	expect(r, mockserver.ChangeUpdated, func(e mockserver.StreamEntry) bool { return e.Delivery.Sending == 1 })
 	expect(r, mockserver.ChangeAttempt, func(e mockserver.StreamEntry) bool { return e.Attempt.Status == 200 })
 	expect(r, mockserver.ChangeUpdated, func(e mockserver.StreamEntry) bool { return e.Delivery.Status == mockserver.StatusDelivered })
+}
+
+// A stream outlives the server's write timeout: it extends its own
+// deadline before every write.
+func TestStreamOutlivesWriteTimeout(t *testing.T) {
+	consumer, _ := failingFirst()
+	defer consumer.Close()
+	srv, err := mockserver.New(mockserver.Options{Seed: 8, Server: mockserver.ServerTimeouts{Write: 300 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	postOK(t, srv.URL+"/v1/webhooks", `{"url": "`+consumer.URL+`"}`)
+	s := openStream(t, srv.URL+"/_mock/stream", "")
+	defer s.close()
+	time.Sleep(time.Second)
+	postOK(t, srv.URL+"/_mock/events", `{"type": "meeting.started", "seed": 1}`)
+	if ev := s.next(t); ev.Event != string(mockserver.ChangeCreated) {
+		t.Fatalf("after 1 s on a 300 ms write timeout: %+v", ev)
+	}
 }
