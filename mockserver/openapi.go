@@ -41,6 +41,7 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/_mock/health", summary: "Liveness; details with the API key", resp: "Object"},
 	{method: "GET", path: "/_mock/clock", summary: "The provider's clock", resp: "Clock"},
 	{method: "POST", path: "/_mock/clock/advance", summary: "Advance the virtual clock (--clock virtual)", req: "ClockAdvance", reqOptional: true, resp: "Clock", query: []string{"by"}},
+	{method: "POST", path: "/_mock/clock/drain", summary: "Run every live delivery and retry to its end on the virtual clock", resp: "Clock"},
 	{method: "GET", path: "/_mock/scenarios", summary: "Built-in and uploaded scenarios", resp: "Object"},
 	{method: "GET", path: "/_mock/scenarios/{name}", summary: "One scenario", resp: "Object"},
 	{method: "PUT", path: "/_mock/scenarios/{name}", summary: "Upload a scenario (YAML or JSON)", req: "Object", resp: "Object"},
@@ -111,7 +112,7 @@ func apiSchemas() map[string]any {
 			"faults": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}, "type", "deliveries"),
 		"ReplayRequest": obj(map[string]any{"body": map[string]any{"description": "the modified event; checked against the contract unless allowInvalid"}, "allowInvalid": boolean}),
 		"ClockAdvance":  obj(map[string]any{"by": map[string]any{"type": "string", "examples": []any{"90s", "15m"}}}, "by"),
-		"Clock":         obj(map[string]any{"clock": map[string]any{"type": "string", "enum": []any{"real", "virtual"}}, "now": when, "advancedBy": str}, "clock", "now"),
+		"Clock":         obj(map[string]any{"clock": map[string]any{"type": "string", "enum": []any{"real", "virtual"}}, "now": when, "advancedBy": str, "took": str}, "clock", "now"),
 	}
 }
 
