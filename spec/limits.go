@@ -41,7 +41,8 @@ const (
 	// need at most 116) and far below what stalls a validator:
 	// thirty levels of allOf: [$ref next, $ref next] ask for 2³⁰.
 	MaxSchemaEvaluations = 10_000
-	// MaxSchemaDepth: GitHub's deepest schema sits 40 segments down.
+	// MaxSchemaDepth: the deepest schema of the real corpus (GitHub's) sits
+	// 17 segments down.
 	MaxSchemaDepth = 256
 )
 
