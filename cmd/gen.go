@@ -50,8 +50,9 @@ overrides of payload.session_id and payload.timestamp.
 the violation on stderr. KIND is missing-required, wrong-type, pattern,
 enum, malformed-json or random (the default).
 
-Exit codes: 0 ok, 1 an override makes the event invalid (or generation
-failed), 2 usage error, unknown event, a KIND the contract has no place
+Exit codes: 0 ok, 1 generation failed, 2 usage error: an override the
+contract refuses or whose key it does not declare (write +payload.x=… to
+add a field on purpose), unknown event, a KIND the contract has no place
 for, or an event schema with no finite instance or none within
 generator.maxEventBytes.`,
 		Args: cobra.ExactArgs(1),
@@ -92,17 +93,18 @@ generator.maxEventBytes.`,
 			if _, err := g.Lookup(args[0]); err != nil {
 				return usageErr("%v", err)
 			}
+			announce := func() {}
 			if !cmd.Flags().Changed("seed") {
 				seed = seeds.Random()
-				fmt.Fprintf(a.stderr, "seed: %d\n", seed)
+				announce = func() { fmt.Fprintf(a.stderr, "seed: %d\n", seed) }
 			}
-			return a.generate(g, clock, generator.Request{Event: args[0], Seed: seed, Set: overrides, Invalid: kind}, count, pretty)
+			return a.generate(g, clock, generator.Request{Event: args[0], Seed: seed, Set: overrides, Invalid: kind}, count, pretty, announce)
 		},
 	}
 	f := c.Flags()
 	f.IntVarP(&count, "count", "n", 1, "number of events")
 	f.Uint64Var(&seed, "seed", 0, "seed of the first event (default: random, printed to stderr)")
-	f.StringArrayVar(&sets, "set", nil, "override a value: KEY=VALUE (repeatable)")
+	f.StringArrayVar(&sets, "set", nil, "override a declared field: KEY=VALUE; +KEY=VALUE adds an undeclared one (repeatable)")
 	f.StringVar(&invalid, "invalid", "", "print contract-breaking events of this kind (default random)")
 	f.Lookup("invalid").NoOptDefVal = string(generator.RandomKind)
 	f.BoolVar(&pretty, "pretty", false, "indent the JSON")
@@ -112,15 +114,20 @@ generator.maxEventBytes.`,
 	return c
 }
 
-func (a *app) generate(g *generator.Generator, clock *clock.Virtual, req generator.Request, count int, pretty bool) error {
+// generate prints count events. announce runs once the first one is made,
+// so that a usage error is not preceded by a seed to replay.
+func (a *app) generate(g *generator.Generator, clock *clock.Virtual, req generator.Request, count int, pretty bool, announce func()) error {
 	first := req.Seed
 	for i := range count {
 		req.Seed = first + uint64(i)
 		res, err := g.Generate(req)
 		if err != nil {
+			// A --set the contract refuses, or whose key it does not
+			// declare, is bad input like any other.
 			var oe *generator.OverrideError
-			if errors.As(err, &oe) {
-				return &exitError{ExitFailed, err}
+			var ke *generator.KeyError
+			if errors.As(err, &oe) || errors.As(err, &ke) {
+				return &exitError{ExitUsage, err}
 			}
 			if errors.Is(err, generator.ErrNoLocation) {
 				return usageErr("--invalid: %v", err)
@@ -132,6 +139,9 @@ func (a *app) generate(g *generator.Generator, clock *clock.Virtual, req generat
 				return usageErr("%v", err)
 			}
 			return &exitError{ExitFailed, err}
+		}
+		if i == 0 {
+			announce()
 		}
 		out := res.JSON
 		if pretty && (res.Invalid == nil || res.Invalid.Kind != generator.MalformedJSON) {

@@ -96,7 +96,7 @@ func TestGenOverrides(t *testing.T) {
 		}
 	}
 	code, _, errOut = runGen(t, "gen", "calltransfer.triggered", "--seed", "1", "--set", "payload.is_sip_refer=yes")
-	if code != ExitFailed || !strings.Contains(errOut, "/payload/is_sip_refer: got string, want boolean") {
+	if code != ExitUsage || !strings.Contains(errOut, "/payload/is_sip_refer: got string, want boolean") {
 		t.Errorf("an invalidating override: exit %d, %s", code, errOut)
 	}
 	if code, _, errOut = runGen(t, "gen", "calltransfer.triggered", "--set", "nokey"); code != ExitUsage {

@@ -67,6 +67,9 @@ Exit codes: 0 every send answered 200, 1 some failed or were missed, 2 usage err
 					return err
 				}
 			}
+			if _, ok := cfg.Spec.Lookup(cfg.Event); cfg.Event != "" && !ok {
+				return usageErr("--event: no event %q in %s", cfg.Event, cfg.Spec.Title)
+			}
 			if !cmd.Flags().Changed("seed") {
 				seed = seeds.Random()
 				fmt.Fprintf(a.stderr, "seed: %d\n", seed)

@@ -184,11 +184,15 @@ faults. Exit codes: 0 every event without a rejecting fault got 200,
 			if err != nil {
 				return err
 			}
-			if !cmd.Flags().Changed("seed") {
-				seed = seeds.Random()
-				fmt.Fprintf(a.stderr, "seed: %d\n", seed)
+			s, err := a.loadSpec()
+			if err != nil {
+				return err
 			}
-			po := scenario.PlanOptions{Seed: seed, Vars: map[string]any{}}
+			random := !cmd.Flags().Changed("seed")
+			if random {
+				seed = seeds.Random()
+			}
+			po := scenario.PlanOptions{Seed: seed, Vars: map[string]any{}, Spec: s}
 			for _, kv := range vars {
 				k, v, ok := strings.Cut(kv, "=")
 				if !ok {
@@ -207,9 +211,10 @@ faults. Exit codes: 0 every event without a rejecting fault got 200,
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			s, err := a.loadSpec()
-			if err != nil {
-				return err
+			if random {
+				// Only once the inputs are known good: a usage error is not
+				// worth a seed to replay.
+				fmt.Fprintf(a.stderr, "seed: %d\n", seed)
 			}
 			client, err := tf.client()
 			if err != nil {
@@ -255,7 +260,7 @@ faults. Exit codes: 0 every event without a rejecting fault got 200,
 	f.StringVar(&faults, "faults", "", "faults for every event, e.g. dup,reorder,stale:2h,badsig")
 	f.StringVar(&speed, "speed", "1x", "real-time factor (10x, 0.5x) or instant")
 	f.StringArrayVar(&vars, "var", nil, "set a variable: room=sales, sessionId=<uuid>, referEmitsAnswered=true (repeatable)")
-	f.StringArrayVar(&sets, "set", nil, "override a field of every event: payload.user_name=Ada (repeatable; use --var for call values)")
+	f.StringArrayVar(&sets, "set", nil, "override a field of every event that declares it: payload.user_name=Ada; +payload.x=1 adds it to all (repeatable; use --var for call values)")
 	f.DurationVar(&timeout, "timeout", 5*time.Second, "how long to wait for the consumer per request")
 	f.BoolVar(&asJSON, "json", false, "print the run record as JSON instead of one line per event")
 	return c

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -44,6 +45,9 @@ func (t *targetFlags) client() (*http.Client, error) {
 func (t *targetFlags) target(stderr io.Writer) (wire.Target, error) {
 	if t.to == "" {
 		return wire.Target{}, usageErr("--to is required")
+	}
+	if u, err := url.Parse(t.to); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return wire.Target{}, usageErr("--to %q: want an absolute http(s) URL such as http://127.0.0.1:8080/webhooks", t.to)
 	}
 	if err := (wire.Policy{}).CheckURL(context.Background(), t.to); err != nil {
 		return wire.Target{}, usageErr("--to: %v", err)

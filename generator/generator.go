@@ -180,6 +180,10 @@ func (g *Generator) GenerateContext(ctx context.Context, req Request) (*Result, 
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckOverrides(g.spec, ep.e.Name, req.Set); err != nil {
+		return nil, err
+	}
+	req.Set = applicable(g.spec, ep.e.Name, req.Set)
 	d := g.newDraft(ep, req)
 	d.ctx = ctx
 	body, raw, attempts, err := g.valid(ep, req, d)

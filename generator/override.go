@@ -21,7 +21,18 @@ type Override struct {
 	Pointer string
 	// Value is the value to set, as decoded JSON.
 	Value any
+	// Extra marks a field added on purpose that the contract does not
+	// declare, written with a leading "+" (+payload.extra=x): a test of a
+	// consumer's tolerance. Without it an undeclared key is refused as
+	// a typo.
+	Extra bool
+	// IfDeclared applies the override only to events that declare the
+	// field, as a scenario's overrides for every event ("*") are.
+	IfDeclared bool
 }
+
+// ExtraPrefix marks an override key that adds an undeclared field.
+const ExtraPrefix = "+"
 
 // ParseOverride reads "key=value". The value is typed the way a shell user
 // means it: true, false, null, numbers, JSON objects and arrays are JSON;
@@ -32,7 +43,8 @@ func ParseOverride(s string) (Override, error) {
 	if !ok {
 		return Override{}, fmt.Errorf("override %q: want key=value", s)
 	}
-	ptr, err := KeyPointer(key)
+	plain, extra := strings.CutPrefix(key, ExtraPrefix)
+	ptr, err := KeyPointer(plain)
 	if err != nil {
 		return Override{}, fmt.Errorf("override %q: %w", s, err)
 	}
@@ -40,14 +52,15 @@ func ParseOverride(s string) (Override, error) {
 	if err != nil {
 		return Override{}, fmt.Errorf("override %q: %w", s, err)
 	}
-	return Override{Key: key, Pointer: ptr, Value: v}, nil
+	return Override{Key: key, Pointer: ptr, Value: v, Extra: extra}, nil
 }
 
 // OverrideJSON is the override of key with a JSON value, as an HTTP body
 // or a rendered scenario template holds it. A JSON string is meant
 // literally, even if it looks like a number.
 func OverrideJSON(key string, raw []byte) (Override, error) {
-	ptr, err := KeyPointer(key)
+	plain, extra := strings.CutPrefix(key, ExtraPrefix)
+	ptr, err := KeyPointer(plain)
 	if err != nil {
 		return Override{}, fmt.Errorf("override %q: %w", key+"="+string(raw), err)
 	}
@@ -55,7 +68,7 @@ func OverrideJSON(key string, raw []byte) (Override, error) {
 	if err != nil {
 		return Override{}, fmt.Errorf("override %q: %w", key+"="+string(raw), err)
 	}
-	return Override{Key: key, Pointer: ptr, Value: v}, nil
+	return Override{Key: key, Pointer: ptr, Value: v, Extra: extra}, nil
 }
 
 // KeyPointer turns a dotted path into a JSON pointer; a key that already

@@ -333,7 +333,7 @@ func (p *Provider) planRun(sc *scenario.Scenario, opts RunOptions) (*scenario.Pl
 	} else {
 		seed = p.events.nextSeed()
 	}
-	po := scenario.PlanOptions{Seed: seed, Vars: opts.Vars, Set: opts.Set}
+	po := scenario.PlanOptions{Seed: seed, Vars: opts.Vars, Set: opts.Set, Spec: p.spec}
 	if _, given := opts.Vars[scenario.VarDomainID]; !given {
 		// Events carry the domain the webhooks belong to.
 		po.Vars = withVar(opts.Vars, scenario.VarDomainID, p.hooks.domainID)

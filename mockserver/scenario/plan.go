@@ -14,6 +14,7 @@ import (
 
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/mockserver/wire"
+	"github.com/hookmock/hookmock/spec"
 )
 
 // PlanOptions choose one playing of a scenario.
@@ -29,6 +30,9 @@ type PlanOptions struct {
 	Set map[string][]generator.Override
 	// Faults are added to every step's own.
 	Faults []wire.Fault
+	// Spec, when set, checks Set's keys against the events' schemas: a
+	// key no event declares is refused as a typo.
+	Spec *spec.Spec
 }
 
 // Plan is a scenario with every random choice made: what a Player plays.
@@ -126,6 +130,11 @@ func (s *Scenario) Plan(opts PlanOptions) (*Plan, error) {
 	for ev := range opts.Set {
 		if ev != "*" && !slices.Contains(events, ev) {
 			return nil, fmt.Errorf("set.%s: %s emits no such event (it emits %s; \"*\" means every event)", ev, s.Name, strings.Join(events, ", "))
+		}
+	}
+	if opts.Spec != nil {
+		if err := s.checkSet(opts.Spec, opts.Set); err != nil {
+			return nil, err
 		}
 	}
 	p := &Plan{Scenario: s, Seed: opts.Seed, Vars: vars, extra: opts.Set}

@@ -233,7 +233,12 @@ func (plan *Plan) emission(st Planned, at time.Time) (Emission, error) {
 		}
 		em.Set = append(em.Set, ov)
 	}
-	em.Set = append(em.Set, plan.extra["*"]...)
+	for _, o := range plan.extra["*"] {
+		// For every event: those that do not declare the field keep
+		// their shape.
+		o.IfDeclared = true
+		em.Set = append(em.Set, o)
+	}
 	em.Set = append(em.Set, plan.extra[st.Event]...)
 	return em, nil
 }
