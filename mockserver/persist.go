@@ -80,23 +80,31 @@ func (p *Provider) restoreBeforeSchedules() error {
 		p.scen.actionErrs = rules
 		p.scen.mu.Unlock()
 	}
-	if vc, ok := p.clock.(*clock.Virtual); ok {
-		docs, err = p.store.s.Docs(ctx, store.KindState)
-		if err != nil {
-			return fmt.Errorf("store %s: %w", where, err)
+	return p.followClock()
+}
+
+// followClock moves a virtual clock up to the position stored by the last
+// advance, made here before a restart or by another replica: waits
+// recorded against that position come due as they would have there.
+func (p *Provider) followClock() error {
+	vc, ok := p.clock.(*clock.Virtual)
+	if !ok {
+		return nil
+	}
+	docs, err := p.store.s.Docs(context.Background(), store.KindState)
+	if err != nil {
+		return fmt.Errorf("store %s: %w", p.store.s.Location(), err)
+	}
+	for _, d := range docs {
+		if d.Key != clockKey {
+			continue
 		}
-		for _, d := range docs {
-			if d.Key != clockKey {
-				continue
-			}
-			t, err := time.Parse(time.RFC3339Nano, string(d.Doc))
-			if err != nil {
-				return fmt.Errorf("store %s: virtual clock position %q: %w", where, d.Doc, err)
-			}
-			// Waits recorded against the old position come due as before.
-			if t.After(vc.Now()) {
-				vc.Set(t)
-			}
+		t, err := time.Parse(time.RFC3339Nano, string(d.Doc))
+		if err != nil {
+			return fmt.Errorf("store %s: virtual clock position %q: %w", p.store.s.Location(), d.Doc, err)
+		}
+		if t.After(vc.Now()) {
+			vc.Set(t)
 		}
 	}
 	return nil

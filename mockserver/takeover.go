@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/store"
 	"github.com/hookmock/hookmock/mockserver/wire"
 )
@@ -18,11 +19,23 @@ func (e *engine) keep() {
 	l := e.p.store
 	tick := time.NewTicker(l.lease / 3)
 	defer tick.Stop()
+	// A virtual clock advanced through another replica (or another
+	// process on the same store) is followed here.
+	var clockTick <-chan time.Time
+	if _, ok := e.p.clock.(*clock.Virtual); ok {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		clockTick = t.C
+	}
 	e.takeOver()
 	for {
 		select {
 		case <-e.ctx.Done():
 			return
+		case <-clockTick:
+			if err := e.p.followClock(); err != nil && e.ctx.Err() == nil {
+				e.p.log.Error("following the shared virtual clock", "err", err)
+			}
 		case <-tick.C:
 			if _, err := l.s.Renew(e.ctx, l.owner, time.Now().Add(l.lease)); err != nil && e.ctx.Err() == nil {
 				e.p.log.Error("renewing delivery leases", "store", l.s.Location(), "err", err)
