@@ -233,6 +233,9 @@ func (l *load) run(ctx context.Context) *Report {
 		case <-filled:
 		case <-ctx.Done():
 		}
+		// Collect generation's garbage now rather than in the first
+		// seconds of sending.
+		runtime.GC()
 	}
 	start := time.Now()
 	progressDone := l.progress(ctx, start)
