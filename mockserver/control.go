@@ -73,7 +73,10 @@ func (p *Provider) postEvent(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	opts = append(opts, WithOverrides(set...))
+	// The event comes from the domain its webhooks belong to, as a
+	// scenario's events do; an explicit set of the field still wins.
+	domain := generator.Override{Key: "payload.domain_id", Pointer: "/payload/domain_id", Value: p.hooks.domainID, IfDeclared: true}
+	opts = append(opts, WithOverrides(append([]generator.Override{domain}, set...)...))
 	faults, err := DecodeFaults(req.Faults)
 	if err != nil {
 		writeError(w, &apiError{Status: http.StatusBadRequest, Kind: errInvalidRequest, Info: "faults" + err.Error()})
