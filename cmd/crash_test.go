@@ -211,7 +211,7 @@ func killNine(t *testing.T, storeURL string) {
 	if status != http.StatusOK {
 		t.Fatalf("create webhook: %d %s", status, raw)
 	}
-	if status, raw := call(t, "POST", a.url+"/_mock/schedules", map[string]any{"id": "hourly", "event": "calltransfer.triggered", "every": "1h"}); status != http.StatusCreated {
+	if status, raw := call(t, "POST", a.url+"/_mock/schedules", map[string]any{"id": "hourly", "event": "calltransfer.triggered", "every": "1h", "unbounded": true}); status != http.StatusCreated {
 		t.Fatalf("schedule: %d %s", status, raw)
 	}
 	if status, raw := call(t, "PUT", a.url+"/_mock/scenarios/mine", "name: mine\ndescription: kept across a crash\nsteps:\n  - event: calltransfer.triggered\n"); status != http.StatusOK {

@@ -99,20 +99,20 @@ var _ = Describe("runtime limits", func() {
 			body  map[string]any
 			field string
 		}{
-			{map[string]any{"event": "calltransfer.triggered", "every": "1ns"}, "every"},
-			{map[string]any{"event": "calltransfer.triggered", "every": "99us"}, "every"},
-			{map[string]any{"event": "calltransfer.triggered", "rate": "5/s", "jitter": "2562047h"}, "limits.maxWait"},
-			{map[string]any{"event": "calltransfer.triggered", "cron": "@hourly", "faults": "delay:25h"}, "limits.maxWait"},
+			{map[string]any{"event": "calltransfer.triggered", "count": 1, "every": "1ns"}, "every"},
+			{map[string]any{"event": "calltransfer.triggered", "count": 1, "every": "99us"}, "every"},
+			{map[string]any{"event": "calltransfer.triggered", "count": 1, "rate": "5/s", "jitter": "2562047h"}, "limits.maxWait"},
+			{map[string]any{"event": "calltransfer.triggered", "count": 1, "cron": "@hourly", "faults": "delay:25h"}, "limits.maxWait"},
 		} {
 			status, raw := post("/_mock/schedules", bad.body)
 			Expect(status).To(Equal(http.StatusBadRequest), raw)
 			Expect(raw).To(ContainSubstring(bad.field))
 		}
 		for range 2 {
-			status, raw := post("/_mock/schedules", map[string]any{"event": "calltransfer.triggered", "every": "1h"})
+			status, raw := post("/_mock/schedules", map[string]any{"event": "calltransfer.triggered", "every": "1h", "unbounded": true})
 			Expect(status).To(Equal(http.StatusCreated), raw)
 		}
-		status, raw := post("/_mock/schedules", map[string]any{"event": "calltransfer.triggered", "every": "1h"})
+		status, raw := post("/_mock/schedules", map[string]any{"event": "calltransfer.triggered", "every": "1h", "unbounded": true})
 		Expect(status).To(Equal(http.StatusTooManyRequests), raw)
 		Expect(raw).To(ContainSubstring("limits.maxItems"))
 		Expect(srv.Schedules()).To(HaveLen(2))

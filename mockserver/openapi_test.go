@@ -199,7 +199,7 @@ func TestOpenAPIFitsWhatTheServerAccepts(t *testing.T) {
 	check("GET", "/_mock/deliveries", "/_mock/deliveries?limit=10", "", 200)
 	check("GET", "/_mock/deliveries/{id}", "/_mock/deliveries/"+trig.Deliveries[0], "", 200)
 	check("POST", "/_mock/deliveries/{id}/replay", "/_mock/deliveries/"+trig.Deliveries[0]+"/replay", `{"allowInvalid": false}`, 200)
-	check("POST", "/_mock/schedules", "/_mock/schedules", `{"id": "s", "event": "meeting.started", "every": "1h"}`, 201)
+	check("POST", "/_mock/schedules", "/_mock/schedules", `{"id": "s", "event": "meeting.started", "every": "1h", "count": 1}`, 201)
 	check("GET", "/_mock/schedules", "/_mock/schedules", "", 200)
 	check("DELETE", "/_mock/schedules/{id}", "/_mock/schedules/s", "", 200)
 	check("GET", "/_mock/health", "/_mock/health", "", 200)

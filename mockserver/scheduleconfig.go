@@ -43,6 +43,10 @@ type ScheduleConfig struct {
 	UntilAfter time.Duration
 	Set        []string
 	Faults     []Fault
+	// Unbounded says, on purpose, that the schedule runs until deleted; a
+	// schedule read from a body or a file needs it, a count or an until.
+	Unbounded  bool
+	needsBound bool
 
 	// Where a config file gave it, so that errors found later (an event
 	// the spec does not have) still name the file, line and column.
@@ -65,7 +69,7 @@ func fieldErr(field, format string, a ...any) *fieldError {
 
 var idRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
-var scheduleFields = []string{"id", "event", "scenario", "every", "cron", "rate", "jitter", "count", "until", "set", "faults"}
+var scheduleFields = []string{"id", "event", "scenario", "every", "cron", "rate", "jitter", "count", "until", "unbounded", "set", "faults"}
 
 // decodeSchedule reads a schedule from decoded JSON or YAML.
 func decodeSchedule(m map[string]any) (ScheduleConfig, *fieldError) {
@@ -83,6 +87,9 @@ func decodeSchedule(m map[string]any) (ScheduleConfig, *fieldError) {
 	case c.Jitter > 0 && c.Every > 0 && c.Jitter >= c.Every:
 		return c, fieldErr("jitter", "%s is not shorter than every (%s)", c.Jitter, c.Every)
 	}
+	// Checked once the rest is known good (AddSchedule): a schedule from
+	// a body or a file runs for ever only when it says so.
+	c.needsBound = true
 	return c, nil
 }
 
@@ -167,6 +174,12 @@ func (c *ScheduleConfig) decodeField(k string, v any) *fieldError {
 		} else {
 			return fieldErr(k, "%q is neither an RFC 3339 time (2026-03-01T12:00:00Z) nor a positive duration (1h)", s)
 		}
+	case "unbounded":
+		b, ok := v.(bool)
+		if !ok {
+			return fieldErr(k, "want true or false, got %s", kindOf(v))
+		}
+		c.Unbounded = b
 	case "set":
 		set, err := decodeSet(v)
 		if err != nil {

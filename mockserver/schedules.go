@@ -84,12 +84,27 @@ func (p *Provider) compileSchedule(c ScheduleConfig) (schedule.Spec, schedule.Em
 		if _, err := p.scenarioByName(c.Scenario); err != nil {
 			return s, nil, fieldErr("scenario", "%v", err)
 		}
+		if err := c.checkBound(); err != nil {
+			return s, nil, err
+		}
 		return s, &scenarioEmitter{p: p, c: c}, nil
 	}
 	if _, ok := p.spec.Lookup(c.Event); !ok {
 		return s, nil, fieldErr("event", "no event %q; this mock serves %s", c.Event, strings.Join(p.eventTypes(), ", "))
 	}
+	if err := c.checkBound(); err != nil {
+		return s, nil, err
+	}
 	return s, &eventEmitter{p: p, c: c}, nil
+}
+
+// checkBound refuses a schedule read from a body or a file with neither a
+// count nor an until, unless it is explicitly unbounded.
+func (c ScheduleConfig) checkBound() *fieldError {
+	if c.needsBound && c.Count == 0 && c.Until.IsZero() && c.UntilAfter == 0 && !c.Unbounded {
+		return fieldErr("count", "a schedule needs a bound: a count, an until (a time or a span such as 1h), or \"unbounded\": true to run until it is deleted")
+	}
+	return nil
 }
 
 // eventEmitter triggers one event per firing. Each firing's event seed

@@ -42,7 +42,7 @@ func writeConfig(text string) string {
 var _ = Describe("schedules", func() {
 	It("fires about 3,000 events in 60 virtual seconds at rate 50/s", func() {
 		r := newRig(mockserver.Options{Seed: 2026}, nil, nil)
-		status, body, raw := api("POST", r.srv.URL+"/_mock/schedules", "", map[string]any{"id": "storm", "event": "calltransfer.triggered", "rate": "50/s"})
+		status, body, raw := api("POST", r.srv.URL+"/_mock/schedules", "", map[string]any{"id": "storm", "event": "calltransfer.triggered", "rate": "50/s", "unbounded": true})
 		Expect(status).To(Equal(http.StatusCreated), string(raw))
 		Expect(body["ratePerSecond"]).To(BeNumerically("==", 50))
 		scheduleIdle(r.srv, r.clock)
@@ -274,7 +274,7 @@ schedules:
 			Entry("two timings", "schedules:\n  - event: calltransfer.answered\n    every: 5s\n    rate: 2/s\n",
 				"3:12: schedules[0].every: give exactly one of every, cron or rate"),
 			Entry("an unknown key", "schedules:\n  - event: calltransfer.answered\n    every: 5s\n    evry: 5s\n",
-				"4:5: schedules[0].evry: unknown field (have id, event, scenario, every, cron, rate, jitter, count, until, set, faults); did you mean \"every\"?"),
+				"4:5: schedules[0].evry: unknown field (have id, event, scenario, every, cron, rate, jitter, count, until, unbounded, set, faults); did you mean \"every\"?"),
 			Entry("a bad fault gap", "schedules:\n  - event: calltransfer.answered\n    every: 5s\n    faults:\n      - dup\n      - {kind: delay, gap: soon}\n",
 				`6:28: schedules[0].faults[1].gap: "soon" is not a duration (e.g. 500ms, 5s, 15m)`),
 			Entry("a bad until", "schedules:\n  - event: calltransfer.answered\n    every: 5s\n    until: tomorrow\n",
