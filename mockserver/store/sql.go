@@ -606,6 +606,12 @@ func (s *sqlStore) retain(ctx context.Context, tx *sql.Tx, now time.Time) (int, 
 // --- work
 
 func (s *sqlStore) ClaimWork(ctx context.Context, c Claim) ([]Work, error) {
+	if s.hb != nil {
+		if _, err := s.hb.ExecContext(ctx, s.q(`INSERT INTO owners (owner, alive_until) VALUES (?, ?)
+			ON CONFLICT (owner) DO UPDATE SET alive_until = excluded.alive_until`), c.Owner, nanos(c.WallNow.Add(c.Lease))); err != nil {
+			return nil, err
+		}
+	}
 	var out []Work
 	err := s.short(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
@@ -617,9 +623,14 @@ func (s *sqlStore) ClaimWork(ctx context.Context, c Claim) ([]Work, error) {
 		if max <= 0 {
 			max = 1 << 30
 		}
-		// The claimer is alive: what it claims is leased to it.
-		if err := s.heartbeat(ctx, tx, c.Owner, c.WallNow.Add(c.Lease)); err != nil {
-			return err
+		// The claimer is alive: what it claims is leased to it. On
+		// Postgres the heartbeat is committed first (below), so that a
+		// concurrent claim that sees this owner on a row, re-read under
+		// READ COMMITTED, also sees the owner alive.
+		if s.hb == nil {
+			if err := s.heartbeat(ctx, tx, c.Owner, c.WallNow.Add(c.Lease)); err != nil {
+				return err
+			}
 		}
 		rows, err := st.QueryContext(ctx, c.Owner, nanos(c.WallNow.Add(c.Lease)), nanos(c.Now), nanos(c.WallNow), max)
 		if err != nil {
