@@ -56,6 +56,16 @@ var _ = Describe("strict control inputs", func() {
 		Expect(m["info"]).To(ContainSubstring(`did you mean "room"`))
 	})
 
+	It("refuses a schedule with no bound unless it says unbounded", func() {
+		status, m, raw := api("POST", srv.URL+"/_mock/schedules", token, map[string]any{"event": "calltransfer.triggered", "rate": "50/s"})
+		Expect(status).To(Equal(http.StatusBadRequest), string(raw))
+		Expect(m["info"]).To(HavePrefix("count: a schedule needs a bound"))
+		status, _, raw = api("POST", srv.URL+"/_mock/schedules", token, map[string]any{"event": "calltransfer.triggered", "every": "1h", "unbounded": true})
+		Expect(status).To(Equal(http.StatusCreated), string(raw))
+		status, _, raw = api("POST", srv.URL+"/_mock/schedules", token, map[string]any{"event": "calltransfer.triggered", "every": "1h", "until": "2h"})
+		Expect(status).To(Equal(http.StatusCreated), string(raw))
+	})
+
 	It("answers a bad filter value with a 400 naming the field", func() {
 		status, m, raw := api("GET", srv.URL+"/_mock/deliveries?status=bogus", token, nil)
 		Expect(status).To(Equal(http.StatusBadRequest), string(raw))
