@@ -37,6 +37,7 @@ func newServeCmd(a *app) *cobra.Command {
   control API      POST /_mock/events, GET|DELETE /_mock/deliveries,
                    GET /_mock/scenarios, POST /_mock/scenarios/{name}/run,
                    GET|POST /_mock/schedules, DELETE /_mock/schedules/{id},
+                   POST /_mock/schedules/{id}/pause, /resume,
                    GET /_mock/health, POST /_mock/clock/advance (--clock virtual),
                    GET /_mock/stream, GET /_mock/deliveries/{id}[/curl],
                    POST /_mock/deliveries/{id}/replay, GET /_mock/openapi.json

@@ -51,6 +51,8 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/_mock/schedules", summary: "Schedules with next fire time and counts", resp: "Object"},
 	{method: "POST", path: "/_mock/schedules", summary: "Add a schedule", req: "Object", resp: "Object", status: http.StatusCreated},
 	{method: "DELETE", path: "/_mock/schedules/{id}", summary: "Delete a schedule", resp: "Object"},
+	{method: "POST", path: "/_mock/schedules/{id}/pause", summary: "Pause a schedule: its firings fall due and are counted but emit nothing", resp: "Object"},
+	{method: "POST", path: "/_mock/schedules/{id}/resume", summary: "Resume a paused schedule", resp: "Object"},
 	{method: "GET", path: "/_mock/action-errors", summary: "Configured errors of the SIP actions", resp: "Object"},
 	{method: "POST", path: "/_mock/action-errors", summary: "Make a SIP action fail for a room or session", req: "Object", resp: "Object"},
 	{method: "DELETE", path: "/_mock/action-errors", summary: "Clear the SIP actions' errors", resp: "Object"},

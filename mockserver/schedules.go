@@ -186,6 +186,19 @@ func (p *Provider) RemoveSchedule(id string) (ScheduleStatus, bool) {
 	return c.status(st), true
 }
 
+// PauseSchedule pauses (or, with paused false, resumes) a schedule: while
+// paused, its firings fall due and are counted but emit nothing. The pause
+// is not kept in the store: a restarted server runs the schedule again.
+func (p *Provider) PauseSchedule(id string, paused bool) (ScheduleStatus, bool) {
+	st, ok := p.scheds.run.SetPaused(id, paused)
+	if !ok {
+		return ScheduleStatus{}, false
+	}
+	p.scheds.mu.Lock()
+	defer p.scheds.mu.Unlock()
+	return p.scheds.cfg[id].status(st), true
+}
+
 // stopSchedules ends every schedule before the engine stops taking events.
 func (p *Provider) stopSchedules() { p.scheds.run.Stop() }
 
@@ -194,6 +207,18 @@ func (p *Provider) routeSchedules(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_mock/schedules", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"now": p.clock.Now().UTC(), "schedules": p.Schedules()})
 	})
+	pause := func(paused bool) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			st, ok := p.PauseSchedule(r.PathValue("id"), paused)
+			if !ok {
+				writeError(w, &apiError{Status: http.StatusNotFound, Kind: errNotFound, Info: fmt.Sprintf("id: no schedule %q", r.PathValue("id"))})
+				return
+			}
+			writeJSON(w, http.StatusOK, st)
+		}
+	}
+	mux.HandleFunc("POST /_mock/schedules/{id}/pause", pause(true))
+	mux.HandleFunc("POST /_mock/schedules/{id}/resume", pause(false))
 	mux.HandleFunc("DELETE /_mock/schedules/{id}", func(w http.ResponseWriter, r *http.Request) {
 		st, ok := p.RemoveSchedule(r.PathValue("id"))
 		if !ok {

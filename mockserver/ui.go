@@ -75,6 +75,8 @@ func (p *Provider) routeUI(mux *http.ServeMux) {
 	mux.HandleFunc("POST /ui/webhooks/{uuid}/delete", p.uiDeleteWebhook)
 	mux.HandleFunc("GET /ui/schedules", p.uiSchedules)
 	mux.HandleFunc("POST /ui/schedules/{id}/delete", p.uiDeleteSchedule)
+	mux.HandleFunc("POST /ui/schedules/{id}/pause", p.uiPauseSchedule(true))
+	mux.HandleFunc("POST /ui/schedules/{id}/resume", p.uiPauseSchedule(false))
 	mux.HandleFunc("POST /ui/clock/advance", p.uiAdvance)
 	mux.HandleFunc("GET /ui/login", p.uiLogin)
 	mux.HandleFunc("POST /ui/login", p.uiPostLogin)
@@ -550,6 +552,20 @@ func (p *Provider) uiDeleteSchedule(w http.ResponseWriter, r *http.Request) {
 		msg = "No schedule " + id + "."
 	}
 	see(w, r, "/ui/schedules?flash="+url.QueryEscape(msg))
+}
+
+func (p *Provider) uiPauseSchedule(paused bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		msg := "Schedule " + id + " resumed."
+		if paused {
+			msg = "Schedule " + id + " paused."
+		}
+		if _, ok := p.PauseSchedule(id, paused); !ok {
+			msg = "No schedule " + id + "."
+		}
+		see(w, r, "/ui/schedules?flash="+url.QueryEscape(msg))
+	}
 }
 
 func (p *Provider) uiAdvance(w http.ResponseWriter, r *http.Request) {

@@ -68,6 +68,7 @@ const (
 	StateRunning = "running"
 	StateDone    = "done"    // count or until reached
 	StateStopped = "stopped" // removed or shut down
+	StatePaused  = "paused"  // firings fall due but are not emitted until resumed
 )
 
 // Status is a schedule as GET /_mock/schedules shows it.
@@ -93,6 +94,10 @@ type Status struct {
 	// schedule skipped firings instead of catching up; LastSkip says which.
 	Skips    int    `json:"skips,omitempty"`
 	LastSkip string `json:"lastSkip,omitempty"`
+	// Paused counts the firings that fell due while the schedule was
+	// paused; they are passed over, not emitted late, and do not count
+	// towards Count.
+	Paused int `json:"pausedFirings,omitempty"`
 }
 
 // MaxCatchUp is how many overdue firings a schedule emits in a row before
@@ -117,6 +122,7 @@ type Runner struct {
 type entry struct {
 	mu     sync.Mutex
 	st     Status
+	paused bool
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -238,6 +244,10 @@ func (r *Runner) run(ctx context.Context, e *entry, s Spec, tm timing, rng *rand
 			e.finish(StateStopped)
 			return
 		}
+		if e.skipPaused() {
+			n--
+			continue
+		}
 		err := em.Emit(ctx, Firing{Schedule: s.ID, N: n, At: at})
 		// An emission cut short by shutdown is not the schedule's error.
 		cut := err != nil && ctx.Err() != nil
@@ -261,6 +271,39 @@ func (r *Runner) run(ctx context.Context, e *entry, s Spec, tm timing, rng *rand
 		}
 	}
 	e.finish(StateDone)
+}
+
+// skipPaused counts a firing that fell due while paused, and reports
+// whether the schedule is paused.
+func (e *entry) skipPaused() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.paused {
+		e.st.Paused++
+	}
+	return e.paused
+}
+
+// SetPaused pauses or resumes a running schedule: while paused its
+// firings keep their times but are not emitted. It returns the status, and
+// false for an unknown id; a schedule that has ended stays as it was.
+func (r *Runner) SetPaused(id string, paused bool) (Status, bool) {
+	r.mu.Lock()
+	e, ok := r.entries[id]
+	r.mu.Unlock()
+	if !ok {
+		return Status{}, false
+	}
+	e.mu.Lock()
+	if e.st.State == StateRunning || e.st.State == StatePaused {
+		e.paused = paused
+		e.st.State = StateRunning
+		if paused {
+			e.st.State = StatePaused
+		}
+	}
+	e.mu.Unlock()
+	return e.status(), true
 }
 
 func (e *entry) update(f func(*Status)) {
