@@ -77,7 +77,10 @@ func unknownFieldOverrides(body []byte) []generator.Override {
 	if err != nil || !ok {
 		return nil
 	}
+	// Each is marked Extra: the point is a field the contract does not
+	// declare, which the generator refuses as a typo otherwise.
 	top, _ := generator.ParseOverride("/" + addedField + `={"note":"added by hookmock verify: consumers must ignore fields they do not know"}`)
+	top.Extra = true
 	out := []generator.Override{top}
 	keys := make([]string, 0, len(obj))
 	for k, v := range obj {
@@ -90,6 +93,7 @@ func unknownFieldOverrides(body []byte) []generator.Override {
 	for _, k := range keys {
 		o, err := generator.ParseOverride(spec.Join("", k, addedField) + "=added by hookmock verify")
 		if err == nil {
+			o.Extra = true
 			out = append(out, o)
 		}
 	}

@@ -86,7 +86,7 @@ var _ = Describe("VerifyDeliveries", func() {
 		Expect(err).NotTo(HaveOccurred())
 		trigger(srv, "calltransfer.answered", mockserver.WithBody(dup.JSON))
 		trigger(srv, "calltransfer.answered", mockserver.WithBody(dup.JSON))
-		trigger(srv, "calltransfer.triggered", mockserver.WithSet("payload.room=sales", "payload.hookmock_new=1"))
+		trigger(srv, "calltransfer.triggered", mockserver.WithSet("payload.room=sales", "+payload.hookmock_new=1"))
 		trigger(srv, "calltransfer.completed", mockserver.WithBody([]byte(`{"type":"calltransfer.completed"}`)), mockserver.AllowInvalid())
 
 		rep := contracts.VerifyDeliveries(offlineContract(consumer), logOf(srv))
