@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/cmd"
-	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/signing"
 )
 
 func TestLoadAgainstATrivialConsumer(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hookmock/hookmock/contracts"
-	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/signing"
 )
 
 // verifyFlags are the command line's overrides of a consumer contract.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/signing"
 	"github.com/hookmock/hookmock/spec"
 )
 

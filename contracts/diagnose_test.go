@@ -11,7 +11,7 @@ import (
 
 	"github.com/hookmock/hookmock/contracts"
 	"github.com/hookmock/hookmock/internal/mistaken"
-	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/signing"
 	"github.com/hookmock/hookmock/spec"
 )
 

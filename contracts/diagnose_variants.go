@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/signing"
 )
 
 // variant is one way of signing a delivery wrongly, the way a consumer

@@ -13,7 +13,7 @@ import (
 	"github.com/hookmock/hookmock/contracts"
 	"github.com/hookmock/hookmock/contracts/gate"
 	"github.com/hookmock/hookmock/generator"
-	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/signing"
 )
 
 var _ = Describe("LoadContract", func() {

@@ -17,8 +17,8 @@ import (
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver"
-	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/wire"
+	"github.com/hookmock/hookmock/signing"
 )
 
 // mockWith starts the mock provider with a fixture registered as its

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/hookmock/hookmock/contracts"
-	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/signing"
 )
 
 // A consumer contract can name any signing scheme, the generic hmac one

@@ -8,8 +8,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/wire"
+	"github.com/hookmock/hookmock/signing"
 	"github.com/hookmock/hookmock/spec/yamlsafe"
 )
 

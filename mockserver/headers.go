@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/hookmock/hookmock/generator/seeds"
-	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/signing"
 	"github.com/hookmock/hookmock/spec"
 )
 

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/generator/clock"
-	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/store"
 	"github.com/hookmock/hookmock/mockserver/wire"
+	"github.com/hookmock/hookmock/signing"
 	"github.com/hookmock/hookmock/spec"
 )
 

@@ -10,9 +10,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/store"
 	"github.com/hookmock/hookmock/mockserver/wire"
+	"github.com/hookmock/hookmock/signing"
 	"github.com/hookmock/hookmock/spec"
 )
 

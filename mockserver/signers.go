@@ -3,7 +3,7 @@ package mockserver
 import (
 	"sync"
 
-	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/signing"
 )
 
 // signers keeps one signer per webhook, so that a delivery's attempts do

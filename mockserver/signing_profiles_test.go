@@ -20,8 +20,8 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/mockserver"
-	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/wire"
+	"github.com/hookmock/hookmock/signing"
 )
 
 // The generic hmac scheme, configured in hookmock.yaml, signs deliveries

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/store"
+	"github.com/hookmock/hookmock/signing"
 )
 
 // Webhook states, as Daily names them.

@@ -58,7 +58,8 @@ func TestCheckFindsAViolation(t *testing.T) {
 	m := layers.Module + "/"
 	pkgs := []layers.Package{
 		{ImportPath: m + "contracts", Imports: []string{m + "mockserver/wire"}, Deps: []string{m + "mockserver/wire", m + "mockserver", m + "spec"}},
-		{ImportPath: m + "mockserver/wire", Imports: []string{m + "mockserver/signing"}, Deps: []string{m + "mockserver/signing"}},
+		{ImportPath: m + "mockserver/wire", Imports: []string{m + "signing"}, Deps: []string{m + "signing"}},
+		{ImportPath: m + "mockserver/loadgen", Imports: []string{m + "mockserver/wire"}, Deps: []string{m + "mockserver/wire", m + "signing"}},
 		{ImportPath: m + "generator/clock", Imports: []string{m + "spec"}, Deps: []string{m + "spec"}},
 		{ImportPath: m + "mockserver/schedule", Imports: []string{m + "generator/clock"}, Deps: []string{m + "generator/clock"}},
 	}

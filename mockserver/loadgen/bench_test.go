@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/mockserver/loadgen"
-	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/wire"
+	"github.com/hookmock/hookmock/signing"
 )
 
 // BenchmarkLoad runs the load engine for two seconds at each rate against

@@ -17,8 +17,8 @@ import (
 
 	"github.com/hookmock/hookmock/mockserver/loadgen"
 	"github.com/hookmock/hookmock/mockserver/scenario"
-	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/wire"
+	"github.com/hookmock/hookmock/signing"
 	"github.com/hookmock/hookmock/spec"
 )
 

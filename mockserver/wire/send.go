@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/signing"
 )
 
 // UserAgent is what every hookmock sender calls itself.

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hookmock/hookmock/mockserver/signing"
 	"github.com/hookmock/hookmock/mockserver/wire"
+	"github.com/hookmock/hookmock/signing"
 )
 
 // redirecting answers 302 on /hook to a landing page that answers 200, the

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/signing"
 )
 
 // indep is an HMAC computed with the standard library only, so the tests

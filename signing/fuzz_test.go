@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/signing"
 )
 
 var fuzzSchemes = []signing.Scheme{signing.Daily, signing.Standard, signing.GitHub, signing.Stripe, signing.Shopify, signing.HMAC}

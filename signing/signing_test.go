@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/internal/corpus"
-	"github.com/hookmock/hookmock/mockserver/signing"
+	"github.com/hookmock/hookmock/signing"
 )
 
 // independentDaily recomputes Daily's signature with nothing but the
