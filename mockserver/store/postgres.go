@@ -12,10 +12,17 @@ import (
 
 // postgresClaim leases due or expired work; SKIP LOCKED lets replicas claim
 // side by side, each row going to exactly one of them.
+//
+// Taking over another owner's row needs its own lease_until past as well
+// as the owner dead. A claim that blocks on a row another replica has just
+// claimed re-reads that row's new version (READ COMMITTED), but its NOT
+// EXISTS on owners still reads the statement's older snapshot, which may
+// predate the new owner's first heartbeat: the row's fresh lease is what
+// tells it the row is taken.
 const postgresClaim = `UPDATE work SET prev_owner = owner, owner = ?, lease_until = ?
 	WHERE delivery_id IN (
 		SELECT delivery_id FROM work
-		WHERE (owner IS NULL AND due <= ?) OR (owner IS NOT NULL AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.owner = work.owner AND o.alive_until > ?))
+		WHERE (owner IS NULL AND due <= ?) OR (owner IS NOT NULL AND COALESCE(lease_until, 0) <= ? AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.owner = work.owner AND o.alive_until > ?))
 		ORDER BY due LIMIT ? FOR UPDATE SKIP LOCKED)
 	RETURNING delivery_id, due, attempt, job, lease_until, prev_owner`
 

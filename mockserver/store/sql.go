@@ -632,7 +632,8 @@ func (s *sqlStore) ClaimWork(ctx context.Context, c Claim) ([]Work, error) {
 				return err
 			}
 		}
-		rows, err := st.QueryContext(ctx, c.Owner, nanos(c.WallNow.Add(c.Lease)), nanos(c.Now), nanos(c.WallNow), max)
+		wall := nanos(c.WallNow)
+		rows, err := st.QueryContext(ctx, c.Owner, nanos(c.WallNow.Add(c.Lease)), nanos(c.Now), wall, wall, max)
 		if err != nil {
 			return err
 		}
