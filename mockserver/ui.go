@@ -55,10 +55,15 @@ type uiBase struct {
 	Title, Page, DeliveryID string
 	Clock                   uiClock
 	Flash, Error            string
+	// Stream is the newest stream entry when the page began to render,
+	// read before its rows: the page's script resumes the stream after it,
+	// so a change between the render and the script's connection is not
+	// lost (a row would otherwise stay "pending" when it was delivered).
+	Stream uint64
 }
 
 func (p *Provider) uiBase(title, page string, r *http.Request) uiBase {
-	b := uiBase{Title: title, Page: page, Clock: uiClock{Kind: clockKind(p.clock), Now: p.clock.Now().UTC()}}
+	b := uiBase{Title: title, Page: page, Clock: uiClock{Kind: clockKind(p.clock), Now: p.clock.Now().UTC()}, Stream: p.stream.newest()}
 	b.Flash = r.URL.Query().Get("flash")
 	return b
 }

@@ -21,7 +21,9 @@
   if (table && table.dataset.live !== "yes") return;
 
   var status = document.getElementById("live");
-  var es = new EventSource("/_mock/stream");
+  // Resume after the entry the page was rendered at: what changed while it
+  // loaded comes first. A reconnect sends Last-Event-ID, which wins.
+  var es = new EventSource("/_mock/stream?from=" + encodeURIComponent(document.body.dataset.stream || "0"));
   es.onopen = function () { if (status) status.textContent = "Live."; };
   es.onerror = function () { if (status) status.textContent = "Reconnecting…"; };
   es.addEventListener("reload", function () { location.reload(); });
