@@ -394,15 +394,25 @@ func (p *Provider) uiTrigger(w http.ResponseWriter, r *http.Request) {
 	p.render(w, http.StatusOK, "trigger", p.triggerData(r))
 }
 
-func (p *Provider) uiPostTrigger(w http.ResponseWriter, r *http.Request) {
+// triggerForm reads a form posted from the trigger page; fail renders that
+// page again with the error, as it does when the form cannot be read.
+func (p *Provider) triggerForm(w http.ResponseWriter, r *http.Request) (fail func(error), ok bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, p.opts.MaxBodyBytes)
-	fail := func(err error) {
+	fail = func(err error) {
 		d := p.triggerData(r)
 		d.Error = err.Error()
 		p.render(w, http.StatusBadRequest, "trigger", d)
 	}
 	if err := r.ParseForm(); err != nil {
 		fail(err)
+		return fail, false
+	}
+	return fail, true
+}
+
+func (p *Provider) uiPostTrigger(w http.ResponseWriter, r *http.Request) {
+	fail, ok := p.triggerForm(w, r)
+	if !ok {
 		return
 	}
 	var opts []TriggerOption
@@ -446,14 +456,8 @@ func (p *Provider) uiPostTrigger(w http.ResponseWriter, r *http.Request) {
 func faultKinds() []FaultKind { return slices.Clone(wire.FaultKinds) }
 
 func (p *Provider) uiRunScenario(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, p.opts.MaxBodyBytes)
-	fail := func(err error) {
-		d := p.triggerData(r)
-		d.Error = err.Error()
-		p.render(w, http.StatusBadRequest, "trigger", d)
-	}
-	if err := r.ParseForm(); err != nil {
-		fail(err)
+	fail, ok := p.triggerForm(w, r)
+	if !ok {
 		return
 	}
 	var o RunOptions
