@@ -237,20 +237,6 @@ func (p *Params) digest(key []byte, timestamp string, body []byte) string {
 	return p.Prefix + hex.EncodeToString(sum)
 }
 
-func (s *Signer) signProfile(h http.Header, unix string, body []byte) {
-	if s.scheme == Stripe {
-		h.Set(StripeSignatureHeader, "t="+unix+",v1="+StripeSignature(s.key, unix, body))
-		return
-	}
-	h.Set(s.params.Header, s.params.digest(s.key, unix, body))
-	if s.params.Signed == SignTimestampBody {
-		h.Set(s.params.TimestampHeader, unix)
-	}
-	if s.params.LegacySHA1 {
-		h.Set(GitHubLegacySignatureHeader, "sha1="+hex.EncodeToString(mac(sha1.New, s.key, body)))
-	}
-}
-
 func (s *Signer) verifyHMAC(h http.Header, body []byte, now time.Time, tolerance time.Duration) error {
 	p := s.params
 	sig := h.Get(p.Header)

@@ -7,13 +7,18 @@ package signing
 
 import (
 	"crypto/hmac"
+	"crypto/sha1" //nolint:gosec // GitHub's legacy X-Hub-Signature is SHA-1 by definition
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -51,11 +56,28 @@ func ParseScheme(s string) (Scheme, error) {
 	return "", fmt.Errorf("unknown signing scheme %q (want daily, standard, github, stripe, shopify or hmac)", s)
 }
 
-// Signer adds a scheme's signature headers to a delivery.
+// Signer adds a scheme's signature headers to a delivery. It is safe for
+// concurrent use.
 type Signer struct {
 	scheme Scheme
 	params Params
 	key    []byte
+	// keys are the canonical names of what Sign writes, in the order of
+	// its values (see Sign).
+	keys []string
+	sep  []byte // the generic scheme's separator
+	// macs pools keyed HMAC states: keying one costs three allocations and
+	// two hash blocks, which a delivery attempt need not pay.
+	macs sync.Pool
+}
+
+// macState is one pooled signing state: the scheme's keyed HMAC, GitHub's
+// legacy SHA-1 one when asked for, and scratch space for the signed
+// values and the digests.
+type macState struct {
+	main, sha1 hash.Hash
+	buf, id    []byte
+	sum        [2 * sha512.Size]byte
 }
 
 // New makes a signer with the scheme's default parameters. For Daily the
@@ -75,7 +97,22 @@ func NewWith(scheme Scheme, p *Params, secret string) (*Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Signer{scheme: scheme, params: params, key: key}, nil
+	s := &Signer{scheme: scheme, params: params, key: key, keys: signedKeys(scheme, params)}
+	if params.Separator != nil {
+		s.sep = []byte(*params.Separator)
+	}
+	h, ok := params.Algorithm.hash()
+	if !ok {
+		h = sha256.New
+	}
+	s.macs.New = func() any {
+		m := &macState{main: hmac.New(h, key), buf: make([]byte, 0, 256)}
+		if params.LegacySHA1 {
+			m.sha1 = hmac.New(sha1.New, key)
+		}
+		return m
+	}
+	return s, nil
 }
 
 // DecodeSecret turns a webhook's secret into the scheme's key.
@@ -99,19 +136,114 @@ func (s *Signer) Scheme() Scheme { return s.scheme }
 
 // Sign sets the signature headers for body, sent at ts with message id id.
 // The body must be the exact bytes that go on the wire.
+//
+// The values are cut from one string and their header slices from one
+// array, so that an attempt's signature costs two allocations whatever the
+// scheme; each slice is capped at its length, so that appending to one
+// never writes into the next.
 func (s *Signer) Sign(h http.Header, id string, ts time.Time, body []byte) {
-	unix := strconv.FormatInt(ts.Unix(), 10)
+	m := s.macs.Get().(*macState)
+	defer s.macs.Put(m)
+	// b holds the values one after another, in the order of s.keys; cuts
+	// ends each.
+	b := m.buf[:0]
+	var cuts [3]int
+	n := 0
+	cut := func() { cuts[n], n = len(b), n+1 }
+	p := &s.params
+	timestamped := s.scheme == Daily || s.scheme == Standard || p.Signed == SignTimestampBody
+	if timestamped {
+		b = strconv.AppendInt(b, ts.Unix(), 10)
+		cut()
+	}
+	unix := b[:cuts[0]]
 	switch s.scheme {
 	case Daily:
-		h.Set(DailyTimestampHeader, unix)
-		h.Set(DailySignatureHeader, DailySignature(s.key, unix, body))
+		b = base64.StdEncoding.AppendEncode(b, m.mac(m.main, nil, unix, dot, body))
+		cut()
 	case Standard:
-		h.Set(StandardIDHeader, id)
-		h.Set(StandardTimestampHeader, unix)
-		h.Set(StandardSignatureHeader, "v1,"+StandardSignature(s.key, id, unix, body))
+		m.id = append(append(m.id[:0], id...), '.')
+		b = append(b, "v1,"...)
+		b = base64.StdEncoding.AppendEncode(b, m.mac(m.main, m.id, unix, dot, body))
+		cut()
+	case Stripe:
+		b = append(b, "t="...)
+		b = strconv.AppendInt(b, ts.Unix(), 10)
+		t := b[2:]
+		b = append(b, ",v1="...)
+		b = hex.AppendEncode(b, m.mac(m.main, nil, t, dot, body))
+		cut()
 	default:
-		s.signProfile(h, unix, body)
+		b = append(b, p.Prefix...)
+		var sum []byte
+		if p.Signed == SignTimestampBody {
+			sum = m.mac(m.main, nil, unix, s.sep, body)
+		} else {
+			sum = m.mac(m.main, nil, nil, nil, body)
+		}
+		if p.Encoding == Base64 {
+			b = base64.StdEncoding.AppendEncode(b, sum)
+		} else {
+			b = hex.AppendEncode(b, sum)
+		}
+		cut()
+		if p.LegacySHA1 {
+			b = append(b, "sha1="...)
+			b = hex.AppendEncode(b, m.mac(m.sha1, nil, nil, nil, body))
+			cut()
+		}
 	}
+	m.buf = b
+	all := string(b)
+	vals := make([]string, len(s.keys))
+	start := 0
+	for i, k := range s.keys {
+		if i < n {
+			vals[i], start = all[start:cuts[i]], cuts[i]
+		} else {
+			vals[i] = id // Standard Webhooks' webhook-id
+		}
+		h[k] = vals[i : i+1 : i+1]
+	}
+}
+
+// signedKeys are the names Sign writes, canonical, in the order it
+// writes their values.
+func signedKeys(scheme Scheme, p Params) []string {
+	var ks []string
+	switch scheme {
+	case Daily:
+		ks = []string{DailyTimestampHeader, DailySignatureHeader}
+	case Standard:
+		ks = []string{StandardTimestampHeader, StandardSignatureHeader, StandardIDHeader}
+	case Stripe:
+		ks = []string{StripeSignatureHeader}
+	default:
+		if p.Signed == SignTimestampBody {
+			ks = append(ks, p.TimestampHeader)
+		}
+		ks = append(ks, p.Header)
+		if p.LegacySHA1 {
+			ks = append(ks, GitHubLegacySignatureHeader)
+		}
+	}
+	for i, k := range ks {
+		ks[i] = http.CanonicalHeaderKey(k)
+	}
+	return ks
+}
+
+var dot = []byte{'.'}
+
+// mac is HMAC(key, a + b + c + d) in the state's scratch space.
+func (m *macState) mac(h hash.Hash, a, b, c, d []byte) []byte {
+	h.Reset()
+	for _, p := range [][]byte{a, b, c, d} {
+		if len(p) > 0 {
+			h.Write(p)
+		}
+	}
+	return h.Sum(m.sum[:0])
 }
 
 // DecodeDailySecret decodes a Daily `hmac` (standard base64, padding optional).

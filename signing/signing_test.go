@@ -8,6 +8,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -115,5 +118,64 @@ func TestStandardWebhooksVectors(t *testing.T) {
 				t.Errorf("got %s (%v), want %s", got, err, c.Expect)
 			}
 		})
+	}
+}
+
+// One signer signs for every worker at once (the provider keeps one per
+// webhook): each signature is checked by an independent HMAC, so a pooled
+// state shared between two signings would show as a wrong one.
+func TestSignerIsSafeForConcurrentUse(t *testing.T) {
+	secret := base64.StdEncoding.EncodeToString([]byte("a 32-byte secret for hookmock!!!"))
+	key, _ := base64.StdEncoding.DecodeString(secret)
+	daily, _ := signing.New(signing.Daily, secret)
+	standard, _ := signing.New(signing.Standard, "whsec_"+secret)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				body := []byte(strings.Repeat("b", g*100+i))
+				at := time.Unix(1770005095+int64(i), 0)
+				ts := strconv.FormatInt(at.Unix(), 10)
+				id := "msg_" + strconv.Itoa(g) + "_" + strconv.Itoa(i)
+				h := http.Header{}
+				daily.Sign(h, id, at, body)
+				if got, want := h.Get("X-Webhook-Signature"), independentDaily(secret, ts, body); got != want || h.Get("X-Webhook-Timestamp") != ts {
+					t.Errorf("daily %d/%d: %q at %q, want %q at %s", g, i, got, h.Get("X-Webhook-Timestamp"), want, ts)
+					return
+				}
+				standard.Sign(h, id, at, body)
+				m := hmac.New(sha256.New, key)
+				m.Write([]byte(id + "." + ts + "." + string(body)))
+				if got, want := h.Get("webhook-signature"), "v1,"+base64.StdEncoding.EncodeToString(m.Sum(nil)); got != want || h.Get("webhook-id") != id {
+					t.Errorf("standard %d/%d: %q (id %q), want %q (id %q)", g, i, got, h.Get("webhook-id"), want, id)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// Sign replaces what a header held, and the values it writes do not
+// share room: appending to one leaves the others as they were.
+func TestSignReplacesAndValuesAreIndependent(t *testing.T) {
+	secret := base64.StdEncoding.EncodeToString([]byte("a 32-byte secret for hookmock!!!"))
+	s, _ := signing.New(signing.Standard, "whsec_"+secret)
+	h := http.Header{}
+	h.Set("Webhook-Signature", "v1,stale")
+	h.Set("Webhook-Id", "old")
+	at := time.Unix(1770005095, 0)
+	s.Sign(h, "msg_1", at, []byte(`{}`))
+	if len(h.Values("Webhook-Signature")) != 1 || h.Get("Webhook-Id") != "msg_1" || len(h) != 3 {
+		t.Fatalf("headers after signing over old values: %v", h)
+	}
+	sig, ts := h.Get("Webhook-Signature"), h.Get("Webhook-Timestamp")
+	h["Webhook-Timestamp"] = append(h["Webhook-Timestamp"], "extra")
+	h["Webhook-Signature"][0] += "!"
+	if h.Get("Webhook-Id") != "msg_1" || h.Values("Webhook-Timestamp")[0] != ts || h.Get("Webhook-Signature") != sig+"!" {
+		t.Fatalf("one value's change reached another: %v", h)
+	}
+	if err := signing.Verify(signing.Standard, "whsec_"+secret, http.Header{"Webhook-Id": {"msg_1"}, "Webhook-Timestamp": {ts}, "Webhook-Signature": {sig}}, []byte(`{}`), at, 0); err != nil {
+		t.Fatal(err)
 	}
 }
