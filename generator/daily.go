@@ -208,6 +208,9 @@ func (d *dailyPlan) preset(c *genCtx, pr *prop) (any, bool) {
 	return nil, false
 }
 
+// clocked says whether preset writes pr from the clock.
+func (d *dailyPlan) clocked(pr *prop) bool { return pr == d.tsProp || pr == d.eventTSProp }
+
 // derive computes id and event_ts from the final payload, so that an
 // override of payload.timestamp or payload.session_id carries through;
 // properties the caller overrode are left alone.

@@ -1,8 +1,11 @@
 // Package generator produces webhook events from a loaded contract. Every
 // event is
 //
-//   - valid: checked by the spec package's validator before it is returned.
-//     A value the generator got wrong is a *ContractError naming the schema
+//   - valid: by construction where the plan is exact (every keyword the
+//     event meets is honoured as it is generated; Exactness says which
+//     events are, and why not), checked by the spec package's validator
+//     before it is returned otherwise, or always WithValidateAll. A value
+//     the generator got wrong is a *ContractError naming the schema
 //     location, never an invalid event presented as valid;
 //   - realistic: an `x-faker` gofakeit template first, then the property's
 //     name (room, *_endpoint, email, *_url, user_agent, login, *_at, …),

@@ -21,6 +21,9 @@ type genCtx struct {
 	delayMs  int64 // Daily's delivery delay: event_ts - timestamp
 	ctx      context.Context
 	steps    int // values generated, to look at ctx every so often
+	// exact: the plan is exact, so a oneOf value that fits two branches
+	// is an error (another attempt), never an event left to the validator.
+	exact bool
 }
 
 const (
@@ -121,8 +124,9 @@ func (c *genCtx) alternative(n *node, h hint, depth int) (any, error) {
 		total += w
 	}
 	var (
-		v       any
-		lastErr error
+		v         any
+		lastErr   error
+		ambiguous bool
 	)
 	named := h != hintNone || n.faker != ""
 	for range 10 {
@@ -150,6 +154,10 @@ func (c *genCtx) alternative(n *node, h hint, depth int) (any, error) {
 		if !n.exclusive || c.onlyBranch(n, i, v) {
 			return v, nil
 		}
+		ambiguous = true
+	}
+	if ambiguous && c.exact {
+		return nil, fmt.Errorf("%s: every value generated fits more than one oneOf branch", c.where(n.ptr))
 	}
 	if v != nil || lastErr == nil {
 		// Let final validation judge a value that fits two branches.

@@ -1,5 +1,7 @@
 package generator
 
+import "fmt"
+
 // optionalChance thins optional properties out with depth, so that big
 // nested schemas (GitHub's) stay readable and recursion ends.
 func (c *genCtx) optionalChance(depth int) float64 {
@@ -28,6 +30,12 @@ func (c *genCtx) genObject(n *node, depth int) (any, error) {
 	if err := c.completeObject(n, o, depth); err != nil {
 		return nil, err
 	}
+	// completeObject tries for the counts; an object that misses them is
+	// another attempt's business, not the validator's (exact plans rely
+	// on it).
+	if len(o.m) < n.minProps || (n.maxProps >= 0 && len(o.m) > n.maxProps) {
+		return nil, fmt.Errorf("%s: could not make an object of %d to %s properties", c.where(n.ptr), n.minProps, lengthBound(n.maxProps))
+	}
 	return o, nil
 }
 
@@ -48,6 +56,11 @@ func (c *genCtx) addProp(o *object, pr *prop, depth int) error {
 func (c *genCtx) propValue(pr *prop, depth int) (any, error) {
 	if c.daily != nil {
 		if v, ok := c.daily.preset(c, pr); ok {
+			// Timestamps come from the clock: planDaily saw one reading
+			// fit, which says nothing of, say, a clock before 1970.
+			if c.daily.clocked(pr) && !pr.n.accepts(v, 0) {
+				return nil, fmt.Errorf("%s: the clock reading %v does not fit the schema", c.where(pr.n.ptr), v)
+			}
 			return v, nil
 		}
 	}

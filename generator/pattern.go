@@ -23,6 +23,9 @@ type pattern struct {
 	gen *syntax.Regexp
 	seq *seqMatcher // a faster equivalent of re, for simple patterns
 	err error       // why the pattern cannot be generated from
+	// translated marks a pattern Go read only after translateECMA: re is
+	// then ours, not what the validator compiles, so it proves nothing.
+	translated bool
 }
 
 func compilePattern(src string) *pattern {
@@ -39,7 +42,7 @@ func compilePattern(src string) *pattern {
 			p.err = fmt.Errorf("pattern %q (as Go regexp %q): %v", src, t, err)
 			return p
 		}
-		goSrc = t
+		goSrc, p.translated = t, true
 	}
 	p.re = re
 	if p.gen, err = syntax.Parse(goSrc, syntax.Perl); err != nil {

@@ -77,6 +77,9 @@ type node struct {
 	// err is a reason no value can be generated here; it only matters if
 	// generation actually reaches the node.
 	err error
+	// inexact is why the node's values are not valid by construction
+	// (nil: they are; see exact.go).
+	inexact *inexact
 }
 
 type prop struct {
@@ -296,6 +299,7 @@ func (p *planner) build(refs []schemaRef, consumed []string) *node {
 	if n.types&tString != 0 {
 		n.shape, n.shapeLen = exampleShape(n.examples)
 	}
+	n.inexact = p.exactness(n, &x, &c)
 	return n
 }
 
