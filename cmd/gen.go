@@ -13,6 +13,7 @@ import (
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/generator/seeds"
+	"github.com/hookmock/hookmock/spec"
 )
 
 func newGenCmd(a *app) *cobra.Command {
@@ -25,6 +26,7 @@ func newGenCmd(a *app) *cobra.Command {
 		now       string
 		integerTS bool
 		docForms  bool
+		explain   bool
 	)
 	c := &cobra.Command{
 		Use:   "gen <event>",
@@ -32,6 +34,12 @@ func newGenCmd(a *app) *cobra.Command {
 		Long: `Generate events of the contract, one JSON object per line. <event> is the
 event's name or its type value. Every event is validated before it is
 printed.
+
+Exact events (valid by construction: every keyword they meet is
+honoured as they are generated) need no second validation, and the mock
+server skips it; gen validates them all the same. --explain prints, for
+<event> or, without it, for every event, whether it is exact and if not
+the first keyword (file:line and JSON pointer) that keeps it from being.
 
 Output is reproducible: the same contract, event, --seed, --now and --set
 give the same bytes. Event i of -n uses seed+i and a clock one second
@@ -55,7 +63,12 @@ contract refuses or whose key it does not declare (write +payload.x=… to
 add a field on purpose), unknown event, a KIND the contract has no place
 for, or an event schema with no finite instance or none within
 generator.maxEventBytes.`,
-		Args: cobra.ExactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if explain {
+				return cobra.MaximumNArgs(1)(cmd, args)
+			}
+			return cobra.ExactArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if count < 1 {
 				return usageErr("-n must be at least 1, got %d", count)
@@ -82,14 +95,10 @@ generator.maxEventBytes.`,
 				fmt.Fprintf(a.stderr, "now: %d\n", start.Unix())
 			}
 			clock := clock.NewVirtual(start)
-			opts := append([]generator.Option{generator.WithClock(clock)}, a.limits.generatorOptions()...)
-			if docForms {
-				opts = append(opts, generator.WithDocumentedForms())
+			g := generator.New(s, a.genOptions(clock, docForms, integerTS)...)
+			if explain {
+				return a.explain(g, args)
 			}
-			if integerTS {
-				opts = append(opts, generator.WithIntegerTimestamps())
-			}
-			g := generator.New(s, opts...)
 			if _, err := g.Lookup(args[0]); err != nil {
 				return usageErr("%v", err)
 			}
@@ -110,8 +119,23 @@ generator.maxEventBytes.`,
 	f.BoolVar(&pretty, "pretty", false, "indent the JSON")
 	f.StringVar(&now, "now", "", "clock reading of the first event: Unix seconds, RFC 3339, or \"now\" (default 1770005095)")
 	f.BoolVar(&integerTS, "integer-timestamp", false, "write Daily's payload.timestamp as an integer instead of a digit string")
+	f.BoolVar(&explain, "explain", false, "print whether <event> (default: every event) is exact, valid by construction, and if not why, instead of events")
 	f.BoolVar(&docForms, "documented-forms", false, "use Daily's documented forms where its examples differ: integer timestamps, recording.error action clourd-recording-err, snake_case transcript info keys")
 	return c
+}
+
+// genOptions configures gen's generator.
+func (a *app) genOptions(c *clock.Virtual, docForms, integerTS bool) []generator.Option {
+	// Belt and braces: a handful of events is worth validating whatever
+	// their plan says.
+	opts := append([]generator.Option{generator.WithClock(c), generator.WithValidateAll()}, a.limits.generatorOptions()...)
+	if docForms {
+		opts = append(opts, generator.WithDocumentedForms())
+	}
+	if integerTS {
+		opts = append(opts, generator.WithIntegerTimestamps())
+	}
+	return opts
 }
 
 // generate prints count events. announce runs once the first one is made,
@@ -157,6 +181,33 @@ func (a *app) generate(g *generator.Generator, clock *clock.Virtual, req generat
 			fmt.Fprintf(a.stderr, "event %d (seed %d): %s\n", i+1, req.Seed, res.Invalid)
 		}
 		clock.Advance(time.Second)
+	}
+	return nil
+}
+
+// explain prints the exactness of the named event, or of every event, one
+// tab-separated line each: name, "exact" or "not exact", and the reason.
+func (a *app) explain(g *generator.Generator, args []string) error {
+	events := g.Spec().Events
+	if len(args) == 1 {
+		e, err := g.Lookup(args[0])
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		events = []*spec.Event{e}
+	}
+	exact := 0
+	for _, e := range events {
+		x := g.Exactness(e)
+		if x.Exact {
+			exact++
+			fmt.Fprintf(a.stdout, "%s\texact\n", e.Name)
+			continue
+		}
+		fmt.Fprintf(a.stdout, "%s\tnot exact\t%s\n", e.Name, x.Reason)
+	}
+	if len(args) == 0 {
+		fmt.Fprintf(a.stderr, "%d of %d events exact\n", exact, len(events))
 	}
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/internal/corpus"
 	"github.com/hookmock/hookmock/spec"
 )
@@ -178,5 +180,45 @@ func TestGenCorpusSpec(t *testing.T) {
 	code, out, errOut := runGen(t, "gen", "--spec", filepath.Join(dir, "svix/openapi.json"), "endpoint.created", "--seed", "1", "-n", "2")
 	if code != ExitOK || len(genLines(out)) != 2 {
 		t.Errorf("exit %d, %s\n%s", code, errOut, out)
+	}
+}
+
+// gen validates every event, exact ones too (belt and braces).
+func TestGenValidatesEveryEvent(t *testing.T) {
+	s, err := spec.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{}
+	for _, flags := range [][2]bool{{false, false}, {true, false}, {false, true}} {
+		if g := generator.New(s, a.genOptions(clock.NewVirtual(generator.Epoch), flags[0], flags[1])...); !g.ValidatesAll() {
+			t.Errorf("documented-forms=%v integer-timestamp=%v: gen's generator skips validating exact events", flags[0], flags[1])
+		}
+	}
+}
+
+func TestGenExplain(t *testing.T) {
+	code, out, errOut := runGen(t, "gen", "--explain")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	s, _ := spec.Default()
+	ls := genLines(out)
+	if len(ls) != len(s.Events) || !strings.Contains(errOut, "33 of 33 events exact") {
+		t.Errorf("%d lines for %d events; stderr %q", len(ls), len(s.Events), errOut)
+	}
+	if code, out, _ := runGen(t, "gen", "--explain", "calltransfer.triggered"); code != ExitOK || out != "calltransfer.triggered\texact\n" {
+		t.Errorf("exit %d, %q", code, out)
+	}
+	fixture := filepath.Join("..", "generator", "testdata", "inexact.yaml")
+	code, out, errOut = runGen(t, "gen", "--explain", "--spec", fixture, "dependent-schemas")
+	if code != ExitOK || !strings.HasPrefix(out, "dependent-schemas\tnot exact\tdependentSchemas at "+fixture+":") {
+		t.Errorf("exit %d, %q %s", code, out, errOut)
+	}
+	if code, _, _ := runGen(t, "gen", "--explain", "nope"); code != ExitUsage {
+		t.Errorf("unknown event: exit %d", code)
+	}
+	if code, _, _ := runGen(t, "gen", "--explain", "a", "b"); code != ExitUsage {
+		t.Errorf("two events: exit %d", code)
 	}
 }

@@ -35,8 +35,6 @@ type inexact struct {
 var refusedKeywords = map[string]string{
 	"not":                   "generation only filters values through `not`",
 	"if":                    "if/then/else branches are tried, not proved",
-	"then":                  "if/then/else branches are tried, not proved",
-	"else":                  "if/then/else branches are tried, not proved",
 	"dependentSchemas":      "generation ignores dependentSchemas",
 	"dependentRequired":     "dependencies added late can break maxProperties",
 	"propertyNames":         "declared property names are not checked against propertyNames",

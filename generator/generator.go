@@ -65,6 +65,9 @@ func WithDocumentedForms() Option { return func(g *Generator) { g.docForms = tru
 // plan is exact (see Exactness) skip the second validation.
 func WithValidateAll() Option { return func(g *Generator) { g.validateAll = true } }
 
+// ValidatesAll says whether the generator was made WithValidateAll.
+func (g *Generator) ValidatesAll() bool { return g.validateAll }
+
 // New returns a generator for s.
 func New(s *spec.Spec, opts ...Option) *Generator {
 	g := &Generator{spec: s, clock: clock.NewVirtual(Epoch), optional: 0.75, planner: newPlanner(s), maxEventBytes: MaxEventBytes}
