@@ -40,8 +40,9 @@ second; the summary (vegeta's figures: requests, rate, throughput, success
 ratio, duration, p50/p90/p99/max, status codes) and a latency histogram go
 to stdout; --out FILE writes the same report as JSON too, for CI. Latency
 runs from the moment a send was due to the end of its response (the
-coordinated-omission correction), in HdrHistogram. Events are generated
-ahead of the send loop (--ahead), so generation does not delay a tick.
+coordinated-omission correction), in HdrHistogram; a second line gives
+it from each request's own start, as vegeta counts it. Events are generated
+before the clock starts (--ahead), so generation does not delay a tick.
 Every request is signed whenever --secret is given. --rate is capped at
 what this machine can send (loadgen.MaxRatePerCPU per CPU; see the README's
 Performance section).
@@ -112,7 +113,7 @@ Exit codes: 0 every send answered 200, 1 some failed or were missed, 2 usage err
 	f.DurationVar(&cfg.Timeout, "timeout", 5*time.Second, "how long to wait for each answer")
 	f.IntVar(&cfg.MaxInFlight, "max-in-flight", 1024, "most sends at once; ticks beyond it are counted as missed")
 	f.StringVar(&out, "out", "", "also write the report as JSON to this file")
-	f.IntVar(&cfg.Ahead, "ahead", 0, fmt.Sprintf("events generated ahead of the send loop (default: 2 s of the rate, 1024 to %d)", loadgen.MaxAhead))
+	f.IntVar(&cfg.Ahead, "ahead", 0, fmt.Sprintf("events generated before the clock starts (default: every tick of the run, up to %d)", loadgen.MaxAhead))
 	f.IntVar(&cfg.Connections, "connections", 64, "most connections to the consumer; sends beyond them wait (the wait counts as latency)")
 	return c
 }

@@ -169,7 +169,7 @@ func TestPreGeneratedSignedReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rep.GenerationBehind != 0 || rep.Sent != 300 || got.Load() != 300 {
-		t.Errorf("300 events with a 1,024 buffer: %d ticks waited for generation, sent %d, verified %d", rep.GenerationBehind, rep.Sent, got.Load())
+		t.Errorf("300 events, all generated ahead by default: %d ticks waited for generation, sent %d, verified %d", rep.GenerationBehind, rep.Sent, got.Load())
 	}
 	if rep.Signed != string(signing.Daily) || rep.Success != 1 || rep.Throughput <= 0 || rep.Throughput > rep.AchievedRate ||
 		rep.Elapsed != rep.Window+rep.Wait || rep.Latency.P95 < rep.Latency.P90 || rep.Latency.P99 < rep.Latency.P95 {
@@ -221,6 +221,40 @@ func TestLatencyFromIntendedTime(t *testing.T) {
 	// stalled connection until 300 ms: the median waited over 200 ms.
 	if rep.OK != 20 || rep.Latency.P50 < 150*time.Millisecond || rep.Latency.Max < 290*time.Millisecond {
 		t.Errorf("a 300 ms stall of the only connection: ok %d, latency %+v", rep.OK, rep.Latency)
+	}
+	// The wait for the connection is inside the request, so vegeta's
+	// latency sees the stall too, and never more than from the due time.
+	if s := rep.Service; s.Max < 290*time.Millisecond || s.P50 <= 0 || s.P50 > rep.Latency.P50 || s.Max > rep.Latency.Max {
+		t.Errorf("service latency %+v beside latency %+v", s, rep.Latency)
+	}
+}
+
+// MaxInFlight is the most senders a run keeps: with both held by a
+// consumer that answers only when the client gives up, the consumer never
+// sees more than two at once and the other ticks are missed, not queued.
+func TestSenderPoolCap(t *testing.T) {
+	var now, most atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := now.Add(1)
+		defer now.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		// The body read, the server notices the client hang up.
+		_, _ = io.Copy(io.Discard, r.Body)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	defer srv.Close()
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{Target: wire.Target{URL: srv.URL}, Rate: 100, Duration: time.Second, Max: 10,
+		MaxInFlight: 2, Timeout: time.Second, Event: "calltransfer.triggered"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if most.Load() > 2 || rep.Sent+rep.Missed != 10 || rep.Missed == 0 || rep.ErrorsBy["no response within 1s"] != rep.Sent {
+		t.Errorf("2 senders, 10 ticks in 90 ms, each held 1 s: at most %d at once at the consumer, sent %d, missed %d, errors %v",
+			most.Load(), rep.Sent, rep.Missed, rep.ErrorsBy)
 	}
 }
 

@@ -43,8 +43,12 @@ type Report struct {
 	// ready and waited for one; the wait is in their latency.
 	GenerationBehind int `json:"generationBehind"`
 	// Latency runs from the moment a send was due to the end of its
-	// response.
+	// response. Service runs from when the request actually started:
+	// vegeta's latency, which leaves out a wait for a free sender (the
+	// coordinated omission Latency corrects); zero when no request was
+	// made. Compare tools on Latency where both can give it.
 	Latency  Latency        `json:"latency"`
+	Service  Latency        `json:"serviceLatency"`
 	Statuses map[int]int    `json:"statuses"`
 	ErrorsBy map[string]int `json:"errorsBy,omitempty"`
 	// MaxLag is how late the sender woke for a tick at worst.
@@ -83,13 +87,11 @@ func (l *load) report(ticks int, window, elapsed time.Duration) *Report {
 	rep := &Report{URL: l.cfg.Target.URL, TargetRate: l.cfg.Rate, Window: window, Wait: max(0, elapsed-window), Elapsed: elapsed,
 		Sent: int(r.n), OK: r.ok, Errors: r.failed, Missed: r.missed, GenerationBehind: r.behind,
 		Statuses: r.statuses, ErrorsBy: r.errors, MaxLag: r.maxLag,
-		Latency: Latency{Min: r.min, P50: r.quantile(h, 0.5), P90: r.quantile(h, 0.9), P95: r.quantile(h, 0.95),
-			P99: r.quantile(h, 0.99), P999: r.quantile(h, 0.999), Max: r.max}}
+		Latency: r.summary(h), Service: r.summary(r.service)}
 	if l.cfg.Target.Secret != "" {
 		rep.Signed = string(l.cfg.Target.Scheme)
 	}
 	if r.n > 0 {
-		rep.Latency.Mean = time.Duration(h.Mean())
 		rep.Success = float64(r.ok) / float64(r.n)
 	}
 	if window > 0 {
@@ -142,6 +144,10 @@ func (r *Report) WriteText(w io.Writer) {
 	l := r.Latency
 	fmt.Fprintf(w, "  latency  min %s  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  mean %s   (p95 %s)\n",
 		fmtDur(l.Min), fmtDur(l.P50), fmtDur(l.P90), fmtDur(l.P99), fmtDur(l.P999), fmtDur(l.Max), fmtDur(l.Mean), fmtDur(l.P95))
+	if s := r.Service; s.Max > 0 {
+		fmt.Fprintf(w, "  from the request's start (vegeta's latency)  p50 %s  p90 %s  p99 %s  max %s\n",
+			fmtDur(s.P50), fmtDur(s.P90), fmtDur(s.P99), fmtDur(s.Max))
+	}
 	if len(r.Statuses) > 0 {
 		codes := make([]int, 0, len(r.Statuses))
 		for c := range r.Statuses {

@@ -19,7 +19,7 @@ import (
 func (l *load) playScenario(ctx context.Context, seed uint64, due time.Time) {
 	plan, err := l.cfg.Scenario.Plan(scenario.PlanOptions{Seed: seed})
 	if err != nil {
-		l.rec.record(time.Since(due), 0, "planning: "+err.Error())
+		l.rec.record(time.Since(due), 0, 0, "planning: "+err.Error())
 		return
 	}
 	p := &scenario.Player{Clock: clock.Real{}, Speed: scenario.Speed{Instant: true}, Emitter: &loadEmitter{l: l, since: due}}
@@ -43,9 +43,9 @@ func (e *loadEmitter) Emit(ctx context.Context, em scenario.Emission) (scenario.
 	req := generator.Request{Event: em.Event, Seed: em.Seed, Call: em.Call, Set: em.Set}
 	res, err := e.l.gen.Generate(req)
 	if err != nil {
-		e.l.rec.record(time.Since(since), 0, "generating: "+err.Error())
+		e.l.rec.record(time.Since(since), 0, 0, "generating: "+err.Error())
 		return scenario.Emitted{}, err
 	}
-	e.l.send(ctx, res.ID, res.JSON, since, rolled(em))
+	e.l.sendFaults(ctx, res.ID, res.JSON, since, rolled(em))
 	return scenario.Emitted{ID: res.ID, Body: res.JSON}, nil
 }

@@ -33,29 +33,43 @@ func recordIn(h *hdrhistogram.Histogram, d time.Duration) {
 // recorder collects the outcome of every send, for the whole run and for
 // the current progress window.
 type recorder struct {
-	mu       sync.Mutex
-	all      *hdrhistogram.Histogram
-	window   *hdrhistogram.Histogram
+	mu     sync.Mutex
+	all    *hdrhistogram.Histogram
+	window *hdrhistogram.Histogram
+	// service holds each request's own time, from when it started to its
+	// answer: vegeta's latency, which leaves out any wait for a sender.
+	service  *hdrhistogram.Histogram
 	n        int64
 	min, max time.Duration
-	ok       int
-	failed   int
-	missed   int
-	behind   int
-	statuses map[int]int
-	errors   map[string]int
-	maxLag   time.Duration
-	sent     int // in the current window
+	// The exact extremes of service.
+	smin, smax time.Duration
+	ok         int
+	failed     int
+	missed     int
+	behind     int
+	statuses   map[int]int
+	errors     map[string]int
+	maxLag     time.Duration
+	sent       int // in the current window
 }
 
 func newRecorder() *recorder {
-	return &recorder{all: newHist(), window: newHist(), statuses: map[int]int{}, errors: map[string]int{}}
+	return &recorder{all: newHist(), window: newHist(), service: newHist(), statuses: map[int]int{}, errors: map[string]int{}}
 }
 
-func (r *recorder) record(latency time.Duration, status int, errMsg string) {
+// record counts one outcome: latency from the tick's due time, service
+// from the request's own start (0 when no request was made).
+func (r *recorder) record(latency, service time.Duration, status int, errMsg string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	recordIn(r.all, latency)
+	if service > 0 {
+		if r.service.TotalCount() == 0 || service < r.smin {
+			r.smin = service
+		}
+		r.smax = max(r.smax, service)
+		recordIn(r.service, service)
+	}
 	recordIn(r.window, latency)
 	if r.n == 0 || latency < r.min {
 		r.min = latency
@@ -98,10 +112,27 @@ func (r *recorder) lag(d time.Duration) {
 // quantile is the q-quantile (0 < q ≤ 1) of h, clamped to the exact
 // extremes.
 func (r *recorder) quantile(h *hdrhistogram.Histogram, q float64) time.Duration {
+	lo, hi := r.min, r.max
+	if h == r.service {
+		lo, hi = r.smin, r.smax
+	}
 	if h.TotalCount() == 0 {
 		return 0
 	}
-	return min(max(time.Duration(h.ValueAtQuantile(q*100)), r.min), r.max)
+	return min(max(time.Duration(h.ValueAtQuantile(q*100)), lo), hi)
+}
+
+// summary is h's percentiles, for the whole run.
+func (r *recorder) summary(h *hdrhistogram.Histogram) Latency {
+	l := Latency{Min: r.min, Max: r.max, P50: r.quantile(h, 0.5), P90: r.quantile(h, 0.9), P95: r.quantile(h, 0.95),
+		P99: r.quantile(h, 0.99), P999: r.quantile(h, 0.999)}
+	if h == r.service {
+		l.Min, l.Max = r.smin, r.smax
+	}
+	if h.TotalCount() > 0 {
+		l.Mean = time.Duration(h.Mean())
+	}
+	return l
 }
 
 // Snapshot is the progress of a run, about once a second.
