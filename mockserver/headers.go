@@ -2,8 +2,9 @@ package mockserver
 
 import (
 	"crypto/sha256"
-	"fmt"
+	"encoding/hex"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/hookmock/hookmock/generator/seeds"
@@ -34,37 +35,36 @@ import (
 // derived from its id, so retries send the same values.
 
 // declaredHeaders are the headers of one delivery of e to a webhook
-// signed with scheme.
+// signed with scheme; nil when there are none, which is the common case
+// (a Daily delivery declares only the signature headers, which are the
+// scheme's), so that an attempt makes no map for nothing.
 func (p *Provider) declaredHeaders(e *spec.Event, deliveryID string, scheme signing.Scheme) (http.Header, error) {
-	h := http.Header{}
-	if p.opts.UserAgent != "" {
-		h.Set("User-Agent", p.opts.UserAgent)
-	}
-	if len(e.Headers) == 0 {
-		return h, nil
-	}
-	own := map[string]bool{}
-	if s, err := signing.NewWith(scheme, p.opts.SigningParams, "x"); err == nil {
-		for _, k := range s.Headers() {
-			own[http.CanonicalHeaderKey(k)] = true
+	var h http.Header
+	set := func(k, v string) {
+		if h == nil {
+			h = make(http.Header, len(e.Headers)+1)
 		}
+		h[k] = []string{v}
+	}
+	if p.opts.UserAgent != "" {
+		set("User-Agent", p.opts.UserAgent)
 	}
 	for _, d := range e.Headers {
 		name := http.CanonicalHeaderKey(d.Name)
 		switch {
-		case name == "" || own[name] || h.Get(name) != "" || schemeHeaders[name]:
+		case name == "" || schemeHeaders[name] || h.Get(name) != "" || signing.Writes(scheme, p.opts.SigningParams, name):
 			// Another scheme's signature would be a lie: it is not sent.
 			continue
 		case isEventNameHeader(name):
-			h.Set(name, eventName(e))
+			set(name, eventName(e))
 		case isDeliveryIDHeader(name):
-			h.Set(name, deliveryUUID(p.seed, deliveryID))
+			set(name, deliveryUUID(p.seed, deliveryID))
 		default:
 			v, err := p.events.gen.HeaderValue(d, seeds.Derive(p.seed, seeds.String(deliveryID), seeds.String(name)))
 			if err != nil {
 				return nil, err
 			}
-			h.Set(name, v)
+			set(name, v)
 		}
 	}
 	return h, nil
@@ -119,10 +119,20 @@ func eventName(e *spec.Event) string {
 // deliveryUUID is a version-4-shaped UUID naming one delivery of this
 // server (its seed) for good.
 func deliveryUUID(seed uint64, deliveryID string) string {
-	b := sha256.Sum256(fmt.Appendf(nil, "hookmock delivery %d %s", seed, deliveryID))
+	in := strconv.AppendUint(append(make([]byte, 0, 64), "hookmock delivery "...), seed, 10)
+	b := sha256.Sum256(append(append(in, ' '), deliveryID...))
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	var out [36]byte
+	at := 0
+	for i, part := range [][]byte{b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]} {
+		if i > 0 {
+			out[at] = '-'
+			at++
+		}
+		at += hex.Encode(out[at:], part)
+	}
+	return string(out[:])
 }
 
 // specScheme is the signing scheme a document implies by the signature
@@ -153,16 +163,15 @@ func specScheme(s *spec.Spec) signing.Scheme {
 func (p *Provider) headersFor(eventType, deliveryID string, scheme signing.Scheme) http.Header {
 	e, ok := p.spec.Lookup(eventType)
 	if !ok {
-		h := http.Header{}
 		if p.opts.UserAgent != "" {
-			h.Set("User-Agent", p.opts.UserAgent)
+			return http.Header{"User-Agent": {p.opts.UserAgent}}
 		}
-		return h
+		return nil
 	}
 	h, err := p.declaredHeaders(e, deliveryID, scheme)
 	if err != nil {
 		p.log.Warn("declared header not sent", "delivery", deliveryID, "error", err)
-		h = http.Header{}
+		h = nil
 	}
 	return h
 }

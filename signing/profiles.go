@@ -184,6 +184,40 @@ func (s *Signer) Headers() []string {
 	return hs
 }
 
+// Writes reports whether a signer of scheme under p writes the header
+// name (in any case): Headers without a secret, and without allocating,
+// for a provider deciding per attempt which declared headers are the
+// scheme's. Parameters that do not resolve write nothing.
+func Writes(scheme Scheme, p *Params, name string) bool {
+	r, err := p.resolve(scheme)
+	if err != nil {
+		return false
+	}
+	var names [3]string
+	switch scheme {
+	case Daily:
+		names = [3]string{DailySignatureHeader, DailyTimestampHeader}
+	case Standard:
+		names = [3]string{StandardSignatureHeader, StandardTimestampHeader, StandardIDHeader}
+	case Stripe:
+		names = [3]string{StripeSignatureHeader}
+	default:
+		names[0] = r.Header
+		if r.LegacySHA1 {
+			names[1] = GitHubLegacySignatureHeader
+		}
+		if r.Signed == SignTimestampBody {
+			names[2] = r.TimestampHeader
+		}
+	}
+	for _, n := range names {
+		if n != "" && strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
 // UserAgent is the User-Agent the scheme's provider sends, or "" where
 // the scheme says nothing of it.
 func UserAgent(scheme Scheme) string {

@@ -11,6 +11,7 @@ import (
 	"hash"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,6 +94,14 @@ func TestProfilesAgainstIndependentHMAC(t *testing.T) {
 			}
 			if len(s.Headers()) != len(c.want) {
 				t.Errorf("Headers() %v does not list what Sign writes", s.Headers())
+			}
+			for k := range h {
+				if !signing.Writes(c.scheme, c.params, strings.ToLower(k)) {
+					t.Errorf("Writes(%s) is false, but Sign wrote it", k)
+				}
+			}
+			if signing.Writes(c.scheme, c.params, "Content-Type") {
+				t.Error("Writes(Content-Type) is true")
 			}
 			verify := func(h http.Header, body []byte, now time.Time) error {
 				return signing.VerifyWith(c.scheme, c.params, secret, h, body, now, signing.DefaultTolerance)

@@ -179,3 +179,22 @@ func TestSignReplacesAndValuesAreIndependent(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestWritesTheBuiltInSchemesHeaders(t *testing.T) {
+	for scheme, names := range map[signing.Scheme][]string{
+		signing.Daily:    {"x-webhook-signature", "X-Webhook-Timestamp"},
+		signing.Standard: {"webhook-id", "Webhook-Timestamp", "WEBHOOK-SIGNATURE"},
+	} {
+		for _, n := range names {
+			if !signing.Writes(scheme, nil, n) {
+				t.Errorf("%s: Writes(%s) is false", scheme, n)
+			}
+		}
+		if signing.Writes(scheme, nil, "X-Hub-Signature-256") {
+			t.Errorf("%s writes GitHub's header", scheme)
+		}
+	}
+	if signing.Writes(signing.HMAC, &signing.Params{}, "") || signing.Writes("nope", nil, "X-Webhook-Signature") {
+		t.Error("a scheme that does not resolve writes something")
+	}
+}
