@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/hookmock/hookmock/signing"
@@ -60,6 +62,10 @@ type Request struct {
 	// Effects are the per-attempt faults (see Plan.Effects); the zero
 	// value sends cleanly.
 	Effects Effects
+	// BodyText, when set, is Body as a string the caller already keeps
+	// (a delivery's stored body): the record shares it rather than copying
+	// Body on every attempt. It must hold the same bytes as Body.
+	BodyText string
 }
 
 // NewClient returns the client every hookmock sender uses: it never
@@ -87,47 +93,71 @@ func IsRedirect(status int) bool { return status >= 300 && status < 400 }
 // Send makes one signed POST of r to t and records the exchange. The
 // outcome is left as failure unless the status is 200; callers with other
 // success rules re-judge it.
+//
+// An attempt allocates little of its own: the request is a copy of one
+// made per URL, the headers are one map sized for what is set and one
+// array of values, and the response is read into a pooled buffer. What the record keeps (the
+// header map, the body and the answer) is the attempt's own.
 func Send(ctx context.Context, client *http.Client, t Target, r Request) Attempt {
 	att := Attempt{N: 1, At: r.At, Outcome: OutcomeFailure}
-	ctx, cancel := context.WithTimeout(ctx, r.Timeout)
-	defer cancel()
-	w := r.Effects
-	body := r.Body
-	var rd io.Reader = bytes.NewReader(body)
-	if w.drip > 0 && len(body) > 0 {
-		rd = newDrip(ctx, body, w.pieces, w.drip)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.URL, rd)
+	tmpl, err := requestFor(t.URL)
 	if err != nil {
 		att.Error = err.Error()
 		return att
 	}
+	ctx, cancel := context.WithTimeout(ctx, r.Timeout)
+	defer cancel()
+	w := r.Effects
+	body := r.Body
+	req := tmpl.WithContext(ctx)
 	req.ContentLength = int64(len(body))
-	req.Header.Set("Content-Type", "application/json")
-	if w.contentType != "" {
-		req.Header.Set("Content-Type", w.contentType)
+	switch {
+	case w.drip > 0 && len(body) > 0:
+		// Not rewindable: a drip that broke off is not re-sent by the
+		// transport, as before.
+		req.Body = io.NopCloser(newDrip(ctx, body, w.pieces, w.drip))
+	case len(body) == 0:
+		req.Body, req.GetBody = http.NoBody, noBody
+	default:
+		// A bytes.Reader, as http.NewRequest makes: the transport knows it
+		// is in memory and writes headers and body in one go.
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
 	ua := signing.UserAgent(t.Scheme)
 	if ua == "" {
 		ua = UserAgent
 	}
-	req.Header.Set("User-Agent", ua)
+	ct := "application/json"
+	if w.contentType != "" {
+		ct = w.contentType
+	}
+	// One array holds the values Send sets; each header's slice is capped
+	// at its one value, so that appending to one never writes the next.
+	vals := make([]string, 2, 3)
+	vals[0], vals[1] = ct, ua
+	// Room for the signature headers (at most three) and Authorization;
+	// a map of up to 8 is one allocation, a larger one at least two.
+	h := make(http.Header, min(8, 2+len(r.Header)+3+1+len(t.Header)))
+	h["Content-Type"], h["User-Agent"] = vals[0:1:1], vals[1:2:2]
 	for k, vs := range r.Header {
-		req.Header[http.CanonicalHeaderKey(k)] = vs
+		h[http.CanonicalHeaderKey(k)] = vs
 	}
 	if t.BasicAuth != "" {
-		req.Header.Set("Authorization", "Basic "+t.BasicAuth)
+		vals = append(vals, "Basic "+t.BasicAuth)
+		h["Authorization"] = vals[2:3:3]
 	}
-	if err := sign(req.Header, t, w, r.MsgID, r.At, body); err != nil {
+	if err := sign(h, t, w, r.MsgID, r.At, body); err != nil {
 		att.Error = "cannot sign: " + err.Error()
 		return att
 	}
 	for k, vs := range t.Header {
-		req.Header[http.CanonicalHeaderKey(k)] = vs
+		h[http.CanonicalHeaderKey(k)] = vs
 	}
+	req.Header = h
 	// The header map is recorded as sent, not cloned: neither the client
 	// nor the transport writes to a request's headers.
-	att.Request = SentRequest{Method: req.Method, URL: t.URL, Headers: req.Header, Body: string(body)}
+	att.Request = SentRequest{Method: req.Method, URL: t.URL, Headers: h, Body: r.bodyText()}
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
@@ -135,7 +165,7 @@ func Send(ctx context.Context, client *http.Client, t Target, r Request) Attempt
 		att.LatencyMS = ms(att.Latency)
 		att.Error = err.Error()
 		if errors.Is(err, context.DeadlineExceeded) {
-			att.Error = fmt.Sprintf("no response within %s", r.Timeout)
+			att.Error = "no response within " + r.Timeout.String()
 		}
 		return att
 	}
@@ -144,7 +174,7 @@ func Send(ctx context.Context, client *http.Client, t Target, r Request) Attempt
 	att.Latency = time.Since(start)
 	att.LatencyMS = ms(att.Latency)
 	headers, htrunc := capHeaders(resp.Header, r.HeaderLimit)
-	att.Response = &GotResponse{Status: resp.StatusCode, Headers: headers, Body: string(rbody), BodyTruncated: truncated, HeadersTruncated: htrunc}
+	att.Response = &GotResponse{Status: resp.StatusCode, Headers: headers, Body: rbody, BodyTruncated: truncated, HeadersTruncated: htrunc}
 	if rerr != nil {
 		att.Error = "reading the response: " + rerr.Error()
 	}
@@ -152,6 +182,55 @@ func Send(ctx context.Context, client *http.Client, t Target, r Request) Attempt
 		att.Outcome = OutcomeSuccess
 	}
 	return att
+}
+
+// bodyText is the body as the record keeps it.
+func (r *Request) bodyText() string {
+	if r.BodyText != "" && len(r.BodyText) == len(r.Body) {
+		return r.BodyText
+	}
+	return string(r.Body)
+}
+
+func noBody() (io.ReadCloser, error) { return http.NoBody, nil }
+
+// requests caches one prepared request per target URL (method, parsed
+// URL, protocol and host), which every attempt to it copies: parsing the
+// URL again is most of what building a request costs. The cache is
+// bounded by starting over when full.
+var requests struct {
+	sync.RWMutex
+	m map[string]*http.Request
+}
+
+const maxCachedRequests = 4096
+
+// requestFor is the prepared request for url, or the error
+// http.NewRequest gives for it.
+func requestFor(url string) (*http.Request, error) {
+	requests.RLock()
+	req, ok := requests.m[url]
+	requests.RUnlock()
+	if ok {
+		return req, nil
+	}
+	req, err := http.NewRequest(http.MethodPost, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header = nil // each attempt sets its own
+	if req.Host == req.URL.Host {
+		// The request line's host is the URL's either way; an empty Host
+		// spares the client a copy of the URL on every request.
+		req.Host = ""
+	}
+	requests.Lock()
+	if requests.m == nil || len(requests.m) >= maxCachedRequests {
+		requests.m = map[string]*http.Request{}
+	}
+	requests.m[url] = req
+	requests.Unlock()
+	return req, nil
 }
 
 // SendFaults is Send with faults, for one-shot senders without a provider.
@@ -254,15 +333,43 @@ func (d *drip) partial() int { return d.off % d.piece }
 
 // readLimited keeps the first limit bytes of a response and drains a
 // bounded amount more, so that keep-alive survives ordinary responses and a
-// huge body cannot hold a worker.
-func readLimited(r io.Reader, limit int) ([]byte, bool, error) {
-	buf, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+// huge body cannot hold a worker. It reads into a pooled buffer: only the
+// kept text is allocated.
+func readLimited(r io.Reader, limit int) (string, bool, error) {
+	bp := readBufs.Get().(*[]byte)
+	buf := (*bp)[:0]
+	var err error
+	for len(buf) <= limit {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, min(max(2*cap(buf), 512), limit+1)-len(buf))
+		}
+		var n int
+		n, err = r.Read(buf[len(buf):min(cap(buf), limit+1)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			break
+		}
+	}
+	if err == io.EOF {
+		err = nil
+	}
 	truncated := len(buf) > limit
 	if truncated {
 		buf = buf[:limit]
 		_, _ = io.Copy(io.Discard, io.LimitReader(r, 1<<20))
 	}
-	return buf, truncated, err
+	text := string(buf)
+	if cap(buf) <= maxPooledRead {
+		*bp = buf
+		readBufs.Put(bp)
+	}
+	return text, truncated, err
 }
+
+// readBufs are response buffers; one that grew past maxPooledRead (a
+// large configured body limit) is left to the collector.
+var readBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+const maxPooledRead = 64 << 10
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

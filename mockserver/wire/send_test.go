@@ -8,10 +8,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/signing"
@@ -116,5 +119,91 @@ func TestSendUsesThePreparedSigner(t *testing.T) {
 	}
 	if _, _, err := wire.SendFaults(context.Background(), wire.NewClient(nil), tgt, req, []wire.Fault{{Kind: wire.FaultBadSignature}}); err != nil || good() {
 		t.Fatalf("bad-signature with a prepared signer still verified (%v)", err)
+	}
+}
+
+// The response is read into a pooled buffer: every size around the
+// buffer's growth steps and the limit is recorded whole or cut exactly at
+// the limit, and concurrent attempts never see each other's bytes.
+func TestSendRecordsTheResponseBodyUpToTheLimit(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		c := r.URL.Query().Get("c")
+		_, _ = io.WriteString(w, strings.Repeat(c, n))
+	}))
+	defer srv.Close()
+	client := wire.NewClient(nil)
+	const limit = 1500
+	var wg sync.WaitGroup
+	for i, n := range []int{0, 1, 511, 512, 513, 1024, 1499, 1500, 1501, 4096, 3 << 20} {
+		wg.Go(func() {
+			c := string(rune('a' + i))
+			for range 20 {
+				att := wire.Send(context.Background(), client, wire.Target{URL: srv.URL + "/?n=" + strconv.Itoa(n) + "&c=" + c},
+					wire.Request{MsgID: "m", Body: []byte(`{}`), At: time.Now(), Timeout: 10 * time.Second, BodyLimit: limit})
+				if att.Response == nil {
+					t.Errorf("%d bytes: %s", n, att.Error)
+					return
+				}
+				want := strings.Repeat(c, min(n, limit))
+				if att.Response.Body != want || att.Response.BodyTruncated != (n > limit) || att.Error != "" {
+					t.Errorf("%d bytes: recorded %d bytes (%.10q…), truncated %v, error %q", n, len(att.Response.Body), att.Response.Body, att.Response.BodyTruncated, att.Error)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// A URL that does not parse fails the attempt as http.NewRequest would
+// say, and every URL keeps its own prepared request.
+func TestSendPreparesARequestPerURL(t *testing.T) {
+	var paths sync.Map
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		paths.Store(r.URL.RequestURI(), r.Host+" "+string(b))
+	}))
+	defer srv.Close()
+	client := wire.NewClient(nil)
+	send := func(url, body string) wire.Attempt {
+		return wire.Send(context.Background(), client, wire.Target{URL: url},
+			wire.Request{MsgID: "m", Body: []byte(body), At: time.Now(), Timeout: 5 * time.Second, BodyLimit: 64})
+	}
+	for i := range 3 {
+		for _, p := range []string{"/a", "/b?x=1", "/"} {
+			if att := send(srv.URL+p, p+strconv.Itoa(i)); att.Outcome != wire.OutcomeSuccess {
+				t.Fatalf("%s: %+v", p, att)
+			}
+			got, _ := paths.Load(p)
+			if want := strings.TrimPrefix(srv.URL, "http://") + " " + p + strconv.Itoa(i); got != want {
+				t.Errorf("%s: consumer saw %q, want %q", p, got, want)
+			}
+		}
+	}
+	for _, bad := range []string{"::nope", "http://[::1", "ftp://127.0.0.1/"} {
+		att := send(bad, "{}")
+		_, nerr := http.NewRequest(http.MethodPost, bad, nil)
+		if nerr != nil && att.Error != nerr.Error() || att.Error == "" || att.Outcome != wire.OutcomeFailure {
+			t.Errorf("%s: error %q, http.NewRequest says %v", bad, att.Error, nerr)
+		}
+	}
+}
+
+// BodyText is what the record keeps when the caller has it; the bytes
+// sent are Body's.
+func TestSendRecordsTheCallersBodyText(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = string(b)
+	}))
+	defer srv.Close()
+	kept := `{"id":"m1"}`
+	att := wire.Send(context.Background(), wire.NewClient(nil), wire.Target{URL: srv.URL},
+		wire.Request{MsgID: "m1", Body: []byte(kept), BodyText: kept, At: time.Now(), Timeout: 5 * time.Second, BodyLimit: 64})
+	if att.Outcome != wire.OutcomeSuccess || got != kept || att.Request.Body != kept || unsafe.StringData(att.Request.Body) != unsafe.StringData(kept) {
+		t.Fatalf("sent %q, recorded %q (shared %v): %+v", got, att.Request.Body, unsafe.StringData(att.Request.Body) == unsafe.StringData(kept), att)
 	}
 }
