@@ -186,7 +186,9 @@ type TransportOptions struct {
 	// MaxResponseHeaderBytes bounds a consumer's response headers (default
 	// 64 KiB); past it the attempt fails and says so.
 	MaxResponseHeaderBytes int64
-	// MaxIdleConns sizes the keep-alive pool (default 100).
+	// MaxIdleConns sizes the keep-alive pool, per host and in all
+	// (default 100); size it for the sends in flight, or every answer
+	// past it closes a connection that the next send dials again.
 	MaxIdleConns int
 }
 
@@ -204,8 +206,11 @@ func NewTransport(o TransportOptions) (*http.Transport, error) {
 		t.MaxResponseHeaderBytes = DefaultMaxResponseHeaderBytes
 	}
 	if o.MaxIdleConns > 0 {
-		t.MaxIdleConns, t.MaxIdleConnsPerHost = o.MaxIdleConns, o.MaxIdleConns
+		t.MaxIdleConns = o.MaxIdleConns
 	}
+	// net/http keeps 2 idle connections per host by default; a sender
+	// talks to a few consumers with many requests in flight to each.
+	t.MaxIdleConnsPerHost = t.MaxIdleConns
 	if o.CAFile != "" || o.InsecureSkipVerify {
 		cfg := &tls.Config{InsecureSkipVerify: o.InsecureSkipVerify} //nolint:gosec // explicit, and logged by the caller
 		if o.CAFile != "" {

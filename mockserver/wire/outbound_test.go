@@ -3,9 +3,13 @@ package wire_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -108,5 +112,45 @@ func TestDescribeHidesRemoteDetails(t *testing.T) {
 	d := wire.Describe(err, time.Second)
 	if d != "could not connect to the url's host" || strings.Contains(d, ":1") {
 		t.Errorf("closed port described as %q", d)
+	}
+}
+
+// 64 sends in flight to one consumer keep 64 connections: net/http's
+// default of 2 idle per host would close 62 after every answer and dial
+// them again.
+func TestTransportKeepsAConnectionPerSendInFlight(t *testing.T) {
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	client := wire.NewClient(nil)
+	defer client.CloseIdleConnections()
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 64 {
+		wg.Go(func() {
+			<-start
+			for range 10 {
+				att := wire.Send(context.Background(), client, wire.Target{URL: srv.URL}, wire.Request{Body: []byte(`{}`), At: time.Now(), Timeout: 10 * time.Second})
+				if att.Outcome != wire.OutcomeSuccess {
+					t.Error(att.Error)
+					return
+				}
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	// Some sends may find every connection busy and dial one more; a
+	// pool of 2 would dial hundreds.
+	if n := conns.Load(); n > 2*64 {
+		t.Errorf("640 sends, 64 in flight, dialled %d connections", n)
 	}
 }
