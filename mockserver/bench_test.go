@@ -14,12 +14,12 @@ import (
 	"net/url"
 	"os"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hookmock/hookmock/generator"
+	"github.com/hookmock/hookmock/internal/benchrun"
 	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/signing"
 	"github.com/hookmock/hookmock/spec"
@@ -94,7 +94,7 @@ func BenchmarkHTTPCeiling(b *testing.B) {
 		t.MaxIdleConns, t.MaxIdleConnsPerHost = 128, 128
 		client := &http.Client{Transport: t}
 		defer client.CloseIdleConnections()
-		inFlight(b, 64, "requests/s", func() error {
+		benchrun.InFlight(b, 64, "requests/s", func() error {
 			resp, err := client.Post(consumer.URL, "application/json", bytes.NewReader(body))
 			if err != nil {
 				return err
@@ -108,7 +108,7 @@ func BenchmarkHTTPCeiling(b *testing.B) {
 		defer consumer.Close()
 		c := newRawClient(b, consumer, 64)
 		defer c.close()
-		inFlight(b, 64, "requests/s", func() error { return c.post(nil, body) })
+		benchrun.InFlight(b, 64, "requests/s", func() error { return c.post(nil, body) })
 	})
 }
 
@@ -131,7 +131,7 @@ func BenchmarkLeastEventWork(b *testing.B) {
 	c := newRawClient(b, consumer, 64)
 	defer c.close()
 	var seed atomic.Uint64
-	inFlight(b, 64, "events/s", func() error {
+	benchrun.InFlight(b, 64, "events/s", func() error {
 		ev, err := gen.Generate(generator.Request{Event: "calltransfer.triggered", Seed: seed.Add(1)})
 		if err != nil {
 			return err
@@ -204,27 +204,4 @@ func trivialConsumer() *httptest.Server {
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 	}))
-}
-
-// inFlight runs b.N calls of do with n in flight and reports calls/s as unit.
-func inFlight(b *testing.B, n int, unit string, do func() error) {
-	jobs := make(chan struct{}, n)
-	var wg sync.WaitGroup
-	for range n {
-		wg.Go(func() {
-			for range jobs {
-				if err := do(); err != nil {
-					b.Error(err)
-				}
-			}
-		})
-	}
-	b.ReportAllocs()
-	start := time.Now()
-	for b.Loop() {
-		jobs <- struct{}{}
-	}
-	close(jobs)
-	wg.Wait()
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), unit)
 }
