@@ -76,7 +76,7 @@ func (p *planner) exactness(n *node, x *expansion, c *collected) *inexact {
 	}
 	if n.exclusive {
 		for _, a := range n.alts {
-			if a.err != nil {
+			if a.err != nil && !a.unsat {
 				return &inexact{kw: "oneOf", ptr: a.ptr, why: "a branch that cannot be generated cannot be ruled out either"}
 			}
 		}

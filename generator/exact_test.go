@@ -107,7 +107,8 @@ func TestExactPlansDifferential(t *testing.T) {
 		tier        tier
 	}
 	targets := []target{{"embedded", "", tierContract}, {"features", "testdata/features.yaml", tierContract},
-		{"features 3.0", "testdata/features30.yaml", tierContract}, {"envelope", "testdata/envelope.yaml", tierContract}}
+		{"features 3.0", "testdata/features30.yaml", tierContract}, {"envelope", "testdata/envelope.yaml", tierContract},
+		{"exact fixtures", "testdata/exact.yaml", tierContract}, {"inexact fixtures", "testdata/inexact.yaml", tierContract}}
 	daily, _ := filepath.Glob(filepath.Join("..", "spec", "daily", "*.yaml"))
 	for _, f := range daily {
 		targets = append(targets, target{"spec/daily/" + filepath.Base(f), f, tierContract})
@@ -237,6 +238,18 @@ func TestValidateAllSameBytes(t *testing.T) {
 			if string(a.JSON) != string(b.JSON) {
 				t.Fatalf("%s seed %d: %s, validated %s", e.Name, seed, a.JSON, b.JSON)
 			}
+		}
+	}
+}
+
+// TestExactFixtures: each webhook of testdata/exact.yaml sits at the edge
+// of a rule that lets it be exact, and is.
+func TestExactFixtures(t *testing.T) {
+	s := loadSpec(t, "testdata/exact.yaml")
+	g := New(s)
+	for _, e := range s.Events {
+		if x := g.Exactness(e); !x.Exact {
+			t.Errorf("%s: %s", e.Name, x.Reason)
 		}
 	}
 }

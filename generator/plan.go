@@ -80,6 +80,10 @@ type node struct {
 	// inexact is why the node's values are not valid by construction
 	// (nil: they are; see exact.go).
 	inexact *inexact
+	// unsat marks an err that proves no value is valid here (types that
+	// contradict, two consts, an empty enum), so that the validator too
+	// finds no value matching the node.
+	unsat bool
 }
 
 type prop struct {
@@ -266,11 +270,12 @@ func (p *planner) build(refs []schemaRef, consumed []string) *node {
 	c := collected{props: map[string][]schemaRef{}, required: map[string]bool{}, patProps: map[string][]schemaRef{}}
 	for _, m := range x.maps {
 		if err := p.merge(n, &c, m); err != nil {
-			n.err = err
+			n.err, n.unsat = err, true
 			return n
 		}
 	}
 	if n.types == 0 {
+		n.unsat = true
 		n.err = fmt.Errorf("%s: no value can satisfy all of its schemas, their types contradict each other (%s)", p.s.Where(n.ptr), strings.Join(c.typeSrc, " vs "))
 		return n
 	}
