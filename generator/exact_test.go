@@ -33,8 +33,8 @@ const (
 //
 //	                   plain    -race
 //	contract tier     10,000    1,000
-//	corpus tier        2,000      200
-//	GitHub tier          100       10
+//	corpus tier        2,000      100
+//	GitHub tier          100        5
 func exactEvents(t *testing.T, tr tier) int {
 	if v := os.Getenv("HOOKMOCK_EXACT_EVENTS"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -43,7 +43,7 @@ func exactEvents(t *testing.T, tr tier) int {
 		}
 		return n
 	}
-	counts := [...][2]int{tierContract: {10_000, 1_000}, tierCorpus: {2_000, 200}, tierGitHub: {100, 10}}
+	counts := [...][2]int{tierContract: {10_000, 1_000}, tierCorpus: {2_000, 100}, tierGitHub: {100, 5}}
 	if raceEnabled {
 		return counts[tr][1]
 	}
