@@ -3,12 +3,16 @@ package wire
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -77,11 +81,57 @@ func NewClient(t http.RoundTripper) *http.Client {
 		// The default policy, trust and header limit cannot fail to build.
 		t, _ = NewTransport(TransportOptions{})
 	}
-	return &http.Client{
-		Transport:     t,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	return &http.Client{Transport: t, CheckRedirect: noRedirect}
 }
+
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// do is client.Do. For a client as NewClient makes it (no cookie jar, no
+// client timeout, no redirect followed) and a URL without credentials,
+// it calls the transport itself and does what Client.Do would have done
+// around it: wrap an error as *url.Error, and fail a redirect whose
+// Location does not parse. Client.Do would also clone the headers, for
+// the redirect it never follows, on every request.
+func do(client *http.Client, req *http.Request) (*http.Response, error) {
+	if client.Jar != nil || client.Timeout != 0 || req.URL.User != nil || client.CheckRedirect == nil ||
+		reflect.ValueOf(client.CheckRedirect).Pointer() != noRedirectPC {
+		return client.Do(req)
+	}
+	rt := client.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	uerr := func(err error) error {
+		return &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
+	}
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		if re, ok := err.(tls.RecordHeaderError); ok && string(re.RecordHeader[:]) == "HTTP/" {
+			err = http.ErrSchemeMismatch
+		}
+		return nil, uerr(err)
+	}
+	if resp.Body == nil {
+		resp.Body = http.NoBody
+	}
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		// A 307 or 308 whose body cannot be sent again is not a redirect
+		// to Client.Do; every other one has its Location parsed first.
+		if (resp.StatusCode == http.StatusTemporaryRedirect || resp.StatusCode == http.StatusPermanentRedirect) && req.GetBody == nil && req.Body != nil && req.Body != http.NoBody {
+			break
+		}
+		if loc := resp.Header.Get("Location"); loc != "" {
+			if _, err := req.URL.Parse(loc); err != nil {
+				resp.Body.Close()
+				return nil, uerr(fmt.Errorf("failed to parse Location header %q: %v", loc, err))
+			}
+		}
+	}
+	return resp, nil
+}
+
+var noRedirectPC = reflect.ValueOf(noRedirect).Pointer()
 
 // RedirectNotSuccess is what senders say of a 3xx answer.
 const RedirectNotSuccess = "a redirect is not a success: hookmock, like Daily, does not follow it"
@@ -159,7 +209,7 @@ func Send(ctx context.Context, client *http.Client, t Target, r Request) Attempt
 	// nor the transport writes to a request's headers.
 	att.Request = SentRequest{Method: req.Method, URL: t.URL, Headers: h, Body: r.bodyText()}
 	start := time.Now()
-	resp, err := client.Do(req)
+	resp, err := do(client, req)
 	if err != nil {
 		att.Latency = time.Since(start)
 		att.LatencyMS = ms(att.Latency)
