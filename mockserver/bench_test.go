@@ -13,7 +13,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,32 +25,78 @@ import (
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/internal/benchrun"
 	"github.com/hookmock/hookmock/mockserver"
+	"github.com/hookmock/hookmock/mockserver/store"
 	"github.com/hookmock/hookmock/signing"
 	"github.com/hookmock/hookmock/spec"
 )
 
-// BenchmarkDeliveryEndToEnd measures the whole path: generate, validate,
-// sign, POST to a trivial loopback consumer with 64 in flight, record.
-// b.N events are triggered; the figure is events/s.
+// BenchmarkDeliveryEndToEnd measures the whole path: generate, sign, POST
+// to a trivial loopback consumer with 64 in flight, record. b.N events are
+// triggered; the figure is events/s. It runs on the memory store and on
+// SQLite (a file in a temporary directory), each capped at 10,000 records
+// as the memory log is here; pick one with -bench 'DeliveryEndToEnd/store=sqlite$'.
 //
 // HOOKMOCK_BENCH_CONSUMER, if set, is the URL of a consumer in another
 // process to use instead (loopback only), so that the consumer's CPU is
 // not charged to the benchmark: scripts/bench-side-by-side.sh points it
 // and wrk at the same one.
 func BenchmarkDeliveryEndToEnd(b *testing.B) {
+	for _, backend := range []string{"memory", "sqlite"} {
+		b.Run("store="+backend, func(b *testing.B) {
+			const records = 10_000
+			ctx := context.Background()
+			var st store.Store
+			if backend == "sqlite" {
+				var err error
+				if st, err = store.OpenSQLite(ctx, filepath.Join(b.TempDir(), "bench.db"), store.Options{MaxRecords: records}); err != nil {
+					b.Fatal(err)
+				}
+				defer st.Close()
+			}
+			srv := benchServer(b, benchConsumerURL(b), mockserver.Options{Seed: 1, Workers: 64, MaxDeliveries: records, Store: st})
+			b.ReportAllocs()
+			b.ResetTimer()
+			start := time.Now()
+			for b.Loop() {
+				if _, err := srv.Trigger(ctx, "calltransfer.triggered"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			sctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+			defer cancel()
+			if err := srv.Settle(sctx); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
+			if n := len(srv.Deliveries(mockserver.Filter{Status: mockserver.StatusDelivered})); n == 0 {
+				b.Fatal("nothing delivered")
+			}
+		})
+	}
+}
+
+// benchConsumerURL is HOOKMOCK_BENCH_CONSUMER, checked to be on a
+// loopback IP, or else a trivial consumer in this process.
+func benchConsumerURL(b *testing.B) string {
 	consumerURL := os.Getenv("HOOKMOCK_BENCH_CONSUMER")
 	if consumerURL == "" {
 		consumer := trivialConsumer()
-		defer consumer.Close()
-		consumerURL = consumer.URL
-	} else if u, err := url.Parse(consumerURL); err != nil || net.ParseIP(u.Hostname()) == nil || !net.ParseIP(u.Hostname()).IsLoopback() {
+		b.Cleanup(consumer.Close)
+		return consumer.URL
+	}
+	if u, err := url.Parse(consumerURL); err != nil || net.ParseIP(u.Hostname()) == nil || !net.ParseIP(u.Hostname()).IsLoopback() {
 		b.Fatalf("HOOKMOCK_BENCH_CONSUMER=%q: want an http URL on a loopback IP", consumerURL)
 	}
-	srv, err := mockserver.New(mockserver.Options{Seed: 1, Workers: 64, MaxDeliveries: 10_000})
+	return consumerURL
+}
+
+// benchServer starts a provider with o and one webhook to consumerURL.
+func benchServer(b *testing.B, consumerURL string, o mockserver.Options) *mockserver.Server {
+	srv, err := mockserver.New(o)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer srv.Close()
+	b.Cleanup(srv.Close)
 	body, _ := json.Marshal(map[string]any{"url": consumerURL})
 	req, _ := http.NewRequest("POST", srv.URL+"/v1/webhooks", bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer x")
@@ -55,24 +105,80 @@ func BenchmarkDeliveryEndToEnd(b *testing.B) {
 		b.Fatal(err, resp.Status)
 	}
 	resp.Body.Close()
+	return srv
+}
+
+// BenchmarkRecordFootprint fills a provider on the memory store with
+// 100,000 delivered records (one attempt each, a calltransfer event, a
+// trivial loopback consumer) and reports what they hold: heap-B/record is
+// the growth of the runtime's heap in use (live objects and the spans
+// they keep), live-B/record the growth of live objects alone, both after
+// a full GC; rss-B/record and rss-MB are the process's resident set
+// (/proc/self/status VmRSS) grown per record and at the end. One fill is
+// one measurement: b.N is ignored.
+//
+//	go test -run '^$' -bench RecordFootprint -benchtime 1x ./mockserver/
+func BenchmarkRecordFootprint(b *testing.B) {
+	const records = 100_000
 	ctx := context.Background()
-	b.ReportAllocs()
+	srv := benchServer(b, benchConsumerURL(b), mockserver.Options{Seed: 1, Workers: 64, MaxDeliveries: records})
+	heap0, live0 := heapNow()
+	// The baseline returns what earlier benchmarks of this process freed
+	// to the OS; the end does not, since a server's resident set keeps
+	// its garbage's headroom too.
+	debug.FreeOSMemory()
+	rss0 := rssBytes(b)
 	b.ResetTimer()
-	start := time.Now()
-	for i := 0; b.Loop(); i++ {
+	for range records {
 		if _, err := srv.Trigger(ctx, "calltransfer.triggered"); err != nil {
 			b.Fatal(err)
 		}
 	}
-	sctx, cancel := context.WithTimeout(ctx, time.Minute)
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	if err := srv.Settle(sctx); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
-	if n := len(srv.Deliveries(mockserver.Filter{Status: mockserver.StatusDelivered})); n == 0 {
-		b.Fatal("nothing delivered")
+	b.StopTimer()
+	heap1, live1 := heapNow()
+	rss1 := rssBytes(b)
+	if n := len(srv.Deliveries(mockserver.Filter{Status: mockserver.StatusDelivered})); n != records {
+		b.Fatalf("%d records delivered, want %d", n, records)
 	}
+	b.ReportMetric(float64(int64(heap1)-int64(heap0))/records, "heap-B/record")
+	b.ReportMetric(float64(int64(live1)-int64(live0))/records, "live-B/record")
+	b.ReportMetric(float64(rss1-rss0)/records, "rss-B/record")
+	b.ReportMetric(float64(rss1)/(1<<20), "rss-MB")
+	b.ReportMetric(0, "ns/op")
+}
+
+// heapNow is the heap in use and the live heap after a full collection
+// (twice, so that objects freed by finalizers are gone too).
+func heapNow() (inuse, live uint64) {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse, m.HeapAlloc
+}
+
+// rssBytes is VmRSS from /proc/self/status.
+func rssBytes(b *testing.B) int64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Skipf("no /proc/self/status (%v): RSS is measured on Linux only", err)
+	}
+	for line := range strings.Lines(string(raw)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err != nil {
+				b.Fatalf("VmRSS %q: %v", rest, err)
+			}
+			return kb << 10
+		}
+	}
+	b.Fatal("/proc/self/status has no VmRSS")
+	return 0
 }
 
 // BenchmarkHTTPCeiling is the yardstick for BenchmarkDeliveryEndToEnd: the

@@ -3,29 +3,43 @@
 # one trivial consumer (internal/benchconsumer) in a process of its own on
 # loopback. Each round runs, interleaved so that the machine's mood is
 # shared out evenly:
-#   1. wrk -t2 -c64 for WRK_SECONDS with a ~600-byte POST: the ceiling;
-#   2. BenchmarkDeliveryEndToEnd (memory store) pointed at the same
-#      consumer (HOOKMOCK_BENCH_CONSUMER), BENCH_EVENTS events;
+#   1. wrk -t2 -c64 for WRK_SECONDS with a ~600-byte signed POST: the ceiling;
+#   2. BenchmarkDeliveryEndToEnd pointed at the same consumer
+#      (HOOKMOCK_BENCH_CONSUMER): BENCH_EVENTS events on the memory store,
+#      then BENCH_EVENTS_SQLITE on SQLite (a file in a temporary directory);
 #   3. a ladder of rates (RATES), each for STEP_SECONDS, alternating
-#      `hookmock load` and vegeta, both signed (Daily's scheme): each tool's
-#      highest rate with p99 < 50 ms, every request answered 200, none
-#      missed, and at least 95% of the rate achieved. A tool's ladder stops
-#      at its first failing rate.
-# It prints min/median/max per tool over ROUNDS rounds and the ratios to wrk
-# (and load's to vegeta's). Everything is bounded: ROUNDS × (WRK_SECONDS +
-# one benchmark + at most 2 × |RATES| × STEP_SECONDS); about 5 minutes with
-# the defaults. Loopback only. If vegeta cannot be installed, it says so and
-# runs the rest.
+#      `hookmock load` and vegeta, both signed (Daily's scheme). A rate
+#      passes when p99 < 50 ms, every request is answered 200, no tick is
+#      missed and at least 95% of the rate is achieved; a tool's figure is
+#      its highest rate passed below its first failing one. A failing rate
+#      is tried RETRIES more times before it counts, for both tools alike, so
+#      that one hiccup of a shared machine does not end a ladder.
+#      vegeta counts latency from each request's start, leaving out any wait
+#      for its ticker or a free worker (coordinated omission). load reports
+#      that figure too, and the one from each tick's due time, which counts
+#      those waits. The same runs give load two figures: "load" on vegeta's
+#      definition (like for like, the comparison the issue asks for) and
+#      "load, from due time", the stricter bar vegeta cannot be held to.
+# Then, once: BenchmarkRecordFootprint (100,000 delivered records, memory
+# store: heap and RSS per record).
+# It prints min/median/max per tool over ROUNDS rounds, the ratios to the same
+# round's wrk (min/median/max of the per-round ratios), load's to vegeta's,
+# and the load average before and after. Everything is bounded; about 5
+# minutes with the defaults. Loopback only. If vegeta cannot be installed, it
+# says so and runs the rest.
 #
 #   scripts/bench-side-by-side.sh            # from the repository root
-#   ROUNDS=1 RATES="2000 4000" scripts/bench-side-by-side.sh
+#   ROUNDS=1 RATES="4000 8000" FOOTPRINT=0 scripts/bench-side-by-side.sh
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
 WRK_SECONDS=${WRK_SECONDS:-5}
 BENCH_EVENTS=${BENCH_EVENTS:-30000}
+BENCH_EVENTS_SQLITE=${BENCH_EVENTS_SQLITE:-10000}
 STEP_SECONDS=${STEP_SECONDS:-2}
-RATES=${RATES:-"2000 4000 6000 8000 10000 12000 14000 16000"}
+RATES=${RATES:-"4000 8000 12000 16000 20000 24000 28000 32000"}
+RETRIES=${RETRIES:-1}
+FOOTPRINT=${FOOTPRINT:-1}
 VEGETA_VERSION=v12.13.0
 
 cd "$(dirname "$0")/.."
@@ -38,6 +52,9 @@ cleanup() {
 trap cleanup EXIT
 
 say() { printf '%s\n' "$*" >&2; }
+began=$(date +%s)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+say "$(uptime)"
 
 say "building hookmock, the consumer and the mockserver benchmark into $work"
 go build -o "$work/hookmock" ./cmd/hookmock
@@ -86,8 +103,11 @@ EOF
 printf 'POST %s\nContent-Type: application/json\nX-Webhook-Timestamp: %s\nX-Webhook-Signature: %s\n@%s\n' \
 	"$url" "$ts" "$sig" "$work/event" >"$work/targets"
 
-# pass FILE: "1 p99ms" when a run met the bar, "0 p99ms" otherwise. FILE is
-# hookmock load's --out or vegeta's JSON report, which share these figures.
+# pass TOOL FILE RATE: "OK OKDUE p99ms extra": OK is 1 when the run met the
+# bar with latency from each request's start (vegeta's definition), OKDUE
+# when it met it from each tick's due time too (load only; vegeta's OKDUE
+# is its OK). FILE is hookmock load's --out or vegeta's JSON report, which
+# share these figures.
 pass() {
 	python3 - "$1" "$2" "$3" <<'EOF'
 import json, sys
@@ -95,16 +115,39 @@ tool, path, rate = sys.argv[1], sys.argv[2], float(sys.argv[3])
 try:
     r = json.load(open(path))
 except Exception:
-    print("0 -"); sys.exit()
+    print("0 0 - no-report"); sys.exit()
 if tool == "load":
-    p99, ok = r["latency"]["p99Ns"], r["success"] == 1 and r["missed"] == 0 and r["signed"] != ""
+    p99, p99due = r["serviceLatency"]["p99Ns"], r["latency"]["p99Ns"]
+    ok = r["success"] == 1 and r["missed"] == 0 and r["signed"] != ""
     achieved = r["achievedRate"]
+    extra = "from-due-p99=%.1fms,missed=%d,achieved=%.0f" % (p99due / 1e6, r["missed"], achieved)
 else:
     p99, ok = r["latencies"]["99th"], r["success"] == 1
+    p99due = p99
     achieved = r["rate"]
-ok = ok and p99 < 50e6 and achieved >= 0.95 * rate
-print("%d %.1f" % (ok, p99 / 1e6))
+    extra = "achieved=%.0f" % achieved
+ok = ok and achieved >= 0.95 * rate
+print("%d %d %.1f %s" % (ok and p99 < 50e6, ok and p99due < 50e6, p99 / 1e6, extra))
 EOF
+}
+
+# attempt TOOL RATE SEED: one run of TOOL at RATE; prints pass's line.
+attempt() {
+	rm -f "$work/$1.json"
+	if [ "$1" = load ]; then
+		"$work/hookmock" load --to "$url" --rate "$2" --duration "${STEP_SECONDS}s" --event calltransfer.triggered \
+			--secret "$secret" --seed "$3" --out "$work/load.json" >/dev/null 2>&1 || true
+	else
+		"$vegeta" attack -targets "$work/targets" -rate "$2" -duration "${STEP_SECONDS}s" -timeout 5s |
+			"$vegeta" report -type json >"$work/vegeta.json" 2>/dev/null || true
+	fi
+	pass "$1" "$work/$1.json" "$2"
+}
+
+# e2e STORE EVENTS: BenchmarkDeliveryEndToEnd's events/s on STORE.
+e2e() {
+	HOOKMOCK_BENCH_CONSUMER="$url" "$work/mockserver.test" -test.run '^$' -test.bench "DeliveryEndToEnd\$/^store=$1\$" \
+		-test.benchtime "${2}x" | awk '/events\/s/ {for (i = 1; i < NF; i++) if ($(i+1) == "events/s") print $i}'
 }
 
 : >"$work/results"
@@ -114,53 +157,105 @@ for round in $(seq "$ROUNDS"); do
 		say "round $round: wrk -t2 -c64: $rps req/s"
 		echo "wrk $round $rps" >>"$work/results"
 	fi
-	eps=$(HOOKMOCK_BENCH_CONSUMER="$url" "$work/mockserver.test" -test.run '^$' -test.bench 'DeliveryEndToEnd$' \
-		-test.benchtime "${BENCH_EVENTS}x" | awk '/events\/s/ {for (i = 1; i < NF; i++) if ($(i+1) == "events/s") print $i}')
-	say "round $round: BenchmarkDeliveryEndToEnd: $eps events/s"
-	echo "e2e $round $eps" >>"$work/results"
-	best_load=0 best_vegeta=0 load_on=1 vegeta_on=1
+	for st in memory sqlite; do
+		n=$BENCH_EVENTS
+		[ "$st" = memory ] || n=$BENCH_EVENTS_SQLITE
+		eps=$(e2e "$st" "$n")
+		say "round $round: BenchmarkDeliveryEndToEnd/store=$st ($n events): ${eps:-failed} events/s"
+		echo "e2e-$st $round ${eps:-0}" >>"$work/results"
+	done
+	# due is load judged from each tick's due time; its ladder runs on the
+	# same runs as load's and never passes a rate load does not.
+	best_load=0 best_due=0 best_vegeta=0 load_on=1 due_on=1 vegeta_on=1
 	[ -n "$vegeta" ] || vegeta_on=0
 	for rate in $RATES; do
-		if [ "$load_on" = 1 ]; then
-			"$work/hookmock" load --to "$url" --rate "$rate" --duration "${STEP_SECONDS}s" --event calltransfer.triggered \
-				--secret "$secret" --seed "$round" --out "$work/load.json" >/dev/null 2>&1 || true
-			read -r ok p99 < <(pass load "$work/load.json" "$rate")
-			say "round $round: hookmock load $rate/s: p99 $p99 ms, $([ "$ok" = 1 ] && echo pass || echo fail)"
-			if [ "$ok" = 1 ]; then best_load=$rate; else load_on=0; fi
-			rm -f "$work/load.json"
-		fi
-		if [ "$vegeta_on" = 1 ]; then
-			"$vegeta" attack -targets "$work/targets" -rate "$rate" -duration "${STEP_SECONDS}s" -timeout 5s |
-				"$vegeta" report -type json >"$work/vegeta.json" 2>/dev/null || true
-			read -r ok p99 < <(pass vegeta "$work/vegeta.json" "$rate")
-			say "round $round: vegeta $rate/s: p99 $p99 ms, $([ "$ok" = 1 ] && echo pass || echo fail)"
-			if [ "$ok" = 1 ]; then best_vegeta=$rate; else vegeta_on=0; fi
-		fi
-		[ "$load_on" = 1 ] || [ "$vegeta_on" = 1 ] || break
+		for tool in load vegeta; do
+			if [ "$tool" = load ]; then
+				[ "$load_on" = 1 ] || [ "$due_on" = 1 ] || continue
+			else
+				[ "$vegeta_on" = 1 ] || continue
+			fi
+			ok=0 okdue=0
+			for try in $(seq 0 "$RETRIES"); do
+				read -r ok1 okdue1 p99 extra < <(attempt "$tool" "$rate" "$round$try")
+				verdict=fail
+				if [ "$ok1" = 1 ]; then ok=1 verdict=pass; fi
+				if [ "$okdue1" = 1 ]; then okdue=1; fi
+				if [ "$tool" = load ]; then
+					verdict="$verdict; from due time $([ "$okdue1" = 1 ] && echo pass || echo fail)"
+				fi
+				say "round $round: $tool $rate/s: p99 $p99 ms ($extra): $verdict"
+				# Retry only while a ladder still running for this tool fails.
+				if [ "$tool" = load ]; then
+					if { [ "$load_on" = 0 ] || [ "$ok" = 1 ]; } && { [ "$due_on" = 0 ] || [ "$okdue" = 1 ]; }; then break; fi
+				elif [ "$ok" = 1 ]; then
+					break
+				fi
+			done
+			if [ "$tool" = load ]; then
+				if [ "$load_on" = 1 ] && [ "$ok" = 1 ]; then best_load=$rate; else load_on=0; fi
+				if [ "$due_on" = 1 ] && [ "$okdue" = 1 ]; then best_due=$rate; else due_on=0; fi
+			elif [ "$ok" = 1 ]; then
+				best_vegeta=$rate
+			else
+				vegeta_on=0
+			fi
+		done
+		[ "$load_on" = 1 ] || [ "$due_on" = 1 ] || [ "$vegeta_on" = 1 ] || break
 	done
 	echo "load $round $best_load" >>"$work/results"
+	echo "due $round $best_due" >>"$work/results"
 	[ -z "$vegeta" ] || echo "vegeta $round $best_vegeta" >>"$work/results"
+	say "after round $round: $(uptime)"
 done
 
-echo "side by side, $ROUNDS rounds, $(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
-python3 - "$work/results" <<'EOF'
+footprint=
+if [ "$FOOTPRINT" = 1 ]; then
+	footprint=$(HOOKMOCK_BENCH_CONSUMER="$url" "$work/mockserver.test" -test.run '^$' -test.bench 'RecordFootprint$' -test.benchtime 1x |
+		awk '/heap-B\/record/ {for (i = 2; i < NF; i++) if ($(i+1) ~ /record|MB/) printf "%s %s  ", $i, $(i+1)}')
+fi
+
+echo "side by side, $ROUNDS rounds, $(date -u +%Y-%m-%dT%H:%MZ), $(($(date +%s) - began)) s, $(nproc) CPUs," \
+	"load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after"
+python3 - "$work/results" "$RATES" <<'EOF'
 import statistics, sys
 runs = {}
 for line in open(sys.argv[1]):
-    tool, _, v = line.split()
-    runs.setdefault(tool, []).append(float(v))
-names = {"wrk": "wrk -t2 -c64 (req/s)", "e2e": "BenchmarkDeliveryEndToEnd, memory store (events/s)",
+    tool, rnd, v = line.split()
+    runs.setdefault(tool, {})[rnd] = float(v)
+names = {"wrk": "wrk -t2 -c64, 600-byte signed POST (req/s)",
+         "e2e-memory": "BenchmarkDeliveryEndToEnd, memory store (events/s)",
+         "e2e-sqlite": "BenchmarkDeliveryEndToEnd, SQLite store (events/s)",
          "load": "hookmock load, highest rate with p99 < 50 ms, signed (/s)",
-         "vegeta": "vegeta, highest rate with p99 < 50 ms, signed (/s)"}
-med = {t: statistics.median(v) for t, v in runs.items()}
-for t in ("wrk", "e2e", "load", "vegeta"):
+         "due": "hookmock load, the same with latency from each tick's due time (/s)",
+         "vegeta": "vegeta v12.13.0, the same as load, signed (/s)"}
+goals = {"e2e-memory": 0.5, "e2e-sqlite": 0.35}
+def mmm(v):
+    return "%s / %s / %s" % tuple("{:,.2f}".format(x) if x < 10 and x != int(x) else "{:,.0f}".format(x) for x in (min(v), statistics.median(v), max(v)))
+print("| what | min / median / max | ratio |")
+print("|---|---|---|")
+for t in ("wrk", "e2e-memory", "e2e-sqlite", "load", "due", "vegeta"):
     if t not in runs:
         continue
-    v = runs[t]
-    line = "%-58s min %8.0f  median %8.0f  max %8.0f" % (names[t], min(v), med[t], max(v))
-    if t != "wrk" and med.get("wrk"):
-        line += "  %.2f× wrk" % (med[t] / med["wrk"])
-    if t == "load" and med.get("vegeta"):
-        line += "  %.2f× vegeta" % (med[t] / med["vegeta"])
-    print(line)
+    vals = list(runs[t].values())
+    ratio = ""
+    other = {"e2e-memory": "wrk", "e2e-sqlite": "wrk", "load": "vegeta", "due": "vegeta"}.get(t)
+    if other in runs and other == "wrk":
+        rs = [runs[t][r] / runs[other][r] for r in runs[t] if runs[other].get(r)]
+        if rs:
+            ratio = "%s× %s (goal ≥ %.2f×: %s)" % (mmm(rs), other, goals[t], "met" if statistics.median(rs) >= goals[t] else "not met")
+    elif other in runs:
+        # vegeta may pass no rate at all in a round: the ratio is of the
+        # medians, and the rounds are counted.
+        a, b = statistics.median(runs[t].values()), statistics.median(runs[other].values())
+        wins = sum(runs[t][r] >= runs[other][r] for r in runs[t] if r in runs[other])
+        ratio = "medians %s× %s; load ≥ vegeta in %d of %d rounds" % ("%.2f" % (a / b) if b else "∞", other, wins, len(runs[t]))
+        if t == "load":
+            ratio += " (goal ≥ 1×: %s)" % ("met" if a >= b else "not met")
+    print("| %s | %s | %s |" % (names[t], mmm(vals), ratio))
+top = max(float(r) for r in sys.argv[2].split())
+for t in ("load", "due", "vegeta"):
+    if t in runs and max(runs[t].values()) >= top:
+        print("note: %s: the ladder's top rate (%d/s) passed in some round; add higher RATES to find the knee" % (names[t], top))
 EOF
+[ -z "$footprint" ] || echo "BenchmarkRecordFootprint, 100,000 delivered records, memory store: $footprint"
