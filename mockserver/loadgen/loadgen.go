@@ -51,8 +51,10 @@ type Config struct {
 	// a hiccup opens hundreds of connections at once, and the handshakes
 	// deepen the hiccup.
 	Connections int
-	// Client sends the requests; nil uses a pooled client with
-	// Connections connections.
+	// Client sends the requests; nil uses wire's client with Connections
+	// connections. Plain sends go straight to its Transport (nil:
+	// http.DefaultTransport), scenario steps through Do; neither follows a
+	// redirect, and Timeout bounds each request.
 	Client *http.Client
 	// CAFile adds PEM certificates to trust for an https Target, when
 	// Client is nil.
