@@ -2,10 +2,13 @@ package wire_test
 
 import (
 	"context"
+	"encoding/pem"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -70,27 +73,47 @@ func TestSendAnswersAsClientDoWould(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A TLS consumer, trusted through a CA file and untrusted without.
+	tlsSrv := httptest.NewTLSServer(mux)
+	defer tlsSrv.Close()
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	trusting, err := wire.NewTransport(wire.TransportOptions{CAFile: caFile})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		name, url string
 		faults    []wire.Fault
 		timeout   time.Duration
+		tr        *http.Transport
 	}{
-		{"200", srv.URL + "/ok", nil, 0},
-		{"302 followed never", srv.URL + "/302", nil, 0},
-		{"302 bad Location", srv.URL + "/302-bad", nil, 0},
-		{"301 bad Location", srv.URL + "/301-bad", nil, 0},
-		{"303 without Location", srv.URL + "/303-none", nil, 0},
-		{"307 bad Location", srv.URL + "/307-bad", nil, 0},
-		{"307 bad Location, dripped body", srv.URL + "/307-bad", slowSend, 0},
-		{"308 dripped body", srv.URL + "/308", slowSend, 0},
-		{"timeout", srv.URL + "/slow", nil, 100 * time.Millisecond},
-		{"reset", srv.URL + "/reset", nil, 0},
-		{"refused", deadURL, nil, 0},
-		{"https to an http server", "https://" + host + "/ok", nil, 0},
-		{"unsupported scheme", "ftp://" + host + "/ok", nil, 0},
-		{"credentials in the URL", "http://user:pw@" + host + "/ok", nil, 0},
+		{"TLS, trusted", tlsSrv.URL + "/ok", nil, 0, trusting},
+		{"TLS, untrusted", tlsSrv.URL + "/ok", nil, 0, nil},
+		{"TLS, trusted, 302 bad Location", tlsSrv.URL + "/302-bad", nil, 0, trusting},
+		{"200", srv.URL + "/ok", nil, 0, nil},
+		{"302 followed never", srv.URL + "/302", nil, 0, nil},
+		{"302 bad Location", srv.URL + "/302-bad", nil, 0, nil},
+		{"301 bad Location", srv.URL + "/301-bad", nil, 0, nil},
+		{"303 without Location", srv.URL + "/303-none", nil, 0, nil},
+		{"307 bad Location", srv.URL + "/307-bad", nil, 0, nil},
+		{"307 bad Location, dripped body", srv.URL + "/307-bad", slowSend, 0, nil},
+		{"308 dripped body", srv.URL + "/308", slowSend, 0, nil},
+		{"timeout", srv.URL + "/slow", nil, 100 * time.Millisecond, nil},
+		{"reset", srv.URL + "/reset", nil, 0, nil},
+		{"refused", deadURL, nil, 0, nil},
+		{"https to an http server", "https://" + host + "/ok", nil, 0, nil},
+		{"unsupported scheme", "ftp://" + host + "/ok", nil, 0, nil},
+		{"credentials in the URL", "http://user:pw@" + host + "/ok", nil, 0, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			ours, theirs := ours, theirs
+			if c.tr != nil {
+				ours = wire.NewClient(c.tr)
+				theirs = &http.Client{Transport: c.tr, CheckRedirect: theirs.CheckRedirect}
+			}
 			send := func(client *http.Client) wire.Attempt {
 				timeout := c.timeout
 				if timeout == 0 {
