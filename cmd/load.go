@@ -44,8 +44,8 @@ coordinated-omission correction), in HdrHistogram; a second line gives
 it from each request's own start, as vegeta counts it. Events are generated
 before the clock starts (--ahead), so generation does not delay a tick.
 Every request is signed whenever --secret is given. --rate is capped at
-what this machine can send (loadgen.MaxRatePerCPU per CPU; see the README's
-Performance section).
+what this machine can send (loadgen.MaxRatePerCPU per CPU; see
+docs/performance.md).
 
 Exit codes: 0 every send answered 200, 1 some failed or were missed, 2 usage error.`,
 		Args: cobra.NoArgs,

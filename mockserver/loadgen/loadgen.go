@@ -78,8 +78,8 @@ const MaxAhead = 65_536
 
 // MaxRatePerCPU is the most sends per second per CPU that load accepts:
 // the cap is MaxRatePerCPU × GOMAXPROCS (40,000/s on a 2-core machine),
-// so it moves with the machine. It was set by measurement (README,
-// Performance, 2026-12-02): against a consumer in another process that
+// so it moves with the machine. It was set by measurement (docs/performance.md,
+// 2026-12-02): against a consumer in another process that
 // answers at once, load on this project's 2-core machine started at most
 // 15,000 signed sends/s (7,500/s per CPU, with the machine shared, load
 // average 25). The cap sits at about 2.5 times that, headroom for a quiet
