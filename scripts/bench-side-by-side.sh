@@ -7,8 +7,9 @@
 #   2. BenchmarkDeliveryEndToEnd pointed at the same consumer
 #      (HOOKMOCK_BENCH_CONSUMER): BENCH_EVENTS events on the memory store,
 #      then BENCH_EVENTS_SQLITE on SQLite (a file in a temporary directory);
-#   3. a ladder of rates (RATES), each for STEP_SECONDS, alternating
-#      `hookmock load` and vegeta, both signed (Daily's scheme). A rate
+#   3. after SETTLE_SECONDS, a ladder of rates (RATES), each for
+#      STEP_SECONDS, alternating `hookmock load` and vegeta (which goes first
+#      takes turns from rung to rung), both signed (Daily's scheme). A rate
 #      passes when p99 < 50 ms, every request is answered 200, no tick is
 #      missed and at least 95% of the rate is achieved; a tool's figure is
 #      its highest rate passed below its first failing one. A failing rate
@@ -40,6 +41,7 @@ STEP_SECONDS=${STEP_SECONDS:-2}
 RATES=${RATES:-"4000 8000 12000 16000 20000 24000 28000 32000"}
 RETRIES=${RETRIES:-1}
 FOOTPRINT=${FOOTPRINT:-1}
+SETTLE_SECONDS=${SETTLE_SECONDS:-2}
 VEGETA_VERSION=v12.13.0
 
 cd "$(dirname "$0")/.."
@@ -168,8 +170,16 @@ for round in $(seq "$ROUNDS"); do
 	# same runs as load's and never passes a rate load does not.
 	best_load=0 best_due=0 best_vegeta=0 load_on=1 due_on=1 vegeta_on=1
 	[ -n "$vegeta" ] || vegeta_on=0
+	# Settle after the benchmarks (SQLite's file is still being written
+	# back), and take turns going first at each rung, so that neither tool
+	# always follows the benchmarks or the other's backlog.
+	sleep "$SETTLE_SECONDS"
+	rung=0
 	for rate in $RATES; do
-		for tool in load vegeta; do
+		rung=$((rung + 1))
+		order="load vegeta"
+		[ $(((round + rung) % 2)) = 0 ] || order="vegeta load"
+		for tool in $order; do
 			if [ "$tool" = load ]; then
 				[ "$load_on" = 1 ] || [ "$due_on" = 1 ] || continue
 			else
