@@ -275,3 +275,38 @@ func TestRateCapAndAhead(t *testing.T) {
 		t.Errorf("load's cap %v/s is no higher than a schedule's", loadgen.MaxRate())
 	}
 }
+
+// A plain send carries what wire.Send would: the JSON content type, the
+// scheme's user agent (hookmock's own for Daily), basic auth, a signature
+// an independent check accepts, and Target.Header set after signing, so
+// that it replaces a header signing wrote.
+func TestPlainSendHeaders(t *testing.T) {
+	type seen struct {
+		ct, ua, auth, sig, extra string
+		verified                 bool
+	}
+	got := make(chan seen, 4)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		got <- seen{r.Header.Get("Content-Type"), r.Header.Get("User-Agent"), r.Header.Get("Authorization"),
+			r.Header.Get(signing.DailySignatureHeader), r.Header.Get("X-Extra"),
+			signing.Verify(signing.Daily, secret, r.Header, body, time.Now(), time.Minute) == nil}
+	}))
+	defer srv.Close()
+	target := wire.Target{URL: srv.URL, Scheme: signing.Daily, Secret: secret, BasicAuth: "dXNlcjpwYXNz"}
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{Target: target, Rate: 100, Duration: time.Second, Max: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := <-got
+	if rep.OK != 1 || s.ct != "application/json" || s.ua != wire.UserAgent || s.auth != "Basic dXNlcjpwYXNz" || !s.verified {
+		t.Errorf("plain send: ok %d, saw %+v", rep.OK, s)
+	}
+	target.Header = http.Header{"x-extra": {"1"}, signing.DailySignatureHeader: {"replaced"}}
+	if _, err := loadgen.Run(context.Background(), loadgen.Config{Target: target, Rate: 100, Duration: time.Second, Max: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if s := <-got; s.extra != "1" || s.sig != "replaced" || s.verified {
+		t.Errorf("Target.Header after signing: saw %+v", s)
+	}
+}
