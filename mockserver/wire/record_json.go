@@ -20,6 +20,10 @@ import (
 // re-scans what such a method returns. Decoding is encoding/json's.
 func (d *Delivery) AppendJSON(b []byte) ([]byte, error) { return d.appendJSON(b) }
 
+// AppendJSON appends a encoded exactly as json.Marshal encodes it, for a
+// store that keeps attempts apart from their delivery.
+func (a *Attempt) AppendJSON(b []byte) ([]byte, error) { return a.appendJSON(b) }
+
 // Encode is json.Marshal(d) through AppendJSON: the bytes are built in a
 // pooled buffer and returned in a slice of their exact size, one
 // allocation, so that a store keeping them keeps no spare capacity.

@@ -88,6 +88,13 @@ func TestAppendJSONIsJSONMarshals(t *testing.T) {
 		if (werr != nil) != (gerr != nil) || werr == nil && !bytes.Equal(got, append([]byte("prefix"), want...)) {
 			t.Fatalf("delivery %d:\n got  %s (%v)\n want prefix%s (%v)", i, got, gerr, want, werr)
 		}
+		for j := range d.Attempts {
+			want, werr := json.Marshal(d.Attempts[j])
+			got, gerr := d.Attempts[j].AppendJSON(nil)
+			if (werr != nil) != (gerr != nil) || werr == nil && !bytes.Equal(got, want) {
+				t.Fatalf("delivery %d, attempt %d:\n got  %s (%v)\n want %s (%v)", i, j, got, gerr, want, werr)
+			}
+		}
 		enc, eerr := d.Encode()
 		if (werr != nil) != (eerr != nil) || !bytes.Equal(enc, want) || len(enc) != cap(enc) {
 			t.Fatalf("delivery %d: Encode %s (%v, cap %d)\n want %s (%v)", i, enc, eerr, cap(enc), want, werr)
