@@ -113,7 +113,7 @@ Exit codes: 0 every send answered 200, 1 some failed or were missed, 2 usage err
 	f.DurationVar(&cfg.Timeout, "timeout", 5*time.Second, "how long to wait for each answer")
 	f.IntVar(&cfg.MaxInFlight, "max-in-flight", loadgen.DefaultMaxInFlight, "most sends at once; ticks beyond it are counted as missed")
 	f.StringVar(&out, "out", "", "also write the report as JSON to this file")
-	f.IntVar(&cfg.Ahead, "ahead", 0, fmt.Sprintf("events generated before the clock starts (default: every tick of the run, up to %d)", loadgen.MaxAhead))
+	f.IntVar(&cfg.Ahead, "ahead", 0, fmt.Sprintf("events generated before the clock starts (default: 10 s of the rate, 1024 to %d)", loadgen.MaxAhead))
 	f.IntVar(&cfg.Connections, "connections", 64, "most connections to the consumer; sends beyond them wait (the wait counts as latency)")
 	return c
 }

@@ -62,10 +62,12 @@ type Config struct {
 	// Ahead is how many events are generated before the first tick; a
 	// producer goroutine keeps generating into that buffer during the run
 	// if the run has more ticks, so a tick waits for generation only when
-	// generation is slower than the rate. The default is every tick of the
-	// run, up to MaxAhead: then nothing is generated while sending, and
-	// generation's CPU is not taken from the send loop. Scenario runs
-	// generate in line.
+	// generation is slower than the rate. The default is ten seconds of the
+	// rate, at least 1,024 and at most MaxAhead, and never more than the
+	// run has ticks: a run of up to ten seconds generates nothing while it
+	// sends, so generation's CPU is not taken from the senders (a fifth of
+	// it at 10,000/s on 2 cores), and a long slow run does not hold an
+	// hour of events. Scenario runs generate in line.
 	Ahead int
 	// Progress, if set, is called about every ProgressEvery (default 1 s).
 	Progress      func(Snapshot)
@@ -158,7 +160,8 @@ func (c Config) withDefaults() (Config, error) {
 		c.Connections = 64
 	}
 	if c.Ahead == 0 {
-		c.Ahead = MaxAhead // run trims it to the run's ticks
+		// run trims it to the run's ticks
+		c.Ahead = min(max(int(10*c.Rate), 1024), MaxAhead)
 	}
 	if c.Target.Secret != "" && c.Target.Signer == nil {
 		// One signer for the run: decoding the key per request costs

@@ -181,6 +181,22 @@ func TestPreGeneratedSignedReport(t *testing.T) {
 		t.Errorf("summary:\n%s", out.String())
 	}
 
+	// A buffer smaller than the run: the producer keeps generating while
+	// the senders send, and every event still arrives once, signed.
+	small, gotSmall, ids := verifying(t, http.StatusOK)
+	rep, err = loadgen.Run(context.Background(), loadgen.Config{
+		Target: wire.Target{URL: small.URL, Scheme: signing.Daily, Secret: secret},
+		Rate:   2_000, Duration: time.Minute, Max: 200, Ahead: 8, Seed: 5,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	distinct := 0
+	ids.Range(func(_, _ any) bool { distinct++; return true })
+	if rep.OK != 200 || gotSmall.Load() != 200 || distinct != 200 {
+		t.Errorf("200 events through an 8-event buffer: ok %d, verified %d, distinct ids %d", rep.OK, gotSmall.Load(), distinct)
+	}
+
 	// No secret: unsigned, and said so.
 	var signed atomic.Int64
 	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
