@@ -6,7 +6,8 @@
 #   1. wrk -t2 -c64 for WRK_SECONDS with a ~600-byte signed POST: the ceiling;
 #   2. BenchmarkDeliveryEndToEnd pointed at the same consumer
 #      (HOOKMOCK_BENCH_CONSUMER): BENCH_EVENTS events on the memory store,
-#      then BENCH_EVENTS_SQLITE on SQLite (a file in a temporary directory);
+#      then BENCH_EVENTS_SQLITE on SQLite (a file in a temporary directory),
+#      each with its allocations per delivered event (-benchmem);
 #   3. after SETTLE_SECONDS, a ladder of rates (RATES), each for
 #      STEP_SECONDS, alternating `hookmock load` and vegeta (which goes first
 #      takes turns from rung to rung), both signed (Daily's scheme). A rate
@@ -146,10 +147,12 @@ attempt() {
 	pass "$1" "$work/$1.json" "$2"
 }
 
-# e2e STORE EVENTS: BenchmarkDeliveryEndToEnd's events/s on STORE.
+# e2e STORE EVENTS: BenchmarkDeliveryEndToEnd's "events/s allocs/op" on STORE.
 e2e() {
 	HOOKMOCK_BENCH_CONSUMER="$url" "$work/mockserver.test" -test.run '^$' -test.bench "DeliveryEndToEnd\$/^store=$1\$" \
-		-test.benchtime "${2}x" | awk '/events\/s/ {for (i = 1; i < NF; i++) if ($(i+1) == "events/s") print $i}'
+		-test.benchtime "${2}x" -test.benchmem | awk '/events\/s/ {
+			for (i = 1; i < NF; i++) { if ($(i+1) == "events/s") e = $i; if ($(i+1) == "allocs/op") a = $i }
+			print e, a }'
 }
 
 : >"$work/results"
@@ -162,9 +165,11 @@ for round in $(seq "$ROUNDS"); do
 	for st in memory sqlite; do
 		n=$BENCH_EVENTS
 		[ "$st" = memory ] || n=$BENCH_EVENTS_SQLITE
-		eps=$(e2e "$st" "$n")
-		say "round $round: BenchmarkDeliveryEndToEnd/store=$st ($n events): ${eps:-failed} events/s"
+		eps= allocs=
+		read -r eps allocs < <(e2e "$st" "$n") || true
+		say "round $round: BenchmarkDeliveryEndToEnd/store=$st ($n events): ${eps:-failed} events/s, ${allocs:-?} allocs per event"
 		echo "e2e-$st $round ${eps:-0}" >>"$work/results"
+		[ -z "$allocs" ] || echo "allocs-$st $round $allocs" >>"$work/results"
 	done
 	# due is load judged from each tick's due time; its ladder runs on the
 	# same runs as load's and never passes a rate load does not.
@@ -237,6 +242,8 @@ names = {"wrk": "wrk -t2 -c64, 600-byte signed POST (req/s)",
          "e2e-memory": "BenchmarkDeliveryEndToEnd, memory store (events/s)",
          "e2e-sqlite": "BenchmarkDeliveryEndToEnd, SQLite store (events/s)",
          "load": "hookmock load, highest rate with p99 < 50 ms, signed (/s)",
+         "allocs-memory": "BenchmarkDeliveryEndToEnd, allocations per event, memory store",
+         "allocs-sqlite": "BenchmarkDeliveryEndToEnd, allocations per event, SQLite store",
          "due": "hookmock load, the same with latency from each tick's due time (/s)",
          "vegeta": "vegeta v12.13.0, the same as load, signed (/s)"}
 goals = {"e2e-memory": 0.5, "e2e-sqlite": 0.35}
@@ -244,7 +251,7 @@ def mmm(v):
     return "%s / %s / %s" % tuple("{:,.2f}".format(x) if x < 10 and x != int(x) else "{:,.0f}".format(x) for x in (min(v), statistics.median(v), max(v)))
 print("| what | min / median / max | ratio |")
 print("|---|---|---|")
-for t in ("wrk", "e2e-memory", "e2e-sqlite", "load", "due", "vegeta"):
+for t in ("wrk", "e2e-memory", "e2e-sqlite", "allocs-memory", "allocs-sqlite", "load", "due", "vegeta"):
     if t not in runs:
         continue
     vals = list(runs[t].values())
@@ -262,6 +269,8 @@ for t in ("wrk", "e2e-memory", "e2e-sqlite", "load", "due", "vegeta"):
         ratio = "medians %s× %s; load ≥ vegeta in %d of %d rounds" % ("%.2f" % (a / b) if b else "∞", other, wins, len(runs[t]))
         if t == "load":
             ratio += " (goal ≥ 1×: %s)" % ("met" if a >= b else "not met")
+    if t == "allocs-memory":
+        ratio = "goal < 100: %s" % ("met" if statistics.median(vals) < 100 else "not met")
     print("| %s | %s | %s |" % (names[t], mmm(vals), ratio))
 top = max(float(r) for r in sys.argv[2].split())
 for t in ("load", "due", "vegeta"):
