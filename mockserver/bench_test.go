@@ -57,7 +57,12 @@ func BenchmarkDeliveryEndToEnd(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			start := time.Now()
-			for b.Loop() {
+			// A b.N loop, not b.Loop: b.Loop stops the timer, and with it
+			// the allocation count, as the last event is triggered, when
+			// up to a queue's worth of deliveries are still to be made
+			// (74 allocs per event counted at 5,000 events, 149 at 30,000).
+			// Settling inside the timed part counts every delivery's work.
+			for range b.N {
 				if _, err := srv.Trigger(ctx, "calltransfer.triggered"); err != nil {
 					b.Fatal(err)
 				}
