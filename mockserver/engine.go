@@ -264,14 +264,44 @@ func (e *engine) worker() {
 	}
 }
 
-// finish moves a delivery to a terminal status, exactly once.
-func (e *engine) finish(j *job, st Status, reason string) {
+// finish moves a delivery to a terminal status, exactly once; also
+// makes further changes in the same write (the attempt that ended it).
+func (e *engine) finish(j *job, st Status, reason string, also ...func(*Delivery)) {
 	now := e.p.clock.Now().UTC()
 	e.p.store.finish(j.id, func(d *Delivery) {
+		for _, f := range also {
+			f(d)
+		}
 		d.Status, d.Reason, d.UpdatedAt, d.NextAttemptAt, d.Sending = st, reason, now, nil, 0
 	})
 	e.live.done()
 	j.idle()
+}
+
+// delivered ends a delivery whose attempt succeeded: the record, the end
+// of its work and the webhook's success are one write.
+func (e *engine) delivered(j *job, att Attempt) {
+	now := e.p.clock.Now().UTC()
+	e.p.hooks.pushed(j.hook, att.At)
+	ok := e.p.store.delivered(j.id, att.At, func(d *Delivery) {
+		d.Attempts = append(d.Attempts, att)
+		d.Status, d.Reason, d.UpdatedAt, d.NextAttemptAt, d.Sending = StatusDelivered, "", now, nil, 0
+	})
+	if !ok {
+		// Not ended by this process's write (its lease was lost): count
+		// the success against the breaker on its own.
+		e.p.hooks.outcome(j.hook, true, att.At, e.p.opts.FailureThreshold)
+	}
+	e.live.done()
+	j.idle()
+}
+
+// recorded appends att to a delivery's attempts.
+func recorded(att Attempt) func(*Delivery) {
+	return func(d *Delivery) {
+		d.Attempts, d.Sending = append(d.Attempts, att), 0
+		d.UpdatedAt = att.At
+	}
 }
 
 // stop is where a delivery goes when shutdown cuts it off. A durable store
@@ -326,38 +356,33 @@ func (e *engine) attempt(j *job) {
 	}
 	if e.ctx.Err() != nil && att.Outcome != wire.OutcomeSuccess {
 		// Cut off by shutdown: not the consumer's failure.
-		e.p.store.Update(j.id, func(d *Delivery) { d.Attempts, d.Sending = append(d.Attempts, att), 0 })
-		e.finish(j, StatusInterrupted, "shutdown while sending")
+		e.finish(j, StatusInterrupted, "shutdown while sending", recorded(att))
 		return
 	}
-	success := att.Outcome == wire.OutcomeSuccess
-	newState, _ := e.p.hooks.outcome(j.hook, success, e.p.clock.Now().UTC(), e.p.opts.FailureThreshold)
-	e.p.store.Update(j.id, func(d *Delivery) {
-		d.Attempts, d.Sending = append(d.Attempts, att), 0
-		d.UpdatedAt = att.At
-	})
 	if e.p.log.Enabled(e.ctx, slog.LevelDebug) {
 		// Guarded: boxing the attributes costs allocations on every
 		// attempt even when debug logging is off.
 		e.p.log.Debug("attempt", "delivery", j.id, "webhook", j.hook, "n", att.N, "outcome", att.Outcome, "status", statusOf(att), "latency", att.Latency, "error", att.Error)
 	}
-	if success {
-		e.finish(j, StatusDelivered, "")
+	// The attempt is written with what it leads to, in one write.
+	if att.Outcome == wire.OutcomeSuccess {
+		e.delivered(j, att)
 		return
 	}
+	newState, _ := e.p.hooks.outcome(j.hook, false, e.p.clock.Now().UTC(), e.p.opts.FailureThreshold)
 	if newState == StateFailed && hook.State != StateFailed {
 		e.p.log.Warn("circuit breaker flipped: webhook FAILED", "webhook", j.hook, "url", hook.URL)
 		e.p.webhookFailed(hook)
 	}
 	if hook.RetryType != RetryExponential {
-		e.finish(j, StatusDropped, "circuit-breaker policy: every message is tried once, failures are not retried")
+		e.finish(j, StatusDropped, "circuit-breaker policy: every message is tried once, failures are not retried", recorded(att))
 		return
 	}
 	if j.attempt > e.p.opts.Exponential.Retries {
-		e.finish(j, StatusDropped, fmt.Sprintf("failed %d times (%d retries exhausted)", j.attempt, e.p.opts.Exponential.Retries))
+		e.finish(j, StatusDropped, fmt.Sprintf("failed %d times (%d retries exhausted)", j.attempt, e.p.opts.Exponential.Retries), recorded(att))
 		return
 	}
-	e.queueAfter(j, e.p.opts.Exponential.Delay(j.attempt), StatusRetrying, "waiting to retry")
+	e.queueAfter(j, e.p.opts.Exponential.Delay(j.attempt), StatusRetrying, "waiting to retry", recorded(att))
 }
 
 // dropFirst records a first attempt that never reached the consumer and
@@ -367,20 +392,21 @@ func (e *engine) attempt(j *job) {
 func (e *engine) dropFirst(j *job, f Fault) {
 	att := Attempt{N: j.attempt, At: e.p.clock.Now().UTC(), Outcome: wire.OutcomeFailure,
 		Error: "not sent: the provider lost this attempt (fault drop-first); the consumer saw nothing"}
-	e.p.store.Update(j.id, func(d *Delivery) {
-		d.Attempts = append(d.Attempts, att)
-		d.UpdatedAt = att.At
-	})
-	e.queueAfter(j, f.Gap, StatusRetrying, "waiting to re-send a dropped first attempt")
+	e.queueAfter(j, f.Gap, StatusRetrying, "waiting to re-send a dropped first attempt", recorded(att))
 }
 
 // queueAfter puts j on the queue once d has passed on the provider's
 // clock, so a virtual clock can run 15 minutes of back-off in no time.
 // The deadline is fixed now, not when the timer goroutine gets to run.
-func (e *engine) queueAfter(j *job, d time.Duration, st Status, waiting string) {
+func (e *engine) queueAfter(j *job, d time.Duration, st Status, waiting string, also ...func(*Delivery)) {
 	next := e.p.clock.Now().Add(d)
 	nextUTC := next.UTC()
-	e.p.store.reschedule(j, nextUTC, func(dl *Delivery) { dl.Status, dl.NextAttemptAt = st, &nextUTC })
+	e.p.store.reschedule(j, nextUTC, func(dl *Delivery) {
+		for _, f := range also {
+			f(dl)
+		}
+		dl.Status, dl.NextAttemptAt = st, &nextUTC
+	})
 	e.wait(j, next, waiting)
 }
 

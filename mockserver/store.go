@@ -119,9 +119,14 @@ func (l *deliveryLog) change(id string, f func(*Delivery), terminal bool) (store
 	if !ok {
 		return store.Delivery{}, false
 	}
-	n := len(d.Attempts)
+	n, status := len(d.Attempts), d.Status
 	f(d)
 	l.observe(d, n)
+	if len(d.Attempts) > n && d.Status != status {
+		// One write, two changes to watchers: the attempt, then what it
+		// led to, as the stream and the console show them.
+		l.observe(d, len(d.Attempts))
+	}
 	if terminal {
 		delete(l.live, id)
 	}
@@ -150,17 +155,32 @@ func (l *deliveryLog) finish(id string, f func(*Delivery)) {
 	l.check(id, err)
 }
 
+// delivered ends a delivery whose attempt succeeded, with the webhook's
+// success in the same write; false if this process no longer held it.
+func (l *deliveryLog) delivered(id string, at time.Time, f func(*Delivery)) bool {
+	r, ok := l.change(id, f, true)
+	if !ok {
+		return true
+	}
+	err := l.s.Delivered(context.Background(), l.owner, r, at)
+	if errors.Is(err, store.ErrLeaseLost) {
+		l.check(id, l.s.SaveDelivery(context.Background(), r))
+		return false
+	}
+	l.check(id, err)
+	return true
+}
+
 // mark records that attempt j.attempt is going on the wire, if this
 // process still holds the delivery's lease. False means another process
 // took the delivery over (this one stalled past its lease): it must not
-// send, so that no attempt is made by two processes.
+// send, so that no attempt is made by two processes. Only the work row
+// is written; the record shows the attempt once it has an answer.
 func (l *deliveryLog) mark(j *job) bool {
-	r, ok := l.change(j.id, func(d *Delivery) { d.Sending = j.attempt }, false)
-	if !ok {
+	if _, ok := l.change(j.id, func(d *Delivery) { d.Sending = j.attempt }, false); !ok {
 		return false
 	}
-	w := &store.Work{Due: j.due, Attempt: j.attempt - 1, Job: j.encode(), Owner: l.owner, LeaseUntil: time.Now().Add(l.lease)}
-	err := l.s.Finish(context.Background(), l.owner, r, w)
+	err := l.s.Mark(context.Background(), l.owner, j.id, j.attempt)
 	if errors.Is(err, store.ErrLeaseLost) {
 		l.mu.Lock()
 		delete(l.live, j.id)

@@ -98,7 +98,8 @@ func (e *engine) resume(w store.Work) error {
 	}
 	e.live.add()
 	e.p.log.Info("resuming delivery", "delivery", d.ID, "status", d.Status, "attempts", len(d.Attempts), "reclaimed", w.Reclaimed)
-	if n := d.Sending; n > 0 {
+	// Sending on the record is how an older hookmock marked the attempt.
+	if n := max(w.Sending, d.Sending); n > 0 {
 		j.attempt = n
 		now := e.p.clock.Now().UTC()
 		att := Attempt{N: n, At: now, Outcome: wire.OutcomeInterrupted, Request: wire.SentRequest{Headers: map[string][]string{}},

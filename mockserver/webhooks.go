@@ -63,6 +63,8 @@ type registry struct {
 	s       store.Store
 	durable bool
 	log     *slog.Logger
+	// version is the store's webhooks version the cache was loaded at.
+	version int64
 }
 
 func newRegistry(seed uint64, seededSecrets bool) *registry {
@@ -103,7 +105,8 @@ func (r *registry) secretLocked(scheme signing.Scheme) string {
 func (r *registry) list() []Webhook {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.refreshLocked()
+	// In full: breaker counts and last pushed change without the version.
+	r.reloadAllLocked()
 	out := make([]Webhook, 0, len(r.hooks))
 	for _, w := range r.hooks {
 		out = append(out, w.copy())

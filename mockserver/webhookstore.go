@@ -72,6 +72,11 @@ func (r *registry) reloadLocked() error {
 	if r.s == nil {
 		return nil
 	}
+	// Read first: a change committed after it reloads again next time.
+	v, err := r.s.WebhooksVersion(context.Background())
+	if err != nil {
+		return fmt.Errorf("store %s: reading the webhooks' version: %w", r.s.Location(), err)
+	}
 	list, err := r.s.Webhooks(context.Background())
 	if err != nil {
 		return fmt.Errorf("store %s: reading webhooks: %w", r.s.Location(), err)
@@ -84,17 +89,50 @@ func (r *registry) reloadLocked() error {
 		}
 		hooks[w.UUID] = w
 	}
-	r.hooks = hooks
+	r.hooks, r.version = hooks, v
 	return nil
 }
 
-// refreshLocked reloads on a durable store, which other replicas share.
+// refreshLocked reloads on a durable store, which other replicas share,
+// when a webhook was created, deleted or changed state or document since
+// the last load: one indexed read per event instead of every webhook.
 func (r *registry) refreshLocked() {
+	if !r.durable {
+		return
+	}
+	v, err := r.s.WebhooksVersion(context.Background())
+	if err == nil && v == r.version {
+		return
+	}
+	if err == nil {
+		err = r.reloadLocked()
+	}
+	if err != nil {
+		r.log.Error("reloading webhooks", "err", err)
+	}
+}
+
+// reloadAllLocked reloads on a durable store whatever the version.
+func (r *registry) reloadAllLocked() {
 	if !r.durable {
 		return
 	}
 	if err := r.reloadLocked(); err != nil {
 		r.log.Error("reloading webhooks", "err", err)
+	}
+}
+
+// pushed records a success in the cache; the store has it from the
+// delivery's own write (store.Delivered).
+func (r *registry) pushed(id string, at time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if w, ok := r.hooks[id]; ok {
+		w.FailedCount = 0
+		if w.LastMomentPushed == nil || at.After(*w.LastMomentPushed) {
+			t := at.UTC()
+			w.LastMomentPushed = &t
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"slices"
@@ -21,7 +22,8 @@ type memory struct {
 	docs     map[Kind]map[string][]byte
 	counters map[string]int64
 	owners   map[string]time.Time // lease holders, alive until
-	added    int                  // since the last retention pass
+	hooksVer int64
+	added    int // since the last retention pass
 	wake     chan struct{}
 }
 
@@ -45,7 +47,14 @@ func (m *memory) PutWebhook(_ context.Context, w Webhook) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.hooks[w.UUID] = w.clone()
+	m.hooksVer++
 	return nil
+}
+
+func (m *memory) WebhooksVersion(context.Context) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.hooksVer, nil
 }
 
 func (m *memory) Webhook(_ context.Context, uuid string) (Webhook, error) {
@@ -78,11 +87,15 @@ func (m *memory) UpdateWebhook(_ context.Context, uuid string, fn func(*Webhook)
 	if !ok {
 		return Webhook{}, ErrNotFound
 	}
+	before := w
 	w = w.clone()
 	if err := fn(&w); err != nil {
 		return Webhook{}, err
 	}
 	w.UUID = uuid
+	if w.State != before.State || !bytes.Equal(w.Doc, before.Doc) {
+		m.hooksVer++
+	}
 	m.hooks[uuid] = w.clone()
 	return w, nil
 }
@@ -94,6 +107,7 @@ func (m *memory) DeleteWebhook(_ context.Context, uuid string) error {
 		return ErrNotFound
 	}
 	delete(m.hooks, uuid)
+	m.hooksVer++
 	return nil
 }
 
@@ -152,7 +166,7 @@ func (m *memory) saveLocked(d Delivery) error {
 	case cur.Terminal:
 		return ErrTerminal
 	}
-	d.Seq, d.CreatedAt = cur.Seq, cur.CreatedAt
+	d.Seq, d.CreatedAt, d.WebhookUUID, d.EventType, d.EventID = cur.Seq, cur.CreatedAt, cur.WebhookUUID, cur.EventType, cur.EventID
 	*cur = d.clone()
 	return nil
 }
@@ -312,6 +326,40 @@ func (m *memory) Finish(_ context.Context, owner string, d Delivery, next *Work)
 		m.signal()
 	}
 	m.work[d.ID] = n
+	return nil
+}
+
+func (m *memory) Mark(_ context.Context, owner, id string, attempt int) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	w, ok := m.work[id]
+	if !ok || w.Owner != owner {
+		return ErrLeaseLost
+	}
+	w.Sending = attempt
+	m.work[id] = w
+	return nil
+}
+
+func (m *memory) Delivered(_ context.Context, owner string, d Delivery, at time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	w, ok := m.work[d.ID]
+	if !ok || w.Owner != owner {
+		return ErrLeaseLost
+	}
+	err := m.saveLocked(d)
+	delete(m.work, d.ID)
+	if err != nil {
+		return err
+	}
+	if h, ok := m.hooks[d.WebhookUUID]; ok {
+		h.FailedCount = 0
+		if at.After(h.LastPushed) {
+			h.LastPushed = at
+		}
+		m.hooks[d.WebhookUUID] = h
+	}
 	return nil
 }
 

@@ -24,7 +24,7 @@ const postgresClaim = `UPDATE work SET prev_owner = owner, owner = ?, lease_unti
 		SELECT delivery_id FROM work
 		WHERE (owner IS NULL AND due <= ?) OR (owner IS NOT NULL AND COALESCE(lease_until, 0) <= ? AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.owner = work.owner AND o.alive_until > ?))
 		ORDER BY due LIMIT ? FOR UPDATE SKIP LOCKED)
-	RETURNING delivery_id, due, attempt, job, lease_until, prev_owner`
+	RETURNING delivery_id, due, attempt, job, lease_until, prev_owner, sending`
 
 const notifyChannel = "hookmock_work"
 

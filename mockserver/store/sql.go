@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -51,6 +52,7 @@ type sqlStore struct {
 	writers  sync.WaitGroup
 	stmtMu   sync.Mutex
 	stmts    map[string]*sql.Stmt
+	reads    map[string]*sql.Stmt
 	added    atomic.Int64
 	wake     chan struct{}
 	stop     context.CancelFunc // background work (postgres listener)
@@ -88,7 +90,7 @@ const maxBatch = 256
 
 func newSQLStore(d dialect, where string, o Options, wdb, rdb *sql.DB) *sqlStore {
 	s := &sqlStore{d: d, where: where, o: o, wdb: wdb, rdb: rdb, ops: make(chan *op, maxBatch),
-		stmts: map[string]*sql.Stmt{}, wake: make(chan struct{}, 1), stop: func() {}}
+		stmts: map[string]*sql.Stmt{}, reads: map[string]*sql.Stmt{}, wake: make(chan struct{}, 1), stop: func() {}}
 	for range d.writers {
 		s.writers.Add(1)
 		go s.writer()
@@ -112,6 +114,9 @@ func (s *sqlStore) Close() error {
 	s.stop()
 	s.bg.Wait()
 	for _, st := range s.stmts {
+		st.Close()
+	}
+	for _, st := range s.reads {
 		st.Close()
 	}
 	err := s.wdb.Close()
@@ -288,6 +293,46 @@ func (s *sqlStore) stmt(ctx context.Context, tx *sql.Tx, query string) (statemen
 	return tx.StmtContext(ctx, st), nil
 }
 
+// dbQuery runs a query on a pool; pgx prepares and caches it per
+// connection.
+type dbQuery struct {
+	db *sql.DB
+	q  string
+}
+
+func (d dbQuery) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return d.db.ExecContext(ctx, d.q, args...)
+}
+
+func (d dbQuery) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
+	return d.db.QueryContext(ctx, d.q, args...)
+}
+
+func (d dbQuery) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return d.db.QueryRowContext(ctx, d.q, args...)
+}
+
+// read is a query on the read pool, prepared once on SQLite: the hot
+// reads (the webhooks' version on every event) would otherwise be parsed
+// on every call.
+func (s *sqlStore) read(ctx context.Context, query string) statement {
+	if s.d.dollar {
+		return dbQuery{s.rdb, s.q(query)}
+	}
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if st, ok := s.reads[query]; ok {
+		return st
+	}
+	st, err := s.rdb.PrepareContext(ctx, query)
+	if err != nil {
+		// The query itself fails again, with its error, where it is run.
+		return dbQuery{s.rdb, query}
+	}
+	s.reads[query] = st
+	return st
+}
+
 func (s *sqlStore) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
 	st, err := s.stmt(ctx, tx, query)
 	if err != nil {
@@ -318,8 +363,29 @@ func (s *sqlStore) PutWebhook(ctx context.Context, w Webhook) error {
 			ON CONFLICT (uuid) DO UPDATE SET state = excluded.state, failed_count = excluded.failed_count,
 			last_pushed = excluded.last_pushed, created_at = excluded.created_at, doc = excluded.doc`,
 			w.UUID, w.State, w.FailedCount, nanos(w.LastPushed), nanos(w.CreatedAt), w.Doc)
-		return err
+		if err != nil {
+			return err
+		}
+		return s.bumpHooks(ctx, tx)
 	})
+}
+
+const hooksVersion = "webhooks.version"
+
+// bumpHooks changes the webhooks' version in the transaction that
+// changes them, so that a replica reading the version sees the change.
+func (s *sqlStore) bumpHooks(ctx context.Context, tx *sql.Tx) error {
+	_, err := s.add(ctx, tx, hooksVersion, 1)
+	return err
+}
+
+func (s *sqlStore) WebhooksVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.read(ctx, `SELECT value FROM counters WHERE name = ?`).QueryRowContext(ctx, hooksVersion).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return v, err
 }
 
 const webhookCols = `uuid, state, failed_count, last_pushed, created_at, doc`
@@ -335,7 +401,7 @@ func scanWebhook(r scanner) (Webhook, error) {
 }
 
 func (s *sqlStore) Webhook(ctx context.Context, uuid string) (Webhook, error) {
-	w, err := scanWebhook(s.rdb.QueryRowContext(ctx, s.q(`SELECT `+webhookCols+` FROM webhooks WHERE uuid = ?`), uuid))
+	w, err := scanWebhook(s.read(ctx, `SELECT `+webhookCols+` FROM webhooks WHERE uuid = ?`).QueryRowContext(ctx, uuid))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Webhook{}, ErrNotFound
 	}
@@ -343,7 +409,7 @@ func (s *sqlStore) Webhook(ctx context.Context, uuid string) (Webhook, error) {
 }
 
 func (s *sqlStore) Webhooks(ctx context.Context) ([]Webhook, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+webhookCols+` FROM webhooks ORDER BY created_at, uuid`)
+	rows, err := s.read(ctx, `SELECT `+webhookCols+` FROM webhooks ORDER BY created_at, uuid`).QueryContext(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -373,6 +439,7 @@ func (s *sqlStore) UpdateWebhook(ctx context.Context, uuid string, fn func(*Webh
 		if err != nil {
 			return err
 		}
+		before := w
 		if err := fn(&w); err != nil {
 			return fail(err)
 		}
@@ -380,6 +447,11 @@ func (s *sqlStore) UpdateWebhook(ctx context.Context, uuid string, fn func(*Webh
 		if _, err := s.exec(ctx, tx, `UPDATE webhooks SET state = ?, failed_count = ?, last_pushed = ?, created_at = ?, doc = ? WHERE uuid = ?`,
 			w.State, w.FailedCount, nanos(w.LastPushed), nanos(w.CreatedAt), w.Doc, uuid); err != nil {
 			return err
+		}
+		if w.State != before.State || !bytes.Equal(w.Doc, before.Doc) {
+			if err := s.bumpHooks(ctx, tx); err != nil {
+				return err
+			}
 		}
 		out = w
 		return nil
@@ -396,7 +468,7 @@ func (s *sqlStore) DeleteWebhook(ctx context.Context, uuid string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fail(ErrNotFound)
 		}
-		return nil
+		return s.bumpHooks(ctx, tx)
 	})
 }
 
@@ -440,8 +512,8 @@ func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) erro
 }
 
 func (s *sqlStore) save(ctx context.Context, tx *sql.Tx, d Delivery) error {
-	res, err := s.exec(ctx, tx, `UPDATE deliveries SET webhook = ?, event_type = ?, event_id = ?, status = ?, terminal = ?, updated_at = ?, doc = ?
-		WHERE id = ? AND terminal = ?`, d.WebhookUUID, d.EventType, d.EventID, d.Status, d.Terminal, nanos(d.UpdatedAt), d.Doc, d.ID, false)
+	res, err := s.exec(ctx, tx, `UPDATE deliveries SET status = ?, terminal = ?, updated_at = ?, doc = ?
+		WHERE id = ? AND terminal = ?`, d.Status, d.Terminal, nanos(d.UpdatedAt), d.Doc, d.ID, false)
 	if err != nil {
 		return err
 	}
@@ -477,7 +549,7 @@ func scanDelivery(r scanner) (Delivery, error) {
 }
 
 func (s *sqlStore) Delivery(ctx context.Context, id string) (Delivery, error) {
-	d, err := scanDelivery(s.rdb.QueryRowContext(ctx, s.q(`SELECT `+deliveryCols+` FROM deliveries WHERE id = ?`), id))
+	d, err := scanDelivery(s.read(ctx, `SELECT `+deliveryCols+` FROM deliveries WHERE id = ?`).QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Delivery{}, ErrNotFound
 	}
@@ -642,7 +714,7 @@ func (s *sqlStore) ClaimWork(ctx context.Context, c Claim) ([]Work, error) {
 			var w Work
 			var due, lease int64
 			var prev sql.NullString
-			if err := rows.Scan(&w.DeliveryID, &due, &w.Attempt, &w.Job, &lease, &prev); err != nil {
+			if err := rows.Scan(&w.DeliveryID, &due, &w.Attempt, &w.Job, &lease, &prev, &w.Sending); err != nil {
 				return err
 			}
 			w.Due, w.LeaseUntil, w.Owner, w.Reclaimed = fromNanos(due), fromNanos(lease), c.Owner, prev.Valid
@@ -679,8 +751,41 @@ func (s *sqlStore) Finish(ctx context.Context, owner string, d Delivery, next *W
 			}
 			return saveErr
 		}
-		_, err = s.exec(ctx, tx, `UPDATE work SET due = ?, attempt = ?, job = ?, owner = ?, prev_owner = NULL, lease_until = ? WHERE delivery_id = ?`,
-			nanos(next.Due), next.Attempt, next.Job, nullable(next.Owner), leaseOf(*next), d.ID)
+		_, err = s.exec(ctx, tx, `UPDATE work SET due = ?, attempt = ?, job = ?, owner = ?, prev_owner = NULL, lease_until = ?, sending = ? WHERE delivery_id = ?`,
+			nanos(next.Due), next.Attempt, next.Job, nullable(next.Owner), leaseOf(*next), next.Sending, d.ID)
+		return err
+	})
+}
+
+func (s *sqlStore) Mark(ctx context.Context, owner, id string, attempt int) error {
+	return s.write(ctx, false, func(tx *sql.Tx) error {
+		res, err := s.exec(ctx, tx, `UPDATE work SET sending = ? WHERE delivery_id = ? AND owner = ?`, attempt, id, owner)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fail(ErrLeaseLost)
+		}
+		return nil
+	})
+}
+
+func (s *sqlStore) Delivered(ctx context.Context, owner string, d Delivery, at time.Time) error {
+	return s.write(ctx, false, func(tx *sql.Tx) error {
+		// Deleting the work row is the lease check: it is ours only if it
+		// is still there under our name.
+		res, err := s.exec(ctx, tx, `DELETE FROM work WHERE delivery_id = ? AND owner = ?`, d.ID, owner)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fail(ErrLeaseLost)
+		}
+		if err := s.save(ctx, tx, d); err != nil {
+			return err
+		}
+		_, err = s.exec(ctx, tx, `UPDATE webhooks SET failed_count = 0, last_pushed = CASE WHEN last_pushed < ? THEN ? ELSE last_pushed END WHERE uuid = ?`,
+			nanos(at), nanos(at), d.WebhookUUID)
 		return err
 	})
 }
@@ -763,7 +868,7 @@ func (s *sqlStore) Release(ctx context.Context, owner string) (int, error) {
 
 func (s *sqlStore) NextDue(ctx context.Context) (time.Time, bool, error) {
 	var due sql.NullInt64
-	err := s.rdb.QueryRowContext(ctx, `SELECT MIN(due) FROM work WHERE owner IS NULL`).Scan(&due)
+	err := s.read(ctx, `SELECT MIN(due) FROM work WHERE owner IS NULL`).QueryRowContext(ctx).Scan(&due)
 	if err != nil || !due.Valid {
 		return time.Time{}, false, err
 	}

@@ -31,7 +31,7 @@ const sqliteClaim = `UPDATE work SET prev_owner = owner, owner = ?, lease_until 
 			UNION ALL
 			SELECT delivery_id, due FROM work WHERE owner IS NOT NULL AND COALESCE(lease_until, 0) <= ? AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.owner = work.owner AND o.alive_until > ?)
 		) ORDER BY due LIMIT ?)
-	RETURNING delivery_id, due, attempt, job, lease_until, prev_owner`
+	RETURNING delivery_id, due, attempt, job, lease_until, prev_owner, sending`
 
 // OpenSQLite opens (creating if needed) the SQLite store at path, in WAL
 // mode, and applies its migrations.

@@ -79,6 +79,9 @@ type Work struct {
 	// Reclaimed says an earlier owner claimed this work and never finished
 	// it: its attempt may have been in flight when that owner died.
 	Reclaimed bool
+	// Sending is the attempt Mark recorded as on the wire (0: none); a
+	// reclaimed item with Sending set was interrupted mid-attempt.
+	Sending int
 }
 
 // Claim asks for due work.
@@ -160,6 +163,10 @@ type Store interface {
 	Webhook(ctx context.Context, uuid string) (Webhook, error)
 	// Webhooks lists by CreatedAt, then UUID.
 	Webhooks(ctx context.Context) ([]Webhook, error)
+	// WebhooksVersion changes whenever a webhook is created or deleted,
+	// or changes state or document (breaker counts alone leave it), so
+	// that a replica reloads its cache of webhooks only then.
+	WebhooksVersion(ctx context.Context) (int64, error)
 	// UpdateWebhook changes a webhook in one transaction, with the row
 	// locked against other replicas; fn must not call the store.
 	UpdateWebhook(ctx context.Context, uuid string, fn func(*Webhook) error) (Webhook, error)
@@ -171,7 +178,8 @@ type Store interface {
 	// enqueues it sends it.
 	Enqueue(ctx context.Context, ds []Delivery, work []Work) error
 	// SaveDelivery replaces a live delivery's record (ErrTerminal once it
-	// is final, ErrNotFound if unknown).
+	// is final, ErrNotFound if unknown); its webhook, type and event stay
+	// as enqueued, so that their indexes are never rewritten.
 	SaveDelivery(ctx context.Context, d Delivery) error
 	Delivery(ctx context.Context, id string) (Delivery, error)
 	Deliveries(ctx context.Context, q Query) (Page, error)
@@ -188,6 +196,14 @@ type Store interface {
 	// replaces it with next: unclaimed, or still leased when next.Owner is
 	// set. ErrLeaseLost if owner no longer holds it.
 	Finish(ctx context.Context, owner string, d Delivery, next *Work) error
+	// Mark records that attempt is going on the wire (Work.Sending), if
+	// owner still holds the work (ErrLeaseLost otherwise). It is the one
+	// write before every send, so it touches the work row alone.
+	Mark(ctx context.Context, owner, deliveryID string, attempt int) error
+	// Delivered is Finish with no next work for a delivery whose attempt
+	// succeeded, with the webhook's success (failed count back to 0, last
+	// pushed at) in the same transaction.
+	Delivered(ctx context.Context, owner string, d Delivery, at time.Time) error
 	// Renew extends owner's lease to until, and with it every item it
 	// holds: a lease is the owner's heartbeat, one row however much it
 	// holds. ClaimWork renews the claimer's lease too.

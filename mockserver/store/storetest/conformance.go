@@ -33,6 +33,9 @@ func Run(t *testing.T, b Backend) {
 		{"EachItemClaimedOnce", testClaimOnce},
 		{"ExpiredLeaseIsReclaimed", testLeaseExpiry},
 		{"FinishReschedules", testFinishReschedule},
+		{"MarkSurvivesTheSender", testMark},
+		{"DeliveredEndsAndResetsTheBreaker", testDelivered},
+		{"WebhooksVersion", testWebhooksVersion},
 		{"OwnedWorkRenewAndRelease", testOwnedWork},
 		{"Wake", testWake},
 		{"Docs", testDocs},
@@ -511,6 +514,98 @@ func testFinishReschedule(t *testing.T, b Backend) {
 	}
 	if err := s.SaveDelivery(ctx, d); !errors.Is(err, store.ErrTerminal) {
 		t.Fatalf("second terminal state accepted: %v", err)
+	}
+}
+
+// testMark: the attempt a sender marked before it died is what the next
+// owner sees on the reclaimed item; a reschedule clears it.
+func testMark(t *testing.T, b Backend) {
+	s := Open(t, b.Fresh(t), store.Options{})
+	enqueueWork(t, s, 1, func(int) time.Time { return t0 })
+	wall := time.Now()
+	w := claim(t, s, "dead", t0, wall, 0)[0]
+	if w.Sending != 0 {
+		t.Fatalf("fresh work marked sending %d", w.Sending)
+	}
+	if err := s.Mark(ctx, "other", w.DeliveryID, 1); !errors.Is(err, store.ErrLeaseLost) {
+		t.Fatalf("a non-owner marked the work: %v", err)
+	}
+	must(t, s.Mark(ctx, "dead", w.DeliveryID, 1))
+	got := claim(t, s, "b", t0, wall.Add(31*time.Second), 0)
+	if len(got) != 1 || !got[0].Reclaimed || got[0].Sending != 1 {
+		t.Fatalf("reclaimed after a marked attempt: %+v, want Sending 1", got)
+	}
+	d, _ := s.Delivery(ctx, w.DeliveryID)
+	must(t, s.Finish(ctx, "b", d, &store.Work{Due: t0, Attempt: 1, Job: w.Job}))
+	if got := claim(t, s, "c", t0, wall, 0); len(got) != 1 || got[0].Sending != 0 || got[0].Attempt != 1 {
+		t.Fatalf("after a reschedule: %+v, want Sending 0", got)
+	}
+	if err := s.Mark(ctx, "c", "nope", 1); !errors.Is(err, store.ErrLeaseLost) {
+		t.Fatalf("marking unknown work: %v", err)
+	}
+}
+
+func testDelivered(t *testing.T, b Backend) {
+	s := Open(t, b.Fresh(t), store.Options{})
+	must(t, s.PutWebhook(ctx, store.Webhook{UUID: "w", State: "ACTIVE", FailedCount: 2, CreatedAt: t0, Doc: []byte(`{}`)}))
+	enqueueWork(t, s, 1, func(int) time.Time { return t0 })
+	wall := time.Now()
+	w := claim(t, s, "a", t0, wall, 0)[0]
+	d, _ := s.Delivery(ctx, w.DeliveryID)
+	d.Status, d.Terminal, d.Doc = "delivered", true, []byte(`{"ok":true}`)
+	if err := s.Delivered(ctx, "b", d, t0.Add(time.Second)); !errors.Is(err, store.ErrLeaseLost) {
+		t.Fatalf("a non-owner ended the delivery: %v", err)
+	}
+	if h, _ := s.Webhook(ctx, "w"); h.FailedCount != 2 {
+		t.Fatalf("a refused Delivered changed the breaker: %+v", h)
+	}
+	must(t, s.Delivered(ctx, "a", d, t0.Add(time.Second)))
+	h, _ := s.Webhook(ctx, "w")
+	if h.FailedCount != 0 || !h.LastPushed.Equal(t0.Add(time.Second)) {
+		t.Fatalf("webhook after Delivered: %+v, want failed 0, pushed at t0+1s", h)
+	}
+	if cur, _ := s.Delivery(ctx, d.ID); cur.Status != "delivered" || !cur.Terminal || string(cur.Doc) != `{"ok":true}` {
+		t.Fatalf("delivery after Delivered: %+v", cur)
+	}
+	if got := claim(t, s, "c", t0.Add(time.Hour), wall.Add(time.Hour), 0); len(got) != 0 {
+		t.Fatalf("work left after Delivered: %+v", got)
+	}
+}
+
+func testWebhooksVersion(t *testing.T, b Backend) {
+	s := Open(t, b.Fresh(t), store.Options{})
+	v := func() int64 {
+		t.Helper()
+		n, err := s.WebhooksVersion(ctx)
+		must(t, err)
+		return n
+	}
+	v0 := v()
+	must(t, s.PutWebhook(ctx, store.Webhook{UUID: "w", State: "ACTIVE", CreatedAt: t0, Doc: []byte(`{}`)}))
+	v1 := v()
+	if v1 == v0 {
+		t.Fatal("creating a webhook left the version")
+	}
+	_, err := s.UpdateWebhook(ctx, "w", func(w *store.Webhook) error { w.FailedCount++; return nil })
+	must(t, err)
+	if v() != v1 {
+		t.Fatal("a breaker count alone changed the version")
+	}
+	_, err = s.UpdateWebhook(ctx, "w", func(w *store.Webhook) error { w.State = "FAILED"; return nil })
+	must(t, err)
+	v2 := v()
+	if v2 == v1 {
+		t.Fatal("a state change left the version")
+	}
+	_, err = s.UpdateWebhook(ctx, "w", func(w *store.Webhook) error { w.Doc = []byte(`{"url":"x"}`); return nil })
+	must(t, err)
+	v3 := v()
+	if v3 == v2 {
+		t.Fatal("a document change left the version")
+	}
+	must(t, s.DeleteWebhook(ctx, "w"))
+	if v() == v3 {
+		t.Fatal("deleting a webhook left the version")
 	}
 }
 
