@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -29,7 +31,13 @@ const postgresClaim = `UPDATE work SET prev_owner = owner, owner = ?, lease_unti
 const notifyChannel = "hookmock_work"
 
 var postgresDialect = dialect{name: "postgres", dollar: true, lock: " FOR UPDATE", claim: postgresClaim,
-	notify: "SELECT pg_notify('" + notifyChannel + "', '')", writers: 12, directRenew: true}
+	notify: "SELECT pg_notify('" + notifyChannel + "', '')", writers: 12, directRenew: true, retryable: pgRetryable}
+
+// pgRetryable: deadlock_detected and serialization_failure.
+func pgRetryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
 
 // OpenPostgres connects to the database at dsn, applies its migrations,
 // and listens for work added by other replicas.

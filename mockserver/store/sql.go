@@ -33,6 +33,9 @@ type dialect struct {
 	// directRenew renews leases outside the write batches, so that a
 	// backlog of writes cannot hold a renewal back past the lease.
 	directRenew bool
+	// retryable says a failed transaction may succeed if run again
+	// (Postgres: deadlock detected, serialization failure).
+	retryable func(error) bool
 }
 
 // sqlStore is the SQLite and Postgres backend. Writes go through writer
@@ -67,6 +70,15 @@ type op struct {
 	done chan error
 	// notify: this op added claimable work.
 	notify bool
+	// pushed, when set, is a webhook's success, applied once the op's own
+	// statements succeeded (see runTx).
+	pushed *pushed
+}
+
+// pushed is a success to record against a webhook's breaker.
+type pushed struct {
+	uuid string
+	at   int64
 }
 
 // logical is an error of one write that leaves the transaction usable, so
@@ -131,7 +143,11 @@ func (s *sqlStore) Close() error {
 
 // write runs fn in a transaction shared with other waiting writes.
 func (s *sqlStore) write(ctx context.Context, notify bool, fn func(tx *sql.Tx) error) error {
-	o := &op{ctx: ctx, fn: fn, done: make(chan error, 1), notify: notify}
+	return s.run(&op{ctx: ctx, fn: fn, done: make(chan error, 1), notify: notify})
+}
+
+func (s *sqlStore) run(o *op) error {
+	ctx := o.ctx
 	s.closeMu.RLock()
 	if s.closed {
 		s.closeMu.RUnlock()
@@ -171,6 +187,12 @@ func (s *sqlStore) writer() {
 // write is run alone, so one bad write fails only its own caller.
 func (s *sqlStore) commit(batch []*op) {
 	err := s.runTx(batch)
+	// A deadlock or serialization failure between replicas' transactions
+	// is nobody's fault: the write is tried again, not lost.
+	for try := 0; err != nil && len(batch) == 1 && s.d.retryable != nil && s.d.retryable(err) && try < 5; try++ {
+		time.Sleep(time.Duration(try+1) * 10 * time.Millisecond)
+		err = s.runTx(batch)
+	}
 	if err != nil && len(batch) > 1 {
 		for _, o := range batch {
 			s.commit([]*op{o})
@@ -210,12 +232,40 @@ func (s *sqlStore) runTx(batch []*op) error {
 		}
 		notify = notify || o.notify && o.err == nil
 	}
+	if err := s.applyPushed(ctx, tx, batch); err != nil {
+		return err
+	}
 	if notify && s.d.notify != "" {
 		if _, err := tx.ExecContext(ctx, s.d.notify); err != nil {
 			return err
 		}
 	}
 	return tx.Commit()
+}
+
+// applyPushed records the batch's webhook successes last, once per
+// webhook and in uuid order: every batch locks webhook rows in the same
+// order, so replicas' batches never deadlock on them, and a burst of
+// successes to one webhook is one statement.
+func (s *sqlStore) applyPushed(ctx context.Context, tx *sql.Tx, batch []*op) error {
+	var ps []pushed
+	for _, o := range batch {
+		if o.pushed != nil && o.err == nil {
+			ps = append(ps, *o.pushed)
+		}
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	slices.SortFunc(ps, func(a, b pushed) int { return cmp.Or(cmp.Compare(a.uuid, b.uuid), cmp.Compare(b.at, a.at)) })
+	ps = slices.CompactFunc(ps, func(a, b pushed) bool { return a.uuid == b.uuid })
+	for _, p := range ps {
+		if _, err := s.exec(ctx, tx, `UPDATE webhooks SET failed_count = 0, last_pushed = CASE WHEN last_pushed < ? THEN ? ELSE last_pushed END WHERE uuid = ?`,
+			p.at, p.at, p.uuid); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *sqlStore) signal() {
@@ -771,7 +821,7 @@ func (s *sqlStore) Mark(ctx context.Context, owner, id string, attempt int) erro
 }
 
 func (s *sqlStore) Delivered(ctx context.Context, owner string, d Delivery, at time.Time) error {
-	return s.write(ctx, false, func(tx *sql.Tx) error {
+	return s.run(&op{ctx: ctx, done: make(chan error, 1), pushed: &pushed{d.WebhookUUID, nanos(at)}, fn: func(tx *sql.Tx) error {
 		// Deleting the work row is the lease check: it is ours only if it
 		// is still there under our name.
 		res, err := s.exec(ctx, tx, `DELETE FROM work WHERE delivery_id = ? AND owner = ?`, d.ID, owner)
@@ -781,13 +831,8 @@ func (s *sqlStore) Delivered(ctx context.Context, owner string, d Delivery, at t
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fail(ErrLeaseLost)
 		}
-		if err := s.save(ctx, tx, d); err != nil {
-			return err
-		}
-		_, err = s.exec(ctx, tx, `UPDATE webhooks SET failed_count = 0, last_pushed = CASE WHEN last_pushed < ? THEN ? ELSE last_pushed END WHERE uuid = ?`,
-			nanos(at), nanos(at), d.WebhookUUID)
-		return err
-	})
+		return s.save(ctx, tx, d)
+	}})
 }
 
 func nullable(s string) any {
