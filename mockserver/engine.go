@@ -280,20 +280,36 @@ func (e *engine) finish(j *job, st Status, reason string, also ...func(*Delivery
 
 // delivered ends a delivery whose attempt succeeded: the record, the end
 // of its work and the webhook's success are one write.
+//
+// On a durable store the worker does not wait for that write: nothing
+// depends on it but Settle, which waits for the live count the write's
+// end releases. A crash before it commits leaves the attempt marked, so
+// that the next owner records it as interrupted: at least once, and said.
 func (e *engine) delivered(j *job, att Attempt) {
 	now := e.p.clock.Now().UTC()
 	e.p.hooks.pushed(j.hook, att.At)
-	ok := e.p.store.delivered(j.id, att.At, func(d *Delivery) {
+	write := e.p.store.deliveredWrite(j.id, att.At, func(d *Delivery) {
 		d.Attempts = append(d.Attempts, att)
 		d.Status, d.Reason, d.UpdatedAt, d.NextAttemptAt, d.Sending = StatusDelivered, "", now, nil, 0
 	})
-	if !ok {
-		// Not ended by this process's write (its lease was lost): count
-		// the success against the breaker on its own.
-		e.p.hooks.outcome(j.hook, true, att.At, e.p.opts.FailureThreshold)
+	end := func() {
+		if !write() {
+			// Not ended by this process's write (its lease was lost):
+			// count the success against the breaker on its own.
+			e.p.hooks.outcome(j.hook, true, att.At, e.p.opts.FailureThreshold)
+		}
+		e.live.done()
+		j.idle()
 	}
-	e.live.done()
-	j.idle()
+	if !e.p.store.durable() {
+		end()
+		return
+	}
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		end()
+	}()
 }
 
 // recorded appends att to a delivery's attempts.

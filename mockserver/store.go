@@ -157,18 +157,22 @@ func (l *deliveryLog) finish(id string, f func(*Delivery)) {
 
 // delivered ends a delivery whose attempt succeeded, with the webhook's
 // success in the same write; false if this process no longer held it.
-func (l *deliveryLog) delivered(id string, at time.Time, f func(*Delivery)) bool {
+// The change is made (and watchers see it) now; the returned write
+// stores it.
+func (l *deliveryLog) deliveredWrite(id string, at time.Time, f func(*Delivery)) (write func() bool) {
 	r, ok := l.change(id, f, true)
 	if !ok {
+		return func() bool { return true }
+	}
+	return func() bool {
+		err := l.s.Delivered(context.Background(), l.owner, r, at)
+		if errors.Is(err, store.ErrLeaseLost) {
+			l.check(id, l.s.SaveDelivery(context.Background(), r))
+			return false
+		}
+		l.check(id, err)
 		return true
 	}
-	err := l.s.Delivered(context.Background(), l.owner, r, at)
-	if errors.Is(err, store.ErrLeaseLost) {
-		l.check(id, l.s.SaveDelivery(context.Background(), r))
-		return false
-	}
-	l.check(id, err)
-	return true
 }
 
 // mark records that attempt j.attempt is going on the wire, if this
