@@ -76,7 +76,7 @@ func NewProvider(opts Options) (_ *Provider, err error) {
 		store: newDeliveryLog(st, ownerName(), o.Lease, logger), ownStore: own, mgmt: mgmt, log: logger, client: o.HTTPClient,
 		stream: newStream(StreamBuffer)}
 	p.store.observe = p.observe
-	if err := p.hooks.attach(st, p.store.durable(), logger); err != nil {
+	if err := p.hooks.attach(st, st.Shared(), logger); err != nil {
 		return nil, err
 	}
 	if o.InsecureSkipVerify {

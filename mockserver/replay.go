@@ -27,6 +27,9 @@ type ReplayOptions struct {
 
 // Delivery returns one delivery of the log by id.
 func (p *Provider) Delivery(ctx context.Context, id string) (Delivery, error) {
+	if d, ok := p.store.peek(id); ok {
+		return d, nil
+	}
 	r, err := p.store.s.Delivery(ctx, id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {

@@ -3,26 +3,27 @@ package mockserver_test
 import (
 	"context"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hookmock/hookmock/generator/clock"
+	"github.com/hookmock/hookmock/internal/pgtest"
 	"github.com/hookmock/hookmock/mockserver"
 	"github.com/hookmock/hookmock/mockserver/store"
 )
 
-// Two providers on one store (as two replicas on one database): advancing
-// the virtual clock through one advances the other's.
+// Two providers on one database (as two replicas): advancing the virtual
+// clock through one advances the other's. (A SQLite file serves one
+// process, so replicas share postgres.)
 func TestVirtualClockSharedThroughTheStore(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "shared.db")
+	dsn := pgtest.Shared(t).NewDatabase(t)
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	var srvs []*mockserver.Server
 	var clocks []*clock.Virtual
 	for range 2 {
-		st, err := store.OpenSQLite(ctx, path, store.Options{})
+		st, err := store.OpenPostgres(ctx, dsn, store.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -38,13 +38,16 @@ type deliveryLog struct {
 	log   *slog.Logger
 	mu    sync.Mutex
 	live  map[string]*Delivery
+	// ending holds deliveries made terminal whose write has not returned
+	// yet, so that a read by id sees the change as soon as watchers do.
+	ending map[string]*Delivery
 	// observe sees every change as it is made, under mu, so in order: d
 	// had n attempts before it (-1: d is new).
 	observe func(d *Delivery, n int)
 }
 
 func newDeliveryLog(s store.Store, owner string, lease time.Duration, log *slog.Logger) *deliveryLog {
-	return &deliveryLog{s: s, owner: owner, lease: lease, log: log, live: map[string]*Delivery{}}
+	return &deliveryLog{s: s, owner: owner, lease: lease, log: log, live: map[string]*Delivery{}, ending: map[string]*Delivery{}}
 }
 
 // durable reports whether the store outlives the process, so that work
@@ -129,8 +132,31 @@ func (l *deliveryLog) change(id string, f func(*Delivery), terminal bool) (store
 	}
 	if terminal {
 		delete(l.live, id)
+		l.ending[id] = d
 	}
 	return record(d), true
+}
+
+// ended forgets a terminal delivery once its write has returned.
+func (l *deliveryLog) ended(id string) {
+	l.mu.Lock()
+	delete(l.ending, id)
+	l.mu.Unlock()
+}
+
+// peek returns this process's current view of a delivery it is working
+// on or has just ended, which may be ahead of the store's.
+func (l *deliveryLog) peek(id string) (Delivery, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	d, ok := l.live[id]
+	if !ok {
+		d, ok = l.ending[id]
+	}
+	if !ok {
+		return Delivery{}, false
+	}
+	return d.Clone(), true
 }
 
 // Update changes a live delivery that keeps its work as it is.
@@ -146,6 +172,7 @@ func (l *deliveryLog) finish(id string, f func(*Delivery)) {
 	if !ok {
 		return
 	}
+	defer l.ended(id)
 	err := l.s.Finish(context.Background(), l.owner, r, nil)
 	if errors.Is(err, store.ErrLeaseLost) {
 		// Another replica took the work over after our lease expired (we
@@ -165,6 +192,7 @@ func (l *deliveryLog) deliveredWrite(id string, at time.Time, f func(*Delivery))
 		return func() bool { return true }
 	}
 	return func() bool {
+		defer l.ended(id)
 		err := l.s.Delivered(context.Background(), l.owner, r, at)
 		if errors.Is(err, store.ErrLeaseLost) {
 			l.check(id, l.s.SaveDelivery(context.Background(), r))

@@ -60,9 +60,9 @@ type registry struct {
 	secrets  io.Reader  // see newSecretSource
 	domainID string
 	// s holds the webhooks; the map caches it (see webhookstore.go).
-	s       store.Store
-	durable bool
-	log     *slog.Logger
+	s      store.Store
+	shared bool
+	log    *slog.Logger
 	// version is the store's webhooks version the cache was loaded at.
 	version int64
 }
@@ -121,7 +121,7 @@ func (r *registry) get(id string) (Webhook, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	w, ok := r.hooks[id]
-	if !ok && r.durable {
+	if !ok && r.shared {
 		// Perhaps created through another replica.
 		r.refreshLocked()
 		w, ok = r.hooks[id]

@@ -12,7 +12,7 @@ import (
 )
 
 // The registry's map is a cache of the store's webhooks. Every change is
-// written through; on a durable store the cache is reloaded wherever
+// written through; on a shared store the cache is reloaded wherever
 // another replica's change matters (targets of an event, listings), and
 // breaker counts change in one store transaction, so that replicas
 // sharing a database count every failure once.
@@ -44,10 +44,10 @@ func decodeHook(r store.Webhook) (*Webhook, error) {
 const domainKey = "domainId"
 
 // attach loads the store's webhooks and domain id (or records ours).
-func (r *registry) attach(s store.Store, durable bool, log *slog.Logger) error {
+func (r *registry) attach(s store.Store, shared bool, log *slog.Logger) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.s, r.durable, r.log = s, durable, log
+	r.s, r.shared, r.log = s, shared, log
 	ctx := context.Background()
 	docs, err := s.Docs(ctx, store.KindState)
 	if err != nil {
@@ -93,11 +93,11 @@ func (r *registry) reloadLocked() error {
 	return nil
 }
 
-// refreshLocked reloads on a durable store, which other replicas share,
+// refreshLocked reloads on a shared store (other replicas write it)
 // when a webhook was created, deleted or changed state or document since
 // the last load: one indexed read per event instead of every webhook.
 func (r *registry) refreshLocked() {
-	if !r.durable {
+	if !r.shared {
 		return
 	}
 	v, err := r.s.WebhooksVersion(context.Background())
@@ -112,9 +112,9 @@ func (r *registry) refreshLocked() {
 	}
 }
 
-// reloadAllLocked reloads on a durable store whatever the version.
+// reloadAllLocked reloads on a shared store whatever the version.
 func (r *registry) reloadAllLocked() {
-	if !r.durable {
+	if !r.shared {
 		return
 	}
 	if err := r.reloadLocked(); err != nil {

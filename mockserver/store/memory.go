@@ -36,6 +36,7 @@ func NewMemory(o Options) Store {
 func (m *memory) Backend() string  { return "memory" }
 func (m *memory) Location() string { return "memory" }
 func (m *memory) Close() error     { return nil }
+func (m *memory) Shared() bool     { return false }
 
 func clone(b []byte) []byte { return append([]byte(nil), b...) }
 

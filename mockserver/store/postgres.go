@@ -31,7 +31,7 @@ const postgresClaim = `UPDATE work SET prev_owner = owner, owner = ?, lease_unti
 const notifyChannel = "hookmock_work"
 
 var postgresDialect = dialect{name: "postgres", dollar: true, lock: " FOR UPDATE", claim: postgresClaim,
-	notify: "SELECT pg_notify('" + notifyChannel + "', '')", writers: 12, directRenew: true, retryable: pgRetryable}
+	notify: "SELECT pg_notify('" + notifyChannel + "', '')", writers: 12, directRenew: true, retryable: pgRetryable, shared: true}
 
 // pgRetryable: deadlock_detected and serialization_failure.
 func pgRetryable(err error) bool {

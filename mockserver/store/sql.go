@@ -33,6 +33,8 @@ type dialect struct {
 	// directRenew renews leases outside the write batches, so that a
 	// backlog of writes cannot hold a renewal back past the lease.
 	directRenew bool
+	// shared: other processes may write the store while this one runs.
+	shared bool
 	// retryable says a failed transaction may succeed if run again
 	// (Postgres: deadlock detected, serialization failure).
 	retryable func(error) bool
@@ -145,8 +147,13 @@ func (s *sqlStore) Close() error {
 	if s.rdb != s.wdb {
 		err = cmp.Or(err, s.rdb.Close())
 	}
+	if s.onClosed != nil {
+		err = cmp.Or(err, s.onClosed())
+	}
 	return err
 }
+
+func (s *sqlStore) Shared() bool { return s.d.shared }
 
 // write runs fn in a transaction shared with other waiting writes.
 func (s *sqlStore) write(ctx context.Context, notify bool, fn func(tx *sql.Tx) error) error {
@@ -571,14 +578,29 @@ func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) erro
 	seqs := make([]int64, len(ds))
 	notify := slices.ContainsFunc(work, func(w Work) bool { return w.Owner == "" })
 	err := s.write(ctx, notify, func(tx *sql.Tx) error {
-		ins, err := s.stmt(ctx, tx, `INSERT INTO deliveries (id, webhook, event_type, event_id, status, terminal, created_at, updated_at, doc)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`)
+		const insert = `INSERT INTO deliveries (id, webhook, event_type, event_id, status, terminal, created_at, updated_at, doc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		returning := ""
+		if s.d.dollar {
+			returning = " RETURNING seq" // pgx has no LastInsertId
+		}
+		ins, err := s.stmt(ctx, tx, insert+returning)
 		if err != nil {
 			return err
 		}
 		for i, d := range ds {
-			if err := ins.QueryRowContext(ctx, d.ID, d.WebhookUUID, d.EventType, d.EventID, d.Status, d.Terminal,
-				nanos(d.CreatedAt), nanos(d.UpdatedAt), d.Doc).Scan(&seqs[i]); err != nil {
+			args := []any{d.ID, d.WebhookUUID, d.EventType, d.EventID, d.Status, d.Terminal, nanos(d.CreatedAt), nanos(d.UpdatedAt), d.Doc}
+			if s.d.dollar {
+				if err := ins.QueryRowContext(ctx, args...).Scan(&seqs[i]); err != nil {
+					return err
+				}
+				continue
+			}
+			res, err := ins.ExecContext(ctx, args...)
+			if err == nil {
+				seqs[i], err = res.LastInsertId()
+			}
+			if err != nil {
 				return err
 			}
 		}

@@ -39,6 +39,20 @@ func OpenSQLite(ctx context.Context, path string, o Options) (Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store sqlite:%s: %w", path, err)
 	}
+	unlock, err := lockFile(path + ".lock")
+	if err != nil {
+		return nil, fmt.Errorf("store sqlite:%s: %w", path, err)
+	}
+	st, err := openSQLite(ctx, path, o)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	st.onClosed = func() error { unlock(); return nil }
+	return st, nil
+}
+
+func openSQLite(ctx context.Context, path string, o Options) (*sqlStore, error) {
 	// synchronous=NORMAL in WAL mode: a committed write survives the
 	// process dying (kill -9); only an OS crash can lose the last commits.
 	const pragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(OFF)"

@@ -157,6 +157,10 @@ type Store interface {
 	Backend() string
 	// Location says where the data lives (a file, a database), for logs.
 	Location() string
+	// Shared says other processes may write the store while this one
+	// runs (postgres), so that caches of it must be checked; a SQLite
+	// file is locked to one process.
+	Shared() bool
 	Close() error
 
 	PutWebhook(ctx context.Context, w Webhook) error

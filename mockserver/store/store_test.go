@@ -68,3 +68,26 @@ func TestOpenRejectsUnknownStores(t *testing.T) {
 		}
 	}
 }
+
+// One SQLite file serves one process (it trusts its own caches): a second
+// open while the first is open is refused, naming the file; a close, or
+// the process's death, frees it.
+func TestSQLiteFileServesOneProcess(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/one.db"
+	a, err := store.OpenSQLite(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.OpenSQLite(ctx, path, store.Options{}); err == nil || !strings.Contains(err.Error(), "sqlite:"+path) || !strings.Contains(err.Error(), "in use by another hookmock process") {
+		t.Fatalf("second open: %v, want refused as in use, naming the file", err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := store.OpenSQLite(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatalf("open after close: %v", err)
+	}
+	b.Close()
+}
