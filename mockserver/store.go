@@ -55,7 +55,7 @@ func newDeliveryLog(s store.Store, owner string, lease time.Duration, log *slog.
 func (l *deliveryLog) durable() bool { return l.s.Backend() != "memory" }
 
 func record(d *Delivery) store.Delivery {
-	doc, _ := json.Marshal(d) // a Delivery always encodes
+	doc, _ := d.Encode() // json.Marshal's bytes, without reflection; a Delivery always encodes
 	return store.Delivery{ID: d.ID, WebhookUUID: d.WebhookUUID, EventType: d.EventType, EventID: d.EventID,
 		Status: string(d.Status), Terminal: d.Status.Terminal(), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Doc: doc}
 }
