@@ -25,8 +25,9 @@ import (
 // one run (with -count N the backends interleave), triggered two ways:
 //   - serial: one Trigger at a time, each waiting for its event to be
 //     stored, as a test suite calling the library does;
-//   - concurrent: 16 goroutines triggering, as the server's HTTP handlers
-//     and schedules do, so that the durable stores batch their writes.
+//   - concurrent: 64 goroutines triggering (as many as the engine has
+//     workers), as the server's HTTP handlers and schedules do, so that
+//     the durable stores batch their writes.
 //
 // Besides events/s it reports, over the whole run including the wait for
 // the last delivery (which b.Loop's own figures leave out): the CPU time
@@ -109,7 +110,7 @@ func benchStore(b *testing.B, backend string, concurrent bool) {
 	if concurrent {
 		work := make(chan struct{}, 64)
 		var wg sync.WaitGroup
-		for range 16 {
+		for range 64 {
 			wg.Go(func() {
 				for range work {
 					trigger()

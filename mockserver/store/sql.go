@@ -104,7 +104,10 @@ const maxBatch = 256
 
 // lingerAfter and lingerFor: a batch that finds this many writes waiting
 // waits up to lingerFor for more (see writer).
-var (
+// Measured with BenchmarkStoreEndToEnd (64 triggering goroutines): 3 and
+// 200 µs took SQLite from 11.2k to 12.3k events/s; lingering after fewer
+// waiting writes slowed it down.
+const (
 	lingerAfter = 3
 	lingerFor   = 200 * time.Microsecond
 )
