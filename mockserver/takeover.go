@@ -40,6 +40,10 @@ func (e *engine) keep() {
 			if _, err := l.s.Renew(e.ctx, l.owner, time.Now().Add(l.lease)); err != nil && e.ctx.Err() == nil {
 				e.p.log.Error("renewing delivery leases", "store", l.s.Location(), "err", err)
 			}
+			// Age retention also when no event comes to trigger it.
+			if _, err := l.s.Retain(e.ctx, e.p.clock.Now()); err != nil && e.ctx.Err() == nil {
+				e.p.log.Error("applying retention", "store", l.s.Location(), "err", err)
+			}
 			e.takeOver()
 		case <-l.s.Wake():
 			e.takeOver()
