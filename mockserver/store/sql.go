@@ -102,16 +102,6 @@ func unwrapLogical(err error) error {
 
 const maxBatch = 256
 
-// lingerAfter and lingerFor: a batch that finds this many writes waiting
-// waits up to lingerFor for more (see writer).
-// Measured with BenchmarkStoreEndToEnd (64 triggering goroutines): 3 and
-// 200 µs took SQLite from 11.2k to 12.3k events/s; lingering after fewer
-// waiting writes slowed it down.
-const (
-	lingerAfter = 3
-	lingerFor   = 200 * time.Microsecond
-)
-
 func newSQLStore(d dialect, where string, o Options, wdb, rdb *sql.DB) *sqlStore {
 	s := &sqlStore{d: d, where: where, o: o, wdb: wdb, rdb: rdb, ops: make(chan *op, maxBatch),
 		stmts: map[string]*sql.Stmt{}, reads: map[string]*sql.Stmt{}, wake: make(chan struct{}, 1), stop: func() {}}
@@ -182,58 +172,30 @@ func (s *sqlStore) run(o *op) error {
 
 func (s *sqlStore) writer() {
 	defer s.writers.Done()
-	linger := time.NewTimer(time.Hour)
-	linger.Stop()
+	// Whatever is waiting shares the commit. Waiting a moment for more
+	// was measured (200 µs once 3 writes were waiting): it batched more but
+	// cost serial callers a third of their throughput and gained nothing
+	// measurable with 64 concurrent ones, so a batch is committed at once.
 	for o := range s.ops {
 		batch := []*op{o}
-		open := s.drain(&batch, nil)
-		// A commit costs the same whatever it holds (a SQLite commit
-		// writes the same few pages), so when writes are arriving fast,
-		// as a backlog this deep shows, wait a moment for more to share
-		// it. One write alone, as a test calling the library makes, is
-		// committed at once.
-		if open && len(batch) >= lingerAfter && len(batch) < maxBatch {
-			linger.Reset(lingerFor)
-			s.drain(&batch, linger.C)
-			if !linger.Stop() {
-				select {
-				case <-linger.C:
-				default:
-				}
-			}
-		}
+		s.drain(&batch)
 		s.commit(batch)
 	}
 }
 
-// drain adds waiting writes to batch, up to maxBatch: those already
-// waiting, or until until fires when it is set. It reports whether the
-// queue is still open.
-func (s *sqlStore) drain(batch *[]*op, until <-chan time.Time) bool {
+// drain adds the writes already waiting to batch, up to maxBatch.
+func (s *sqlStore) drain(batch *[]*op) {
 	for len(*batch) < maxBatch {
-		if until == nil {
-			select {
-			case o, ok := <-s.ops:
-				if !ok {
-					return false
-				}
-				*batch = append(*batch, o)
-			default:
-				return true
-			}
-			continue
-		}
 		select {
 		case o, ok := <-s.ops:
 			if !ok {
-				return false
+				return
 			}
 			*batch = append(*batch, o)
-		case <-until:
-			return true
+		default:
+			return
 		}
 	}
-	return true
 }
 
 // commit runs a batch in one transaction. If the transaction fails, each
