@@ -250,7 +250,7 @@ func (l *deliveryLog) page(ctx context.Context, q store.Query) ([]Delivery, stri
 	}
 	out := make([]Delivery, 0, len(p.Deliveries))
 	for _, r := range p.Deliveries {
-		d, err := decodeDelivery(r)
+		d, err := l.fresh(r)
 		if err != nil {
 			return nil, "", err
 		}
@@ -259,11 +259,25 @@ func (l *deliveryLog) page(ctx context.Context, q store.Query) ([]Delivery, stri
 	return out, p.Next, nil
 }
 
+// fresh decodes a stored record, or returns this process's own view of
+// it when that is ahead (a change whose write has not landed yet), so
+// that a page is at least as fresh as the stream entries already
+// published: the inspector resumes its stream after the entry it
+// rendered at.
+func (l *deliveryLog) fresh(r store.Delivery) (Delivery, error) {
+	if !r.Terminal {
+		if d, ok := l.peek(r.ID); ok {
+			return d, nil
+		}
+	}
+	return decodeDelivery(r)
+}
+
 // List returns every delivery that matches, oldest first.
 func (l *deliveryLog) List(f Filter) []Delivery {
 	out := []Delivery{}
 	err := store.Each(context.Background(), l.s, f.query(), func(r store.Delivery) error {
-		d, err := decodeDelivery(r)
+		d, err := l.fresh(r)
 		if err == nil {
 			out = append(out, d)
 		}

@@ -67,7 +67,7 @@ type sqlStore struct {
 
 type op struct {
 	ctx  context.Context
-	fn   func(tx *sql.Tx) error
+	fn   func(tx querier) error
 	err  error
 	done chan error
 	// notify: this op added claimable work.
@@ -149,7 +149,7 @@ func (s *sqlStore) Close() error {
 func (s *sqlStore) Shared() bool { return s.d.shared }
 
 // write runs fn in a transaction shared with other waiting writes.
-func (s *sqlStore) write(ctx context.Context, notify bool, fn func(tx *sql.Tx) error) error {
+func (s *sqlStore) write(ctx context.Context, notify bool, fn func(tx querier) error) error {
 	return s.run(&op{ctx: ctx, fn: fn, done: make(chan error, 1), notify: notify})
 }
 
@@ -176,10 +176,26 @@ func (s *sqlStore) writer() {
 	// was measured (200 µs once 3 writes were waiting): it batched more but
 	// cost serial callers a third of their throughput and gained nothing
 	// measurable with 64 concurrent ones, so a batch is committed at once.
+	var w *wconn
+	defer func() {
+		if w != nil {
+			w.close()
+		}
+	}()
 	for o := range s.ops {
 		batch := []*op{o}
 		s.drain(&batch)
-		s.commit(batch)
+		if w == nil && !s.d.dollar {
+			if c, err := s.wdb.Conn(context.Background()); err == nil {
+				w = &wconn{Conn: c, stmts: map[string]*sql.Stmt{}}
+			}
+		}
+		if !s.commit(batch, w) && w != nil {
+			// A failed transaction may have left the connection unusable:
+			// the next batch starts on a fresh one.
+			w.close()
+			w = nil
+		}
 	}
 }
 
@@ -198,21 +214,23 @@ func (s *sqlStore) drain(batch *[]*op) {
 	}
 }
 
-// commit runs a batch in one transaction. If the transaction fails, each
-// write is run alone, so one bad write fails only its own caller.
-func (s *sqlStore) commit(batch []*op) {
-	err := s.runTx(batch)
+// commit runs a batch in one transaction, on w when set. If the
+// transaction fails, each write is run alone, so one bad write fails only
+// its own caller. It reports whether the batch's transaction committed.
+func (s *sqlStore) commit(batch []*op, w *wconn) bool {
+	err := s.runTx(batch, w)
 	// A deadlock or serialization failure between replicas' transactions
 	// is nobody's fault: the write is tried again, not lost.
 	for try := 0; err != nil && len(batch) == 1 && s.d.retryable != nil && s.d.retryable(err) && try < 5; try++ {
 		time.Sleep(time.Duration(try+1) * 10 * time.Millisecond)
-		err = s.runTx(batch)
+		err = s.runTx(batch, w)
 	}
 	if err != nil && len(batch) > 1 {
 		for _, o := range batch {
-			s.commit([]*op{o})
+			// Alone, each on a transaction of the pool's.
+			s.commit([]*op{o}, nil)
 		}
-		return
+		return false
 	}
 	for _, o := range batch {
 		if err != nil {
@@ -224,16 +242,38 @@ func (s *sqlStore) commit(batch []*op) {
 	if err == nil && slices.ContainsFunc(batch, func(o *op) bool { return o.notify && o.err == nil }) {
 		s.signal()
 	}
+	return err == nil
 }
 
-func (s *sqlStore) runTx(batch []*op) error {
+func (s *sqlStore) runTx(batch []*op, w *wconn) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	tx, err := s.wdb.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+	var tx querier
+	var commit func() error
+	if w != nil {
+		if _, err := w.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+			return err
+		}
+		done := false
+		defer func() {
+			if !done {
+				_, _ = w.ExecContext(context.Background(), "ROLLBACK")
+			}
+		}()
+		tx = w
+		commit = func() error {
+			_, err := w.ExecContext(ctx, "COMMIT")
+			done = err == nil
+			return err
+		}
+	} else {
+		t, err := s.wdb.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer t.Rollback()
+		tx, commit = t, t.Commit
 	}
-	defer tx.Rollback()
 	notify := false
 	for _, o := range batch {
 		if err := o.ctx.Err(); err != nil {
@@ -255,14 +295,14 @@ func (s *sqlStore) runTx(batch []*op) error {
 			return err
 		}
 	}
-	return tx.Commit()
+	return commit()
 }
 
 // applyPushed records the batch's webhook successes last, once per
 // webhook and in uuid order: every batch locks webhook rows in the same
 // order, so replicas' batches never deadlock on them, and a burst of
 // successes to one webhook is one statement.
-func (s *sqlStore) applyPushed(ctx context.Context, tx *sql.Tx, batch []*op) error {
+func (s *sqlStore) applyPushed(ctx context.Context, tx querier, batch []*op) error {
 	var ps []pushed
 	for _, o := range batch {
 		if o.pushed != nil && o.err == nil {
@@ -320,7 +360,7 @@ type statement interface {
 // txQuery runs a query on its transaction's connection, where pgx
 // prepares it once and caches it (QueryExecModeCacheStatement).
 type txQuery struct {
-	tx *sql.Tx
+	tx querier
 	q  string
 }
 
@@ -336,12 +376,52 @@ func (t txQuery) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(ctx, t.q, args...)
 }
 
+// querier is what a write runs its statements on: the SQLite writer's
+// own connection (wconn), or a transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// wconn is the SQLite writer's connection, held for its life, with its
+// statements prepared on it once: a statement bound to a transaction
+// would be re-bound on every batch (database/sql's StmtContext), which
+// cost the single writer more than the statement itself.
+type wconn struct {
+	*sql.Conn
+	stmts map[string]*sql.Stmt
+}
+
+func (w *wconn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := w.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[query] = st
+	return st, nil
+}
+
+func (w *wconn) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+	w.Conn.Close()
+}
+
 // stmt is a statement prepared once and bound to tx: on SQLite prepared
-// on the writer pool; on Postgres by pgx on each connection, because
-// preparing on the pool would need a second connection while tx holds one.
-func (s *sqlStore) stmt(ctx context.Context, tx *sql.Tx, query string) (statement, error) {
+// on the writer's connection, or on the writer pool and bound to a
+// transaction; on Postgres by pgx on each connection, because preparing
+// on the pool would need a second connection while tx holds one.
+func (s *sqlStore) stmt(ctx context.Context, tx querier, query string) (statement, error) {
 	if s.d.dollar {
 		return txQuery{tx, s.q(query)}, nil
+	}
+	if w, ok := tx.(*wconn); ok {
+		return w.stmt(ctx, query)
 	}
 	s.stmtMu.Lock()
 	st, ok := s.stmts[query]
@@ -355,7 +435,7 @@ func (s *sqlStore) stmt(ctx context.Context, tx *sql.Tx, query string) (statemen
 		s.stmts[query] = st
 	}
 	s.stmtMu.Unlock()
-	return tx.StmtContext(ctx, st), nil
+	return tx.(*sql.Tx).StmtContext(ctx, st), nil
 }
 
 // dbQuery runs a query on a pool; pgx prepares and caches it per
@@ -398,7 +478,7 @@ func (s *sqlStore) read(ctx context.Context, query string) statement {
 	return st
 }
 
-func (s *sqlStore) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+func (s *sqlStore) exec(ctx context.Context, tx querier, query string, args ...any) (sql.Result, error) {
 	st, err := s.stmt(ctx, tx, query)
 	if err != nil {
 		return nil, err
@@ -423,7 +503,7 @@ func fromNanos(n int64) time.Time {
 // --- webhooks
 
 func (s *sqlStore) PutWebhook(ctx context.Context, w Webhook) error {
-	return s.write(ctx, false, func(tx *sql.Tx) error {
+	return s.write(ctx, false, func(tx querier) error {
 		_, err := s.exec(ctx, tx, `INSERT INTO webhooks (uuid, state, failed_count, last_pushed, created_at, doc) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (uuid) DO UPDATE SET state = excluded.state, failed_count = excluded.failed_count,
 			last_pushed = excluded.last_pushed, created_at = excluded.created_at, doc = excluded.doc`,
@@ -439,7 +519,7 @@ const hooksVersion = "webhooks.version"
 
 // bumpHooks changes the webhooks' version in the transaction that
 // changes them, so that a replica reading the version sees the change.
-func (s *sqlStore) bumpHooks(ctx context.Context, tx *sql.Tx) error {
+func (s *sqlStore) bumpHooks(ctx context.Context, tx querier) error {
 	_, err := s.add(ctx, tx, hooksVersion, 1)
 	return err
 }
@@ -492,7 +572,7 @@ func (s *sqlStore) Webhooks(ctx context.Context) ([]Webhook, error) {
 
 func (s *sqlStore) UpdateWebhook(ctx context.Context, uuid string, fn func(*Webhook) error) (Webhook, error) {
 	var out Webhook
-	err := s.short(ctx, func(tx *sql.Tx) error {
+	err := s.short(ctx, func(tx querier) error {
 		st, err := s.stmt(ctx, tx, `SELECT `+webhookCols+` FROM webhooks WHERE uuid = ?`+s.d.lock)
 		if err != nil {
 			return err
@@ -525,7 +605,7 @@ func (s *sqlStore) UpdateWebhook(ctx context.Context, uuid string, fn func(*Webh
 }
 
 func (s *sqlStore) DeleteWebhook(ctx context.Context, uuid string) error {
-	return s.write(ctx, false, func(tx *sql.Tx) error {
+	return s.write(ctx, false, func(tx querier) error {
 		res, err := s.exec(ctx, tx, `DELETE FROM webhooks WHERE uuid = ?`, uuid)
 		if err != nil {
 			return err
@@ -542,7 +622,7 @@ func (s *sqlStore) DeleteWebhook(ctx context.Context, uuid string) error {
 func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) error {
 	seqs := make([]int64, len(ds))
 	notify := slices.ContainsFunc(work, func(w Work) bool { return w.Owner == "" })
-	err := s.write(ctx, notify, func(tx *sql.Tx) error {
+	err := s.write(ctx, notify, func(tx querier) error {
 		const insert = `INSERT INTO deliveries (id, webhook, event_type, event_id, status, terminal, created_at, updated_at, doc)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		returning := ""
@@ -591,7 +671,7 @@ func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) erro
 	return err
 }
 
-func (s *sqlStore) save(ctx context.Context, tx *sql.Tx, d Delivery) error {
+func (s *sqlStore) save(ctx context.Context, tx querier, d Delivery) error {
 	res, err := s.exec(ctx, tx, `UPDATE deliveries SET status = ?, terminal = ?, updated_at = ?, doc = ?
 		WHERE id = ? AND terminal = ?`, d.Status, d.Terminal, nanos(d.UpdatedAt), d.Doc, d.ID, false)
 	if err != nil {
@@ -615,7 +695,7 @@ func (s *sqlStore) save(ctx context.Context, tx *sql.Tx, d Delivery) error {
 }
 
 func (s *sqlStore) SaveDelivery(ctx context.Context, d Delivery) error {
-	return s.write(ctx, false, func(tx *sql.Tx) error { return s.save(ctx, tx, d) })
+	return s.write(ctx, false, func(tx querier) error { return s.save(ctx, tx, d) })
 }
 
 const deliveryCols = `seq, id, webhook, event_type, event_id, status, terminal, created_at, updated_at, doc`
@@ -694,7 +774,7 @@ func (s *sqlStore) Deliveries(ctx context.Context, q Query) (Page, error) {
 
 func (s *sqlStore) ResetDeliveries(ctx context.Context) (int, error) {
 	var n int64
-	err := s.write(ctx, false, func(tx *sql.Tx) error {
+	err := s.write(ctx, false, func(tx querier) error {
 		res, err := s.exec(ctx, tx, `DELETE FROM deliveries WHERE terminal = ?`, true)
 		if err != nil {
 			return err
@@ -714,7 +794,7 @@ func (s *sqlStore) Stats(ctx context.Context) (Stats, error) {
 
 func (s *sqlStore) Retain(ctx context.Context, now time.Time) (int, error) {
 	var n int
-	err := s.write(ctx, false, func(tx *sql.Tx) error {
+	err := s.write(ctx, false, func(tx querier) error {
 		var err error
 		n, err = s.retain(ctx, tx, now)
 		return err
@@ -722,7 +802,7 @@ func (s *sqlStore) Retain(ctx context.Context, now time.Time) (int, error) {
 	return n, err
 }
 
-func (s *sqlStore) retain(ctx context.Context, tx *sql.Tx, now time.Time) (int, error) {
+func (s *sqlStore) retain(ctx context.Context, tx querier, now time.Time) (int, error) {
 	var evicted int64
 	if s.o.MaxRecords > 0 {
 		var kept int
@@ -765,7 +845,7 @@ func (s *sqlStore) ClaimWork(ctx context.Context, c Claim) ([]Work, error) {
 		}
 	}
 	var out []Work
-	err := s.short(ctx, func(tx *sql.Tx) error {
+	err := s.short(ctx, func(tx querier) error {
 		out = out[:0]
 		st, err := s.stmt(ctx, tx, s.d.claim)
 		if err != nil {
@@ -807,7 +887,7 @@ func (s *sqlStore) ClaimWork(ctx context.Context, c Claim) ([]Work, error) {
 }
 
 func (s *sqlStore) Finish(ctx context.Context, owner string, d Delivery, next *Work) error {
-	return s.write(ctx, next != nil && next.Owner == "", func(tx *sql.Tx) error {
+	return s.write(ctx, next != nil && next.Owner == "", func(tx querier) error {
 		st, err := s.stmt(ctx, tx, `SELECT COALESCE(owner, '') FROM work WHERE delivery_id = ?`+s.d.lock)
 		if err != nil {
 			return err
@@ -838,7 +918,7 @@ func (s *sqlStore) Finish(ctx context.Context, owner string, d Delivery, next *W
 }
 
 func (s *sqlStore) Mark(ctx context.Context, owner, id string, attempt int) error {
-	return s.write(ctx, false, func(tx *sql.Tx) error {
+	return s.write(ctx, false, func(tx querier) error {
 		res, err := s.exec(ctx, tx, `UPDATE work SET sending = ? WHERE delivery_id = ? AND owner = ?`, attempt, id, owner)
 		if err != nil {
 			return err
@@ -851,7 +931,7 @@ func (s *sqlStore) Mark(ctx context.Context, owner, id string, attempt int) erro
 }
 
 func (s *sqlStore) Delivered(ctx context.Context, owner string, d Delivery, at time.Time) error {
-	return s.run(&op{ctx: ctx, done: make(chan error, 1), pushed: &pushed{d.WebhookUUID, nanos(at)}, fn: func(tx *sql.Tx) error {
+	return s.run(&op{ctx: ctx, done: make(chan error, 1), pushed: &pushed{d.WebhookUUID, nanos(at)}, fn: func(tx querier) error {
 		// Deleting the work row is the lease check: it is ours only if it
 		// is still there under our name.
 		res, err := s.exec(ctx, tx, `DELETE FROM work WHERE delivery_id = ? AND owner = ?`, d.ID, owner)
@@ -879,7 +959,7 @@ func leaseOf(w Work) any {
 	return nanos(w.LeaseUntil)
 }
 
-func (s *sqlStore) heartbeat(ctx context.Context, tx *sql.Tx, owner string, until time.Time) error {
+func (s *sqlStore) heartbeat(ctx context.Context, tx querier, owner string, until time.Time) error {
 	_, err := s.exec(ctx, tx, `INSERT INTO owners (owner, alive_until) VALUES (?, ?)
 		ON CONFLICT (owner) DO UPDATE SET alive_until = excluded.alive_until`, owner, nanos(until))
 	return err
@@ -897,7 +977,7 @@ func (s *sqlStore) Renew(ctx context.Context, owner string, until time.Time) (in
 		return n, err
 	}
 	var n int
-	err := s.short(ctx, func(tx *sql.Tx) error {
+	err := s.short(ctx, func(tx querier) error {
 		if err := s.heartbeat(ctx, tx, owner, until); err != nil {
 			return err
 		}
@@ -910,7 +990,7 @@ func (s *sqlStore) Renew(ctx context.Context, owner string, until time.Time) (in
 // that a row every process touches (a lease, a webhook's breaker) is
 // locked for one statement's time and never in an order that deadlocks
 // with a batch; elsewhere (SQLite, one writer) in a batch.
-func (s *sqlStore) short(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *sqlStore) short(ctx context.Context, fn func(tx querier) error) error {
 	if !s.d.directRenew {
 		return s.write(ctx, false, fn)
 	}
@@ -927,7 +1007,7 @@ func (s *sqlStore) short(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 func (s *sqlStore) Release(ctx context.Context, owner string) (int, error) {
 	var n int64
-	err := s.write(ctx, true, func(tx *sql.Tx) error {
+	err := s.write(ctx, true, func(tx querier) error {
 		res, err := s.exec(ctx, tx, `UPDATE work SET owner = NULL, prev_owner = NULL, lease_until = NULL WHERE owner = ?`, owner)
 		if err != nil {
 			return err
@@ -953,7 +1033,7 @@ func (s *sqlStore) NextDue(ctx context.Context) (time.Time, bool, error) {
 // --- documents and counters
 
 func (s *sqlStore) PutDoc(ctx context.Context, d Doc) error {
-	return s.write(ctx, false, func(tx *sql.Tx) error {
+	return s.write(ctx, false, func(tx querier) error {
 		_, err := s.exec(ctx, tx, `INSERT INTO docs (kind, key, doc) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET doc = excluded.doc`,
 			string(d.Kind), d.Key, d.Doc)
 		return err
@@ -961,7 +1041,7 @@ func (s *sqlStore) PutDoc(ctx context.Context, d Doc) error {
 }
 
 func (s *sqlStore) DeleteDoc(ctx context.Context, kind Kind, key string) error {
-	return s.write(ctx, false, func(tx *sql.Tx) error {
+	return s.write(ctx, false, func(tx querier) error {
 		res, err := s.exec(ctx, tx, `DELETE FROM docs WHERE kind = ? AND key = ?`, string(kind), key)
 		if err != nil {
 			return err
@@ -992,7 +1072,7 @@ func (s *sqlStore) Docs(ctx context.Context, kind Kind) ([]Doc, error) {
 
 func (s *sqlStore) Add(ctx context.Context, counter string, delta int64) (int64, error) {
 	var v int64
-	err := s.write(ctx, false, func(tx *sql.Tx) error {
+	err := s.write(ctx, false, func(tx querier) error {
 		var err error
 		v, err = s.add(ctx, tx, counter, delta)
 		return err
@@ -1000,7 +1080,7 @@ func (s *sqlStore) Add(ctx context.Context, counter string, delta int64) (int64,
 	return v, err
 }
 
-func (s *sqlStore) add(ctx context.Context, tx *sql.Tx, counter string, delta int64) (int64, error) {
+func (s *sqlStore) add(ctx context.Context, tx querier, counter string, delta int64) (int64, error) {
 	st, err := s.stmt(ctx, tx, `INSERT INTO counters (name, value) VALUES (?, ?)
 		ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value`)
 	if err != nil {
