@@ -1,11 +1,8 @@
 package mockserver_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -79,22 +76,10 @@ func benchStore(b *testing.B, backend string, concurrent bool) {
 			return n
 		}
 	}
-	defer st.Close()
+	b.Cleanup(func() { st.Close() }) // after the server's own cleanup
 	consumer := trivialConsumer()
 	defer consumer.Close()
-	srv, err := mockserver.New(mockserver.Options{Seed: 1, Workers: 64, Store: st})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
-	body, _ := json.Marshal(map[string]any{"url": consumer.URL})
-	req, _ := http.NewRequest("POST", srv.URL+"/v1/webhooks", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer x")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		b.Fatal(err, resp.Status)
-	}
-	resp.Body.Close()
+	srv := benchServer(b, consumer.URL, mockserver.Options{Seed: 1, Workers: 64, Store: st})
 	trigger := func() {
 		if _, err := srv.Trigger(ctx, "calltransfer.triggered"); err != nil {
 			b.Error(err)

@@ -311,6 +311,10 @@ func (m *memory) ClaimWork(_ context.Context, c Claim) ([]Work, error) {
 func (m *memory) Finish(_ context.Context, owner string, d Delivery, next *Work) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.finishLocked(owner, d, next)
+}
+
+func (m *memory) finishLocked(owner string, d Delivery, next *Work) error {
 	w, ok := m.work[d.ID]
 	if !ok || w.Owner != owner {
 		return ErrLeaseLost
@@ -345,13 +349,7 @@ func (m *memory) Mark(_ context.Context, owner, id string, attempt int) error {
 func (m *memory) Delivered(_ context.Context, owner string, d Delivery, at time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	w, ok := m.work[d.ID]
-	if !ok || w.Owner != owner {
-		return ErrLeaseLost
-	}
-	err := m.saveLocked(d)
-	delete(m.work, d.ID)
-	if err != nil {
+	if err := m.finishLocked(owner, d, nil); err != nil {
 		return err
 	}
 	if h, ok := m.hooks[d.WebhookUUID]; ok {
