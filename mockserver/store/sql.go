@@ -357,8 +357,9 @@ type statement interface {
 	QueryRowContext(ctx context.Context, args ...any) *sql.Row
 }
 
-// txQuery runs a query on its transaction's connection, where pgx
-// prepares it once and caches it (QueryExecModeCacheStatement).
+// txQuery runs a query on a transaction, a connection or a pool; pgx
+// prepares it once per connection and caches it
+// (QueryExecModeCacheStatement).
 type txQuery struct {
 	tx querier
 	q  string
@@ -438,31 +439,12 @@ func (s *sqlStore) stmt(ctx context.Context, tx querier, query string) (statemen
 	return tx.(*sql.Tx).StmtContext(ctx, st), nil
 }
 
-// dbQuery runs a query on a pool; pgx prepares and caches it per
-// connection.
-type dbQuery struct {
-	db *sql.DB
-	q  string
-}
-
-func (d dbQuery) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
-	return d.db.ExecContext(ctx, d.q, args...)
-}
-
-func (d dbQuery) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
-	return d.db.QueryContext(ctx, d.q, args...)
-}
-
-func (d dbQuery) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
-	return d.db.QueryRowContext(ctx, d.q, args...)
-}
-
 // read is a query on the read pool, prepared once on SQLite: the hot
 // reads (the webhooks' version on every event) would otherwise be parsed
 // on every call.
 func (s *sqlStore) read(ctx context.Context, query string) statement {
 	if s.d.dollar {
-		return dbQuery{s.rdb, s.q(query)}
+		return txQuery{s.rdb, s.q(query)}
 	}
 	s.stmtMu.Lock()
 	defer s.stmtMu.Unlock()
@@ -472,7 +454,7 @@ func (s *sqlStore) read(ctx context.Context, query string) statement {
 	st, err := s.rdb.PrepareContext(ctx, query)
 	if err != nil {
 		// The query itself fails again, with its error, where it is run.
-		return dbQuery{s.rdb, query}
+		return txQuery{s.rdb, query}
 	}
 	s.reads[query] = st
 	return st
