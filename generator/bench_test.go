@@ -54,13 +54,17 @@ func BenchmarkGenerateExact(b *testing.B) {
 	}
 }
 
+// genModes: generation with exact plans (the default), and validating
+// every event.
+var genModes = []struct {
+	name string
+	opts []Option
+}{{"exact", nil}, {"validate-all", []Option{WithValidateAll()}}}
+
 // Every Daily event type in turn, exact (the default) and validated.
 func BenchmarkGenerateDaily(b *testing.B) {
 	s := dailySpec(b)
-	for _, mode := range []struct {
-		name string
-		opts []Option
-	}{{"exact", nil}, {"validate-all", []Option{WithValidateAll()}}} {
+	for _, mode := range genModes {
 		b.Run(mode.name, func(b *testing.B) {
 			g := New(s, mode.opts...)
 			b.ReportAllocs()
@@ -92,10 +96,7 @@ func BenchmarkGenerateValidatedParallel(b *testing.B) {
 // validated.
 func BenchmarkGenerateGitHub(b *testing.B) {
 	s := corpusSpec(b, "github/api.github.com.webhooks.openapi-3.1.json")
-	for _, mode := range []struct {
-		name string
-		opts []Option
-	}{{"exact", nil}, {"validate-all", []Option{WithValidateAll()}}} {
+	for _, mode := range genModes {
 		b.Run(mode.name, func(b *testing.B) {
 			g := New(s, mode.opts...)
 			b.ReportAllocs()
