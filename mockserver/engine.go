@@ -34,6 +34,10 @@ type job struct {
 	// or a timer's firing until the job ends or waits on the clock again,
 	// so that an advance fires the next due time only after this attempt.
 	busy func()
+	// premarked: the write that recorded the delivery also marked its
+	// first attempt as on the wire, because a worker was free to send it
+	// at once; that attempt needs no mark of its own.
+	premarked bool
 }
 
 // idle releases j's busy mark, if it holds one.
@@ -54,7 +58,11 @@ type engine struct {
 	cancel   context.CancelFunc
 	live     liveCounter  // deliveries not yet terminal
 	inflight atomic.Int64 // attempts being sent right now
-	closing  atomic.Bool
+	// free counts workers waiting for a job, less the jobs already
+	// promised one (premarked): a new delivery that finds one marks its
+	// first attempt in the write that records it (see premark).
+	free    atomic.Int64
+	closing atomic.Bool
 	// enqueuing is held (shared) by every enqueue, so that shutdown can
 	// wait for them before it drains the queue: nothing slips in after.
 	enqueuing sync.RWMutex
@@ -212,6 +220,9 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 			}
 			wait := plan.firstWait(c)
 			j := &job{id: d.ID, hook: h.UUID, eventType: eventType, eventID: eventID, body: body, seq: seq, plan: plan, due: now.Add(wait)}
+			if e.premark(j, wait) {
+				d.Sending = 1
+			}
 			jobs = append(jobs, j)
 			starts = append(starts, start{j, wait})
 		}
@@ -228,6 +239,36 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 		e.start(ctx, st.j, st.wait)
 	}
 	return ids, nil
+}
+
+// premark reports whether j's first attempt is marked as on the wire in
+// the write that records it, which saves a durable store one write (and a
+// commit) per delivery. Only a delivery sent at once, by a worker that is
+// free now, is premarked: a crash between that write and the send is as
+// rare as one between a mark and its send, and both leave the attempt
+// recorded as interrupted, "may have been received". A job that must wait
+// (a fault's delay, a reorder window, a dropped first attempt) or finds
+// every worker busy is marked by its worker, as retries are.
+func (e *engine) premark(j *job, wait time.Duration) bool {
+	if !e.p.store.durable() || wait > 0 {
+		return false
+	}
+	if _, ok := j.plan.get(FaultReorder); ok {
+		return false
+	}
+	if _, ok := j.plan.get(FaultDropFirst); ok {
+		return false
+	}
+	for {
+		n := e.free.Load()
+		if n <= 0 {
+			return false
+		}
+		if e.free.CompareAndSwap(n, n-1) {
+			j.premarked = true
+			return true
+		}
+	}
 }
 
 // start sends a new delivery: at once, after the wait its faults ask for,
@@ -255,8 +296,14 @@ func deliveryID(seq uint64) string { return "dlv_" + strconv.FormatUint(seq, 10)
 func (e *engine) worker() {
 	defer e.wg.Done()
 	for {
+		e.free.Add(1)
 		select {
 		case j := <-e.queue:
+			if !j.premarked {
+				// A premarked job took this worker's place when it was
+				// promised one.
+				e.free.Add(-1)
+			}
 			e.attempt(j)
 		case <-e.ctx.Done():
 			return
@@ -361,7 +408,9 @@ func (e *engine) attempt(j *job) {
 	}
 	// Marked before sending, so that a process that dies mid-attempt
 	// leaves a record the next owner turns into an interrupted attempt.
-	if !e.p.store.mark(j) {
+	if j.premarked && j.attempt == 1 {
+		j.premarked = false
+	} else if !e.p.store.mark(j) {
 		e.live.done()
 		return
 	}

@@ -81,7 +81,11 @@ func (l *deliveryLog) add(ctx context.Context, ds []*Delivery, jobs []*job) erro
 	work := make([]store.Work, 0, len(jobs))
 	lease := time.Now().Add(l.lease)
 	for _, j := range jobs {
-		work = append(work, store.Work{DeliveryID: j.id, Due: j.due, Job: j.encode(), Owner: l.owner, LeaseUntil: lease})
+		w := store.Work{DeliveryID: j.id, Due: j.due, Job: j.encode(), Owner: l.owner, LeaseUntil: lease}
+		if j.premarked {
+			w.Sending = 1
+		}
+		work = append(work, w)
 	}
 	if err := l.s.Enqueue(ctx, recs, work); err != nil {
 		return fmt.Errorf("store %s: recording the event's deliveries: %w", l.s.Location(), err)

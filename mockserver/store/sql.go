@@ -632,8 +632,8 @@ func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) erro
 			}
 		}
 		for _, w := range work {
-			if _, err := s.exec(ctx, tx, `INSERT INTO work (delivery_id, due, attempt, job, owner, lease_until) VALUES (?, ?, ?, ?, ?, ?)`,
-				w.DeliveryID, nanos(w.Due), w.Attempt, w.Job, nullable(w.Owner), leaseOf(w)); err != nil {
+			if _, err := s.exec(ctx, tx, `INSERT INTO work (delivery_id, due, attempt, job, owner, lease_until, sending) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				w.DeliveryID, nanos(w.Due), w.Attempt, w.Job, nullable(w.Owner), leaseOf(w), w.Sending); err != nil {
 				return err
 			}
 		}

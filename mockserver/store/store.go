@@ -179,7 +179,8 @@ type Store interface {
 	// Enqueue records deliveries and their pending work in one
 	// transaction, setting each delivery's Seq. Work with an Owner stays
 	// with it while the owner's lease lasts (see Renew): the process that
-	// enqueues it sends it.
+	// enqueues it sends it. Work.Sending, when set, is an attempt already
+	// on its way to the wire, marked as Mark would.
 	Enqueue(ctx context.Context, ds []Delivery, work []Work) error
 	// SaveDelivery replaces a live delivery's record (ErrTerminal once it
 	// is final, ErrNotFound if unknown); its webhook, type and event stay

@@ -34,6 +34,7 @@ func Run(t *testing.T, b Backend) {
 		{"ExpiredLeaseIsReclaimed", testLeaseExpiry},
 		{"FinishReschedules", testFinishReschedule},
 		{"MarkSurvivesTheSender", testMark},
+		{"EnqueuedMarkSurvivesTheSender", testEnqueuedMark},
 		{"DeliveredEndsAndResetsTheBreaker", testDelivered},
 		{"WebhooksVersion", testWebhooksVersion},
 		{"OwnedWorkRenewAndRelease", testOwnedWork},
@@ -712,6 +713,27 @@ func testReopen(t *testing.T, b Backend) {
 	}
 	if ws, _ := s.Webhooks(ctx); len(ws) != 0 {
 		t.Fatalf("webhooks after Reset: %+v", ws)
+	}
+}
+
+// testEnqueuedMark: work enqueued already marked (its first attempt sent
+// at once) is seen so by whoever takes it over from a dead owner, and
+// work enqueued unmarked is not.
+func testEnqueuedMark(t *testing.T, b Backend) {
+	s := Open(t, b.Fresh(t), store.Options{})
+	wall := time.Now()
+	lease := wall.Add(10 * time.Second)
+	must(t, s.Enqueue(ctx, []store.Delivery{delivery("d1", "w", "t", "e", "pending", false, t0), delivery("d2", "w", "t", "e", "pending", false, t0)},
+		[]store.Work{{DeliveryID: "d1", Due: t0, Job: []byte("1"), Owner: "dead", LeaseUntil: lease, Sending: 1},
+			{DeliveryID: "d2", Due: t0, Job: []byte("2"), Owner: "dead", LeaseUntil: lease}}))
+	got := claim(t, s, "b", t0, wall.Add(31*time.Second), 0)
+	if len(got) != 2 || !got[0].Reclaimed || !got[1].Reclaimed {
+		t.Fatalf("reclaimed %+v, want d1 and d2 taken over from the dead owner", got)
+	}
+	for _, w := range got {
+		if want := map[string]int{"d1": 1, "d2": 0}[w.DeliveryID]; w.Sending != want || w.Attempt != 0 {
+			t.Fatalf("%s reclaimed with Sending %d, Attempt %d; want Sending %d, Attempt 0", w.DeliveryID, w.Sending, w.Attempt, want)
+		}
 	}
 }
 
