@@ -251,7 +251,16 @@ func (s *sqlStore) runTx(batch []*op, w *wconn) error {
 	var tx querier
 	var commit func() error
 	if w != nil {
-		if _, err := w.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		// Prepared once, like every statement of the writer's.
+		begin, err := w.stmt(ctx, "BEGIN IMMEDIATE")
+		if err != nil {
+			return err
+		}
+		end, err := w.stmt(ctx, "COMMIT")
+		if err != nil {
+			return err
+		}
+		if _, err := begin.ExecContext(ctx); err != nil {
 			return err
 		}
 		done := false
@@ -262,7 +271,7 @@ func (s *sqlStore) runTx(batch []*op, w *wconn) error {
 		}()
 		tx = w
 		commit = func() error {
-			_, err := w.ExecContext(ctx, "COMMIT")
+			_, err := end.ExecContext(ctx)
 			done = err == nil
 			return err
 		}
@@ -394,16 +403,36 @@ type wconn struct {
 	stmts map[string]*sql.Stmt
 }
 
-func (w *wconn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+func (w *wconn) stmt(ctx context.Context, query string) (statement, error) {
 	if st, ok := w.stmts[query]; ok {
-		return st, nil
+		return uncancelled{st}, nil
 	}
 	st, err := w.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	w.stmts[query] = st
-	return st, nil
+	return uncancelled{st}, nil
+}
+
+// uncancelled runs the SQLite writer's statements without their callers'
+// cancellation: the driver watches a cancellable context with a goroutine
+// per statement, which cost the single writer more than some statements
+// themselves. Nothing is lost: a write whose caller has gone is skipped
+// before it starts (runTx), and a statement on a file this process alone
+// writes cannot wait on another's lock.
+type uncancelled struct{ st *sql.Stmt }
+
+func (u uncancelled) ExecContext(_ context.Context, args ...any) (sql.Result, error) {
+	return u.st.ExecContext(context.Background(), args...)
+}
+
+func (u uncancelled) QueryContext(_ context.Context, args ...any) (*sql.Rows, error) {
+	return u.st.QueryContext(context.Background(), args...)
+}
+
+func (u uncancelled) QueryRowContext(_ context.Context, args ...any) *sql.Row {
+	return u.st.QueryRowContext(context.Background(), args...)
 }
 
 func (w *wconn) close() {
