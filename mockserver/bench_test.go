@@ -200,14 +200,15 @@ func rssBytes(b *testing.B) int64 {
 func BenchmarkHTTPCeiling(b *testing.B) {
 	body := bytes.Repeat([]byte("x"), 600)
 	b.Run("net-http", func(b *testing.B) {
-		consumer := trivialConsumer()
-		defer consumer.Close()
+		// The same consumer as BenchmarkDeliveryEndToEnd's, so that the
+		// side-by-side script can set Go's client alone against wrk.
+		consumerURL := benchConsumerURL(b)
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConns, t.MaxIdleConnsPerHost = 128, 128
 		client := &http.Client{Transport: t}
 		defer client.CloseIdleConnections()
 		benchrun.InFlight(b, 64, "requests/s", func() error {
-			resp, err := client.Post(consumer.URL, "application/json", bytes.NewReader(body))
+			resp, err := client.Post(consumerURL, "application/json", bytes.NewReader(body))
 			if err != nil {
 				return err
 			}

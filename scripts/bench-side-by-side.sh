@@ -4,11 +4,14 @@
 # loopback. Each round runs, interleaved so that the machine's mood is
 # shared out evenly:
 #   1. wrk -t2 -c64 for WRK_SECONDS with a ~600-byte signed POST: the ceiling;
-#   2. BenchmarkDeliveryEndToEnd pointed at the same consumer
+#   2. BenchmarkHTTPCeiling/net-http against the same consumer: Go's client
+#      alone (64 in flight, 600-byte POSTs, nothing else), the most an
+#      engine built on net/http could reach here;
+#   3. BenchmarkDeliveryEndToEnd pointed at the same consumer
 #      (HOOKMOCK_BENCH_CONSUMER): BENCH_EVENTS events on the memory store,
 #      then BENCH_EVENTS_SQLITE on SQLite (a file in a temporary directory),
 #      each with its allocations per delivered event (-benchmem);
-#   3. after SETTLE_SECONDS, a ladder of rates (RATES), each for
+#   4. after SETTLE_SECONDS, a ladder of rates (RATES), each for
 #      STEP_SECONDS, alternating `hookmock load` and vegeta (which goes first
 #      takes turns from rung to rung), both signed (Daily's scheme). A rate
 #      passes when p99 < 50 ms, every request is answered 200, no tick is
@@ -25,7 +28,8 @@
 # Then, once: BenchmarkRecordFootprint (100,000 delivered records, memory
 # store: heap and RSS per record).
 # It prints min/median/max per tool over ROUNDS rounds, the ratios to the same
-# round's wrk (min/median/max of the per-round ratios), load's to vegeta's,
+# round's wrk and Go's client alone (min/median/max of the per-round ratios),
+# load's to vegeta's,
 # and the load average before and after. Everything is bounded; about 5
 # minutes with the defaults. Loopback only. If vegeta cannot be installed, it
 # says so and runs the rest.
@@ -162,6 +166,12 @@ for round in $(seq "$ROUNDS"); do
 		say "round $round: wrk -t2 -c64: $rps req/s"
 		echo "wrk $round $rps" >>"$work/results"
 	fi
+	# Go's client alone, with nothing of hookmock's around it: what any
+	# engine built on net/http could reach against this consumer.
+	ceil=$(HOOKMOCK_BENCH_CONSUMER="$url" "$work/mockserver.test" -test.run '^$' -test.bench 'HTTPCeiling/net-http$' \
+		-test.benchtime "${BENCH_EVENTS}x" | awk '/requests\/s/ { for (i = 1; i < NF; i++) if ($(i+1) == "requests/s") print $i }')
+	say "round $round: BenchmarkHTTPCeiling/net-http ($BENCH_EVENTS requests): ${ceil:-failed} req/s"
+	[ -z "$ceil" ] || echo "ceiling $round $ceil" >>"$work/results"
 	for st in memory sqlite; do
 		n=$BENCH_EVENTS
 		[ "$st" = memory ] || n=$BENCH_EVENTS_SQLITE
@@ -239,6 +249,7 @@ for line in open(sys.argv[1]):
     tool, rnd, v = line.split()
     runs.setdefault(tool, {})[rnd] = float(v)
 names = {"wrk": "wrk -t2 -c64, 600-byte signed POST (req/s)",
+         "ceiling": "BenchmarkHTTPCeiling/net-http: Go's client alone, 64 in flight, 600-byte POSTs (req/s)",
          "e2e-memory": "BenchmarkDeliveryEndToEnd, memory store (events/s)",
          "e2e-sqlite": "BenchmarkDeliveryEndToEnd, SQLite store (events/s)",
          "load": "hookmock load, highest rate with p99 < 50 ms, signed (/s)",
@@ -251,16 +262,22 @@ def mmm(v):
     return "%s / %s / %s" % tuple("{:,.2f}".format(x) if x < 10 and x != int(x) else "{:,.0f}".format(x) for x in (min(v), statistics.median(v), max(v)))
 print("| what | min / median / max | ratio |")
 print("|---|---|---|")
-for t in ("wrk", "e2e-memory", "e2e-sqlite", "allocs-memory", "allocs-sqlite", "load", "due", "vegeta"):
+for t in ("wrk", "ceiling", "e2e-memory", "e2e-sqlite", "allocs-memory", "allocs-sqlite", "load", "due", "vegeta"):
     if t not in runs:
         continue
     vals = list(runs[t].values())
     ratio = ""
-    other = {"e2e-memory": "wrk", "e2e-sqlite": "wrk", "load": "vegeta", "due": "vegeta"}.get(t)
+    other = {"ceiling": "wrk", "e2e-memory": "wrk", "e2e-sqlite": "wrk", "load": "vegeta", "due": "vegeta"}.get(t)
     if other in runs and other == "wrk":
         rs = [runs[t][r] / runs[other][r] for r in runs[t] if runs[other].get(r)]
-        if rs:
+        if rs and t in goals:
             ratio = "%s× %s (goal ≥ %.2f×: %s)" % (mmm(rs), other, goals[t], "met" if statistics.median(rs) >= goals[t] else "not met")
+        elif rs:
+            ratio = "%s× %s" % (mmm(rs), other)
+        if rs and t != "ceiling" and "ceiling" in runs:
+            cs = [runs[t][r] / runs["ceiling"][r] for r in runs[t] if runs["ceiling"].get(r)]
+            if cs:
+                ratio += "; %s× Go's client alone" % mmm(cs)
     elif other in runs:
         # vegeta may pass no rate at all in a round: the ratio is of the
         # medians, and the rounds are counted.
