@@ -56,18 +56,17 @@ func (p *Provider) observe(d *Delivery, n int) {
 	case n < 0:
 		kind, at = ChangeCreated, d.CreatedAt
 	case len(d.Attempts) > n:
-		a := d.Attempts[len(d.Attempts)-1]
-		kind, att, at = ChangeAttempt, &a, a.At
+		att = &d.Attempts[len(d.Attempts)-1]
+		kind, at = ChangeAttempt, att.At
 	}
-	e := StreamEntry{Kind: kind, At: at}
-	row := rowOf(d)
-	e.Delivery = &row
-	if att != nil {
-		e.Attempt = attemptRow(att)
-	}
-	p.stream.publish(e)
+	p.stream.publish(kind, at, d, att, nil)
 	if len(p.opts.Observers) > 0 {
-		p.notify(Change{Kind: kind, At: at, Delivery: d.Clone(), Attempt: att})
+		c := Change{Kind: kind, At: at, Delivery: d.Clone()}
+		if att != nil {
+			a := *att
+			c.Attempt = &a
+		}
+		p.notify(c)
 	}
 }
 
@@ -86,6 +85,6 @@ func (p *Provider) webhookFailed(h Webhook) {
 	}
 	c := Change{Kind: ChangeWebhookFailed, At: p.clock.Now().UTC(),
 		Webhook: &WebhookSummary{UUID: cur.UUID, URL: cur.URL, State: StateFailed, FailedCount: cur.FailedCount}}
-	p.stream.publish(StreamEntry{Kind: c.Kind, At: c.At, Webhook: c.Webhook})
+	p.stream.publish(c.Kind, c.At, nil, nil, c.Webhook)
 	p.notify(c)
 }

@@ -74,35 +74,95 @@ func rowOf(d *Delivery) DeliveryRow {
 	return r
 }
 
-func attemptRow(a *Attempt) *AttemptRow {
-	return &AttemptRow{N: a.N, At: a.At, Status: statusOf(*a), LatencyMS: a.LatencyMS, Outcome: a.Outcome, Error: a.Error}
+func attemptRowOf(a *Attempt) AttemptRow {
+	return AttemptRow{N: a.N, At: a.At, Status: statusOf(*a), LatencyMS: a.LatencyMS, Outcome: a.Outcome, Error: a.Error}
 }
 
 // stream is a ring of recent entries and a way to wait for new ones.
+//
+// Every change of every delivery is published (four per delivered event),
+// whether or not anyone watches, since a client may connect later and ask
+// for what it missed. So a publish allocates nothing: the ring keeps each
+// entry's rows by value in chunks made once as it first fills, and the
+// wake channel is replaced only after someone has taken it. The pointers
+// of StreamEntry are made when entries are read.
 type stream struct {
-	mu   sync.Mutex
-	last uint64 // id of the newest entry; ids start at 1
-	ring []StreamEntry
-	wake chan struct{} // closed and replaced on every publish
+	mu     sync.Mutex
+	last   uint64 // id of the newest entry; ids start at 1
+	size   uint64 // entries kept
+	chunks [][]streamSlot
+	wake   chan struct{} // closed at the first publish after since handed it out
+	taken  bool          // wake was handed out since it was made
 	// done ends every stream, at shutdown.
 	done     chan struct{}
 	doneOnce sync.Once
 }
 
+// streamChunk is how many entries the ring makes room for at a time.
+const streamChunk = 256
+
+// streamSlot is a StreamEntry as the ring keeps it, without pointers of
+// its own (Webhook is shared: it is made once per FAILED turn).
+type streamSlot struct {
+	id          uint64
+	kind        ChangeKind
+	at          time.Time
+	hasDelivery bool
+	hasAttempt  bool
+	delivery    DeliveryRow
+	attempt     AttemptRow
+	webhook     *WebhookSummary
+}
+
 func (s *stream) close() { s.doneOnce.Do(func() { close(s.done) }) }
 
 func newStream(size int) *stream {
-	return &stream{ring: make([]StreamEntry, size), wake: make(chan struct{}), done: make(chan struct{})}
+	return &stream{size: uint64(max(1, size)), wake: make(chan struct{}), done: make(chan struct{})}
 }
 
-func (s *stream) publish(e StreamEntry) {
+// slot is where entry id is kept, made on first use.
+func (s *stream) slot(id uint64) *streamSlot {
+	i := (id - 1) % s.size
+	c := i / streamChunk
+	for uint64(len(s.chunks)) <= c {
+		s.chunks = append(s.chunks, make([]streamSlot, min(streamChunk, s.size-uint64(len(s.chunks))*streamChunk)))
+	}
+	return &s.chunks[c][i%streamChunk]
+}
+
+// publish adds an entry: a change of d (nil for none), with the attempt a
+// just recorded (nil for none), or webhook h turning FAILED. d and a are
+// copied into the ring, not kept.
+func (s *stream) publish(kind ChangeKind, at time.Time, d *Delivery, a *Attempt, h *WebhookSummary) {
 	s.mu.Lock()
 	s.last++
-	e.ID = s.last
-	s.ring[(e.ID-1)%uint64(len(s.ring))] = e
-	close(s.wake)
-	s.wake = make(chan struct{})
+	sl := s.slot(s.last)
+	*sl = streamSlot{id: s.last, kind: kind, at: at, webhook: h}
+	if d != nil {
+		sl.hasDelivery, sl.delivery = true, rowOf(d)
+	}
+	if a != nil {
+		sl.hasAttempt, sl.attempt = true, attemptRowOf(a)
+	}
+	if s.taken {
+		close(s.wake)
+		s.wake, s.taken = make(chan struct{}), false
+	}
 	s.mu.Unlock()
+}
+
+// entry is slot sl as readers see it.
+func (sl *streamSlot) entry() StreamEntry {
+	e := StreamEntry{ID: sl.id, Kind: sl.kind, At: sl.at, Webhook: sl.webhook}
+	if sl.hasDelivery {
+		row := sl.delivery
+		e.Delivery = &row
+	}
+	if sl.hasAttempt {
+		a := sl.attempt
+		e.Attempt = &a
+	}
+	return e
 }
 
 // since returns up to max entries after id after, whether entries after
@@ -111,12 +171,12 @@ func (s *stream) publish(e StreamEntry) {
 func (s *stream) since(after uint64, max int) (out []StreamEntry, gap bool, newest uint64, wake <-chan struct{}) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	size := uint64(len(s.ring))
-	if s.last > size && after < s.last-size {
+	s.taken = true
+	if s.last > s.size && after < s.last-s.size {
 		return nil, true, s.last, s.wake
 	}
 	for id := after + 1; id <= s.last && len(out) < max; id++ {
-		out = append(out, s.ring[(id-1)%size])
+		out = append(out, s.slot(id).entry())
 	}
 	return out, false, s.last, s.wake
 }

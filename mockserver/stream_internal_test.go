@@ -1,13 +1,16 @@
 package mockserver
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // A client behind the ring is told to reload, and continues from the
 // newest entry.
 func TestStreamRingTellsLateClientsToReload(t *testing.T) {
 	s := newStream(4)
 	for range 6 {
-		s.publish(StreamEntry{Kind: ChangeUpdated})
+		s.publish(ChangeUpdated, time.Time{}, nil, nil, nil)
 	}
 	if _, gap, newest, _ := s.since(1, 100); !gap || newest != 6 {
 		t.Fatalf("from 1 of 6 in a ring of 4: gap %v newest %d", gap, newest)
