@@ -89,3 +89,15 @@ webhooks:
 		t.Fatalf("room should be generated (call's %q breaks the pattern), session_id shared: %v", call.Room, ev)
 	}
 }
+
+// A call's ids are cut from one buffer by appendUUID, which must say what
+// gofakeit's UUID says for the same draws: other ids of an event still
+// come from gofakeit.
+func TestAppendUUIDIsGofakeits(t *testing.T) {
+	for s := range uint64(1000) {
+		a, b := newRNG(s), newRNG(s)
+		if want, got := a.UUID(), string(appendUUID(nil, b)); got != want {
+			t.Fatalf("seed %d: appendUUID %s, gofakeit %s", s, got, want)
+		}
+	}
+}

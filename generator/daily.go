@@ -351,20 +351,42 @@ func sipURI(r *rng, user, host string) string {
 	if host == "" {
 		host = sipHost(r)
 	}
+	var b [96]byte
+	return string(appendSIPURI(b[:0], r, user, host))
+}
+
+// appendSIPURI appends sip:user@host (or sips:), drawing a user when user
+// is "": sipURI with the host drawn already.
+func appendSIPURI[H string | []byte](b []byte, r *rng, user string, host H) []byte {
+	if user == "" {
+		user = pick(r, firstNames)
+	}
 	scheme := "sip:"
 	if r.chance(0.1) {
 		scheme = "sips:"
 	}
-	return scheme + user + "@" + host
+	return append(append(append(append(b, scheme...), user...), '@'), host...)
 }
 
 func sipHost(r *rng) string {
-	return pick(r, nouns) + "." + sipHosts[r.IntN(len(sipHosts))]
+	var b [64]byte
+	return string(appendSIPHost(b[:0], r))
+}
+
+func appendSIPHost(b []byte, r *rng) []byte {
+	b = append(b, pick(r, nouns)...)
+	return append(append(b, '.'), sipHosts[r.IntN(len(sipHosts))]...)
 }
 
 // e164 makes a North American number in the 555-01xx block, which is
 // reserved for fiction: it looks real and reaches nobody.
 func e164(r *rng) string {
+	var b [16]byte
+	return string(appendE164(b[:0], r))
+}
+
+func appendE164(b []byte, r *rng) []byte {
 	area := 201 + r.IntN(789)
-	return "+1" + strconv.Itoa(area) + "55501" + strconv.Itoa(10+r.IntN(90))
+	b = strconv.AppendInt(append(b, "+1"...), int64(area), 10)
+	return strconv.AppendInt(append(b, "55501"...), int64(10+r.IntN(90)), 10)
 }

@@ -130,24 +130,29 @@ const roomAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 
 func roomName(r *rng) string {
 	var b [20]byte
-	for i := range b {
-		b[i] = roomAlphabet[r.IntN(len(roomAlphabet))]
-	}
-	return string(b[:])
+	return string(appendRoomName(b[:0], r))
 }
 
-// domainName is a Daily subdomain such as `api-test-1j8fizhzd30c`: a word
-// or two and, for generated ones, a base-36 suffix.
-func domainName(r *rng) string {
-	name := pick(r, nouns)
+func appendRoomName(b []byte, r *rng) []byte {
+	for range 20 {
+		b = append(b, roomAlphabet[r.IntN(len(roomAlphabet))])
+	}
+	return b
+}
+
+// appendDomainName appends a Daily subdomain such as
+// `api-test-1j8fizhzd30c`: a word or two and, for generated ones, a
+// base-36 suffix.
+func appendDomainName(b []byte, r *rng) []byte {
+	b = append(b, pick(r, nouns)...)
 	if r.chance(0.5) {
-		name += "-" + pick(r, nouns)
+		b = append(append(b, '-'), pick(r, nouns)...)
 	}
-	var b [12]byte
-	for i := range b {
-		b[i] = base36[r.IntN(len(base36))]
+	b = append(b, '-')
+	for range 12 {
+		b = append(b, base36[r.IntN(len(base36))])
 	}
-	return name + "-" + string(b[:])
+	return b
 }
 
 const base36 = "0123456789abcdefghijklmnopqrstuvwxyz"

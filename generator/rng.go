@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"encoding/binary"
+	"encoding/hex"
 	"math/rand/v2"
 	"strings"
 
@@ -66,6 +68,23 @@ func (r *rng) Int64N(n int64) int64 {
 		return 0
 	}
 	return r.rnd.Int64N(n)
+}
+
+// appendUUID appends what r.UUID() would return, from the same draws:
+// gofakeit's version-4 UUID of two Uint64s, in lower-case hex.
+func appendUUID(b []byte, r *rng) []byte {
+	var u [16]byte
+	binary.LittleEndian.PutUint64(u[0:8], r.Uint64())
+	binary.LittleEndian.PutUint64(u[8:16], r.Uint64())
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	for i, part := range [][]byte{u[0:4], u[4:6], u[6:8], u[8:10], u[10:16]} {
+		if i > 0 {
+			b = append(b, '-')
+		}
+		b = hex.AppendEncode(b, part)
+	}
+	return b
 }
 
 // chance is true with probability p.
