@@ -187,22 +187,25 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 	ds := make([]*Delivery, 0, n)
 	var seq uint64
 	var idErr error
-	record := func(h Webhook, st Status, reason, original string, copy int) *Delivery {
+	record := func(d *Delivery, h Webhook, st Status, reason, original string, copy int) *Delivery {
 		var err error
 		if seq, err = e.ids.take(e.p.store.s); err != nil {
 			idErr = err
 		}
-		d := &Delivery{ID: deliveryID(seq), WebhookUUID: h.UUID, URL: h.URL, EventType: eventType, EventID: eventID,
+		*d = Delivery{ID: deliveryID(seq), WebhookUUID: h.UUID, URL: h.URL, EventType: eventType, EventID: eventID,
 			RetryType: h.RetryType, Status: st, Reason: reason, CreatedAt: now, UpdatedAt: now, Faults: plan.names(),
-			Injected: plan.copyApplied(), DuplicateOf: original, Copy: copy, Attempts: []Attempt{}}
+			Injected: plan.copyApplied(), DuplicateOf: original, Copy: copy, Attempts: d.Attempts}
+		if d.Attempts == nil {
+			d.Attempts = []Attempt{}
+		}
 		ds = append(ds, d)
 		ids = append(ids, d.ID)
 		return d
 	}
 	for _, h := range failed {
-		first := record(h, StatusSkipped, "webhook is FAILED", "", 0)
+		first := record(new(Delivery), h, StatusSkipped, "webhook is FAILED", "", 0)
 		for c := 1; c <= copies; c++ {
-			record(h, StatusSkipped, "webhook is FAILED", first.ID, c)
+			record(new(Delivery), h, StatusSkipped, "webhook is FAILED", first.ID, c)
 		}
 	}
 	type start struct {
@@ -214,12 +217,17 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 	for _, h := range active {
 		var original string
 		for c := 0; c <= copies; c++ {
-			d := record(h, StatusPending, "", original, c)
+			// One allocation for the record, its first attempt's room and
+			// the job: most deliveries make one attempt.
+			l := new(liveDelivery)
+			l.d.Attempts = l.first[:0]
+			d := record(&l.d, h, StatusPending, "", original, c)
 			if c == 0 {
 				original = d.ID
 			}
 			wait := plan.firstWait(c)
-			j := &job{id: d.ID, hook: h.UUID, eventType: eventType, eventID: eventID, body: body, seq: seq, plan: plan, due: now.Add(wait)}
+			j := &l.j
+			*j = job{id: d.ID, hook: h.UUID, eventType: eventType, eventID: eventID, body: body, seq: seq, plan: plan, due: now.Add(wait)}
 			if e.premark(j, wait) {
 				d.Sending = 1
 			}
@@ -269,6 +277,14 @@ func (e *engine) premark(j *job, wait time.Duration) bool {
 			return true
 		}
 	}
+}
+
+// liveDelivery is a delivery to send as enqueue makes it: its record,
+// room for its first attempt, and its job.
+type liveDelivery struct {
+	d     Delivery
+	first [1]Attempt
+	j     job
 }
 
 // start sends a new delivery: at once, after the wait its faults ask for,
@@ -334,29 +350,32 @@ func (e *engine) finish(j *job, st Status, reason string, also ...func(*Delivery
 // that the next owner records it as interrupted: at least once, and said.
 func (e *engine) delivered(j *job, att Attempt) {
 	now := e.p.clock.Now().UTC()
-	e.p.hooks.pushed(j.hook, att.At)
-	write := e.p.store.deliveredWrite(j.id, att.At, func(d *Delivery) {
+	at := att.At
+	e.p.hooks.pushed(j.hook, at)
+	write := e.p.store.deliveredWrite(j.id, at, func(d *Delivery) {
 		d.Attempts = append(d.Attempts, att)
 		d.Status, d.Reason, d.UpdatedAt, d.NextAttemptAt, d.Sending = StatusDelivered, "", now, nil, 0
 	})
-	end := func() {
-		if !write() {
-			// Not ended by this process's write (its lease was lost):
-			// count the success against the breaker on its own.
-			e.p.hooks.outcome(j.hook, true, att.At, e.p.opts.FailureThreshold)
-		}
-		e.live.done()
-		j.idle()
-	}
 	if !e.p.store.durable() {
-		end()
+		e.end(j, write, at)
 		return
 	}
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
-		end()
+		e.end(j, write, at)
 	}()
+}
+
+// end stores a delivered attempt (see delivered) and releases its delivery.
+func (e *engine) end(j *job, write deliveredWrite, at time.Time) {
+	if !write.do() {
+		// Not ended by this process's write (its lease was lost):
+		// count the success against the breaker on its own.
+		e.p.hooks.outcome(j.hook, true, at, e.p.opts.FailureThreshold)
+	}
+	e.live.done()
+	j.idle()
 }
 
 // recorded appends att to a delivery's attempts.

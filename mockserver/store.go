@@ -187,24 +187,39 @@ func (l *deliveryLog) finish(id string, f func(*Delivery)) {
 }
 
 // delivered ends a delivery whose attempt succeeded, with the webhook's
-// success in the same write; false if this process no longer held it.
-// The change is made (and watchers see it) now; the returned write
-// stores it.
-func (l *deliveryLog) deliveredWrite(id string, at time.Time, f func(*Delivery)) (write func() bool) {
+// success in the same write. The change is made (and watchers see it)
+// now; the returned write stores it.
+func (l *deliveryLog) deliveredWrite(id string, at time.Time, f func(*Delivery)) deliveredWrite {
 	r, ok := l.change(id, f, true)
-	if !ok {
-		return func() bool { return true }
-	}
-	return func() bool {
-		defer l.ended(id)
-		err := l.s.Delivered(context.Background(), l.owner, r, at)
-		if errors.Is(err, store.ErrLeaseLost) {
-			l.check(id, l.s.SaveDelivery(context.Background(), r))
-			return false
-		}
-		l.check(id, err)
+	return deliveredWrite{l: l, id: id, r: r, at: at, ok: ok}
+}
+
+// deliveredWrite is a delivered attempt's write, made by do. A value, not
+// a closure: on the memory store it is made on every delivery and done at
+// once.
+type deliveredWrite struct {
+	l  *deliveryLog
+	id string
+	r  store.Delivery
+	at time.Time
+	ok bool // the delivery was live
+}
+
+// do stores the change; false if this process no longer held the
+// delivery.
+func (w *deliveredWrite) do() bool {
+	if !w.ok {
 		return true
 	}
+	l, id := w.l, w.id
+	defer l.ended(id)
+	err := l.s.Delivered(context.Background(), l.owner, w.r, w.at)
+	if errors.Is(err, store.ErrLeaseLost) {
+		l.check(id, l.s.SaveDelivery(context.Background(), w.r))
+		return false
+	}
+	l.check(id, err)
+	return true
 }
 
 // mark records that attempt j.attempt is going on the wire, if this
