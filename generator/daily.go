@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // Daily's envelopes (version, type, id, payload, event_ts) carry values
@@ -96,6 +97,30 @@ type dailyPlan struct {
 	tsString bool
 	tsOK     bool
 	eventTS  bool
+	// versionV is version as a generated value, boxed once.
+	versionV any
+	// second is the last second's text and timestamp value: the events of
+	// one second share them, instead of formatting and boxing them anew.
+	second atomic.Pointer[secondText]
+}
+
+// secondText is one Unix second as makeID writes it and as
+// payload.timestamp's value.
+type secondText struct {
+	seconds int64
+	digits  string
+	value   any
+}
+
+// secondOf is the text of Unix second s.
+func (d *dailyPlan) secondOf(s int64) *secondText {
+	if t := d.second.Load(); t != nil && t.seconds == s {
+		return t
+	}
+	digits := strconv.FormatInt(s, 10)
+	t := &secondText{seconds: s, digits: digits, value: timestampValue(digits, d.tsString)}
+	d.second.Store(t)
+	return t
 }
 
 // idPart is a literal, or a placeholder when field is set.
@@ -165,7 +190,7 @@ func planDaily(typ, version string, root *node, integerTS, docForms bool) *daily
 		d.id = idTemplate(typ)
 	}
 	if d.versionProp != nil && version != "" && d.versionProp.n.accepts(version, 0) {
-		d.version = version
+		d.version, d.versionV = version, version
 	}
 	// Acceptance of a timestamp does not depend on which second it is, so
 	// one sample decides the form for every event.
@@ -194,9 +219,9 @@ func timestampValue(digits string, asString bool) any {
 func (d *dailyPlan) preset(c *genCtx, pr *prop) (any, bool) {
 	switch pr {
 	case d.versionProp:
-		return d.version, d.version != ""
+		return d.versionV, d.version != ""
 	case d.tsProp:
-		return timestampValue(strconv.FormatInt(c.seconds, 10), d.tsString), d.tsOK
+		return d.secondOf(c.seconds).value, d.tsOK
 	case d.eventTSProp:
 		return millisNumber(c.seconds*1000 + c.delayMs), d.eventTS
 	case d.idProp:
@@ -254,7 +279,7 @@ func (d *dailyPlan) makeID(c *genCtx, payload *object, seconds int64) (string, b
 		case "":
 			b.WriteString(p.lit)
 		case "timestamp":
-			b.WriteString(strconv.FormatInt(seconds, 10))
+			b.WriteString(d.secondOf(seconds).digits)
 		case "ms":
 			b.WriteString(strconv.FormatInt(seconds*1000+c.delayMs, 10))
 		case "nonce":

@@ -24,7 +24,36 @@ type member struct {
 	v any
 }
 
-func newObject(n int) *object { return &object{m: make([]member, 0, n)} }
+// newObject makes an object with room for n members. Up to 16 the room
+// comes in the same allocation as the object: an event makes several.
+func newObject(n int) *object {
+	switch {
+	case n <= 0:
+		return &object{m: []member{}}
+	case n <= 4:
+		b := new(struct {
+			o object
+			m [4]member
+		})
+		b.o.m = b.m[:0]
+		return &b.o
+	case n <= 8:
+		b := new(struct {
+			o object
+			m [8]member
+		})
+		b.o.m = b.m[:0]
+		return &b.o
+	case n <= 16:
+		b := new(struct {
+			o object
+			m [16]member
+		})
+		b.o.m = b.m[:0]
+		return &b.o
+	}
+	return &object{m: make([]member, 0, n)}
+}
 
 func (o *object) index(k string) int {
 	for i := range o.m {
