@@ -142,6 +142,14 @@ func (s *Signer) Scheme() Scheme { return s.scheme }
 // scheme; each slice is capped at its length, so that appending to one
 // never writes into the next.
 func (s *Signer) Sign(h http.Header, id string, ts time.Time, body []byte) {
+	s.SignAppend(h, make([]string, 0, len(s.keys)), id, ts, body)
+}
+
+// SignAppend is Sign with the header values' array given: they are
+// appended to vals, whose room past its length a caller sizes for them
+// (NumHeaders) to spare an allocation, and the grown slice is returned.
+// The slices already in h from vals stay as they are.
+func (s *Signer) SignAppend(h http.Header, vals []string, id string, ts time.Time, body []byte) []string {
 	m := s.macs.Get().(*macState)
 	defer s.macs.Put(m)
 	// b holds the values one after another, in the order of s.keys; cuts
@@ -195,17 +203,21 @@ func (s *Signer) Sign(h http.Header, id string, ts time.Time, body []byte) {
 	}
 	m.buf = b
 	all := string(b)
-	vals := make([]string, len(s.keys))
 	start := 0
 	for i, k := range s.keys {
+		at := len(vals)
 		if i < n {
-			vals[i], start = all[start:cuts[i]], cuts[i]
+			vals, start = append(vals, all[start:cuts[i]]), cuts[i]
 		} else {
-			vals[i] = id // Standard Webhooks' webhook-id
+			vals = append(vals, id) // Standard Webhooks' webhook-id
 		}
-		h[k] = vals[i : i+1 : i+1]
+		h[k] = vals[at : at+1 : at+1]
 	}
+	return vals
 }
+
+// NumHeaders is how many headers Sign sets.
+func (s *Signer) NumHeaders() int { return len(s.keys) }
 
 // signedKeys are the names Sign writes, canonical, in the order it
 // writes their values.

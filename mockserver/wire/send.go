@@ -182,9 +182,10 @@ func Send(ctx context.Context, client *http.Client, t Target, r Request) Attempt
 	if w.contentType != "" {
 		ct = w.contentType
 	}
-	// One array holds the values Send sets; each header's slice is capped
-	// at its one value, so that appending to one never writes the next.
-	vals := make([]string, 2, 3)
+	// One array holds the values Send and the signer set; each header's
+	// slice is capped at its one value, so that appending to one never
+	// writes the next.
+	vals := make([]string, 2, 3+maxSignatureHeaders)
 	vals[0], vals[1] = ct, ua
 	// Room for the signature headers (at most three) and Authorization;
 	// a map of up to 8 is one allocation, a larger one at least two.
@@ -197,7 +198,7 @@ func Send(ctx context.Context, client *http.Client, t Target, r Request) Attempt
 		vals = append(vals, "Basic "+t.BasicAuth)
 		h["Authorization"] = vals[2:3:3]
 	}
-	if err := sign(h, t, w, r.MsgID, r.At, body); err != nil {
+	if err := sign(h, vals, t, w, r.MsgID, r.At, body); err != nil {
 		att.Error = "cannot sign: " + err.Error()
 		return att
 	}
@@ -303,8 +304,13 @@ func SendFaults(ctx context.Context, client *http.Client, t Target, r Request, f
 	return Send(ctx, client, t, r), p.Applied, nil
 }
 
-// sign sets the signature headers, or the faulty ones the attempt asks for.
-func sign(h http.Header, t Target, w Effects, msgID string, at time.Time, body []byte) error {
+// maxSignatureHeaders is the most headers a signer sets (Standard
+// Webhooks' three); Send makes room for them in its values' array.
+const maxSignatureHeaders = 3
+
+// sign sets the signature headers, or the faulty ones the attempt asks
+// for; their values go in vals' room when it has enough.
+func sign(h http.Header, vals []string, t Target, w Effects, msgID string, at time.Time, body []byte) error {
 	secret := t.Secret
 	if w.signature == FaultBadSignature {
 		// A well-formed signature under a key the consumer does not have.
@@ -320,7 +326,7 @@ func sign(h http.Header, t Target, w Effects, msgID string, at time.Time, body [
 			return err
 		}
 	}
-	s.Sign(h, msgID, at.Add(w.tsShift), body)
+	s.SignAppend(h, vals, msgID, at.Add(w.tsShift), body)
 	if w.signature == FaultMissingSignature {
 		for _, k := range s.Headers() {
 			h.Del(k)
