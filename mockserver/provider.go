@@ -221,10 +221,17 @@ func (p *Provider) QueryDeliveries(ctx context.Context, q store.Query) (Delivery
 	return DeliveryPage{Deliveries: ds, Next: next}, err
 }
 
-// eachDeliveryJSON is EachDelivery without decoding: each record as the
-// store keeps it, which is its JSON export.
+// eachDeliveryJSON is EachDelivery as JSON exports: fn's bytes are only
+// valid during the call.
 func (p *Provider) eachDeliveryJSON(ctx context.Context, q store.Query, fn func([]byte) error) error {
-	return store.Each(ctx, p.store.s, q, func(r store.Delivery) error { return fn(r.Doc) })
+	var buf []byte
+	return store.Each(ctx, p.store.s, q, func(r store.Delivery) error {
+		var err error
+		if buf, err = deliveryJSON(buf[:0], r); err != nil {
+			return err
+		}
+		return fn(buf)
+	})
 }
 
 // EachDelivery calls fn for every delivery q selects, oldest first, a page

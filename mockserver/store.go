@@ -54,21 +54,45 @@ func newDeliveryLog(s store.Store, owner string, lease time.Duration, log *slog.
 // left at shutdown is released for the next start rather than ended.
 func (l *deliveryLog) durable() bool { return l.s.Backend() != "memory" }
 
+// record is d as the store keeps it: the columns, and the compact record
+// (wire.EncodeRecord) as the document, which leaves the columns out.
 func record(d *Delivery) store.Delivery {
-	doc, _ := d.Encode() // json.Marshal's bytes, without reflection; a Delivery always encodes
 	return store.Delivery{ID: d.ID, WebhookUUID: d.WebhookUUID, EventType: d.EventType, EventID: d.EventID,
-		Status: string(d.Status), Terminal: d.Status.Terminal(), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Doc: doc}
+		Status: string(d.Status), Terminal: d.Status.Terminal(), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Doc: d.EncodeRecord()}
 }
 
+// decodeDelivery reads a stored record: a compact one, or the JSON of the
+// whole delivery that versions before it wrote (a store written by one
+// of them reads as it did).
 func decodeDelivery(r store.Delivery) (Delivery, error) {
 	var d Delivery
-	if err := json.Unmarshal(r.Doc, &d); err != nil {
+	var err error
+	if wire.IsRecord(r.Doc) {
+		err = wire.DecodeRecord(r.Doc, wire.RecordColumns{ID: r.ID, WebhookUUID: r.WebhookUUID, EventType: r.EventType,
+			EventID: r.EventID, Status: Status(r.Status)}, &d)
+	} else {
+		err = json.Unmarshal(r.Doc, &d)
+	}
+	if err != nil {
 		return d, fmt.Errorf("store: delivery %s: %w", r.ID, err)
 	}
 	if d.Attempts == nil {
 		d.Attempts = []Attempt{}
 	}
 	return d, nil
+}
+
+// deliveryJSON appends a stored record's JSON export: an old record's
+// document as it is, a compact one decoded and encoded.
+func deliveryJSON(b []byte, r store.Delivery) ([]byte, error) {
+	if !wire.IsRecord(r.Doc) {
+		return append(b, r.Doc...), nil
+	}
+	d, err := decodeDelivery(r)
+	if err != nil {
+		return nil, err
+	}
+	return d.AppendJSON(b)
 }
 
 // add records an event's deliveries and their work in one transaction;

@@ -15,8 +15,9 @@ type memory struct {
 	o        Options
 	mu       sync.Mutex
 	hooks    map[string]Webhook
-	byID     map[string]*Delivery
-	log      []*Delivery // by Seq; evicted entries are removed lazily
+	byID     map[string]*rec
+	log      []*rec // by Seq; evicted entries are removed lazily
+	slab     []byte // where terminal records' bytes go; see keep
 	seq      int64
 	work     map[string]Work
 	docs     map[Kind]map[string][]byte
@@ -29,7 +30,7 @@ type memory struct {
 
 // NewMemory returns an empty in-memory store.
 func NewMemory(o Options) Store {
-	return &memory{o: o, hooks: map[string]Webhook{}, byID: map[string]*Delivery{}, work: map[string]Work{},
+	return &memory{o: o, hooks: map[string]Webhook{}, byID: map[string]*rec{}, work: map[string]Work{},
 		docs: map[Kind]map[string][]byte{}, counters: map[string]int64{}, owners: map[string]time.Time{}, wake: make(chan struct{}, 1)}
 }
 
@@ -40,9 +41,8 @@ func (m *memory) Shared() bool     { return false }
 
 func clone(b []byte) []byte { return append([]byte(nil), b...) }
 
-func (w Webhook) clone() Webhook   { w.Doc = clone(w.Doc); return w }
-func (d Delivery) clone() Delivery { d.Doc = clone(d.Doc); return d }
-func (w Work) clone() Work         { w.Job = clone(w.Job); return w }
+func (w Webhook) clone() Webhook { w.Doc = clone(w.Doc); return w }
+func (w Work) clone() Work       { w.Job = clone(w.Job); return w }
 
 func (m *memory) PutWebhook(_ context.Context, w Webhook) error {
 	m.mu.Lock()
@@ -123,9 +123,9 @@ func (m *memory) Enqueue(_ context.Context, ds []Delivery, work []Work) error {
 	for i := range ds {
 		m.seq++
 		ds[i].Seq = m.seq
-		d := ds[i].clone()
-		m.byID[d.ID] = &d
-		m.log = append(m.log, &d)
+		r := m.newRec(&ds[i])
+		m.byID[r.id] = r
+		m.log = append(m.log, r)
 	}
 	for _, w := range work {
 		w = w.clone()
@@ -164,22 +164,22 @@ func (m *memory) saveLocked(d Delivery) error {
 	switch {
 	case !ok:
 		return ErrNotFound
-	case cur.Terminal:
+	case cur.terminal:
 		return ErrTerminal
 	}
-	d.Seq, d.CreatedAt, d.WebhookUUID, d.EventType, d.EventID = cur.Seq, cur.CreatedAt, cur.WebhookUUID, cur.EventType, cur.EventID
-	*cur = d.clone()
+	cur.status, cur.terminal, cur.updated = d.Status, d.Terminal, nanos(d.UpdatedAt)
+	m.setData(cur, d.Doc, cur.eventID())
 	return nil
 }
 
 func (m *memory) Delivery(_ context.Context, id string) (Delivery, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	d, ok := m.byID[id]
+	r, ok := m.byID[id]
 	if !ok {
 		return Delivery{}, ErrNotFound
 	}
-	return d.clone(), nil
+	return r.delivery(), nil
 }
 
 func (m *memory) Deliveries(_ context.Context, q Query) (Page, error) {
@@ -193,12 +193,12 @@ func (m *memory) Deliveries(_ context.Context, q Query) (Page, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	start, _ := slices.BinarySearchFunc(m.log, after+1, func(d *Delivery, seq int64) int { return cmp.Compare(d.Seq, seq) })
+	start, _ := slices.BinarySearchFunc(m.log, after+1, func(r *rec, seq int64) int { return cmp.Compare(r.seq, seq) })
 	window := m.log[start:]
 	if q.Newest {
 		end := len(m.log)
 		if after > 0 {
-			end, _ = slices.BinarySearchFunc(m.log, after, func(d *Delivery, seq int64) int { return cmp.Compare(d.Seq, seq) })
+			end, _ = slices.BinarySearchFunc(m.log, after, func(r *rec, seq int64) int { return cmp.Compare(r.seq, seq) })
 		}
 		window = m.log[:end]
 	}
@@ -208,14 +208,14 @@ func (m *memory) Deliveries(_ context.Context, q Query) (Page, error) {
 		if q.Newest {
 			d = window[len(window)-1-i]
 		}
-		if m.byID[d.ID] != d || !q.match(d) {
+		if m.byID[d.id] != d || !d.match(q) {
 			continue
 		}
 		if len(p.Deliveries) == limit {
 			p.Next = encodeCursor(p.Deliveries[limit-1].Seq)
 			break
 		}
-		p.Deliveries = append(p.Deliveries, d.clone())
+		p.Deliveries = append(p.Deliveries, d.delivery())
 	}
 	return p, nil
 }
@@ -223,19 +223,19 @@ func (m *memory) Deliveries(_ context.Context, q Query) (Page, error) {
 func (m *memory) ResetDeliveries(context.Context) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.dropLocked(func(d *Delivery) bool { return d.Terminal }), nil
+	return m.dropLocked(func(r *rec) bool { return r.terminal }), nil
 }
 
 // dropLocked forgets the deliveries drop selects and compacts the log.
-func (m *memory) dropLocked(drop func(*Delivery) bool) int {
+func (m *memory) dropLocked(drop func(*rec) bool) int {
 	n := 0
 	kept := m.log[:0]
 	for _, d := range m.log {
-		if m.byID[d.ID] != d {
+		if m.byID[d.id] != d {
 			continue
 		}
 		if drop(d) {
-			delete(m.byID, d.ID)
+			delete(m.byID, d.id)
 			n++
 			continue
 		}
@@ -270,15 +270,15 @@ func (m *memory) retainLocked(now time.Time) int {
 	if over == 0 && cutoff.IsZero() {
 		return 0
 	}
-	n := m.dropLocked(func(d *Delivery) bool {
-		if !d.Terminal {
+	n := m.dropLocked(func(r *rec) bool {
+		if !r.terminal {
 			return false
 		}
 		if over > 0 {
 			over--
 			return true
 		}
-		return !cutoff.IsZero() && d.UpdatedAt.Before(cutoff)
+		return !cutoff.IsZero() && fromNanos(r.updated).Before(cutoff)
 	})
 	m.counters[evictedCounter] += int64(n)
 	return n
@@ -471,6 +471,114 @@ func latest(ds []Delivery) time.Time {
 		}
 	}
 	return t
+}
+
+// rec is a delivery as the memory store keeps it, in less than half the
+// space of a Delivery and its strings: times as the SQL stores keep them
+// (Unix nanoseconds, UTC when read), and the document and the event id in
+// one allocation, the event id pointing into the document when it is in
+// it (it is in an event's body). A terminal record never changes again,
+// so its bytes go into a slab shared with the records that ended around
+// it (see keep).
+type rec struct {
+	id, hook, typ, status string
+	seq, created, updated int64
+	// data is the document (data[:docLen]), then the event id unless it
+	// is inside the document; the event id is data[evAt:evAt+evLen].
+	data                []byte
+	docLen, evAt, evLen uint32
+	terminal            bool
+}
+
+func (m *memory) newRec(d *Delivery) *rec {
+	r := &rec{id: d.ID, hook: d.WebhookUUID, typ: d.EventType, status: d.Status, seq: d.Seq,
+		created: nanos(d.CreatedAt), updated: nanos(d.UpdatedAt), terminal: d.Terminal}
+	m.setData(r, d.Doc, []byte(d.EventID))
+	return r
+}
+
+func (r *rec) doc() []byte     { return r.data[:r.docLen] }
+func (r *rec) eventID() []byte { return r.data[r.evAt : r.evAt+r.evLen] }
+
+// setData keeps a copy of doc and the event id, as one allocation: the
+// record's own while it may change, a piece of the slab once it is
+// terminal. ev may be the record's old data: it is read before that is
+// replaced.
+func (m *memory) setData(r *rec, doc, ev []byte) {
+	at := index(doc, ev)
+	n := len(doc)
+	if at < 0 {
+		n += len(ev)
+	}
+	var data []byte
+	if r.terminal {
+		data = m.keep(n)
+	} else {
+		data = make([]byte, n)
+	}
+	copy(data, doc)
+	if at < 0 {
+		copy(data[len(doc):], ev)
+		at = len(doc)
+	}
+	r.data, r.docLen, r.evAt, r.evLen = data, uint32(len(doc)), uint32(at), uint32(len(ev))
+}
+
+// index is bytes.Index, here so that a string's bytes need no copy to be
+// looked for.
+func index(b, sub []byte) int {
+	if len(sub) == 0 {
+		return 0
+	}
+	for i := 0; i+len(sub) <= len(b); {
+		j := bytes.IndexByte(b[i:len(b)-len(sub)+1], sub[0])
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if bytes.Equal(b[i:i+len(sub)], sub) {
+			return i
+		}
+		i++
+	}
+	return -1
+}
+
+// slabSize is the size of the chunks terminal records are packed into.
+// One allocation per record would round each up to its size class and
+// leave the heap's spans shared with garbage of the same size; a chunk is
+// as long-lived as the records in it, which end at about the same time
+// and are evicted in about that order (oldest first, or by age), so a
+// chunk is freed soon after its last record is.
+const slabSize = 32 << 10
+
+// keep is n bytes of the slab; a record of more than an eighth of it gets
+// an allocation of its own.
+func (m *memory) keep(n int) []byte {
+	if n > slabSize/8 {
+		return make([]byte, n)
+	}
+	if cap(m.slab)-len(m.slab) < n {
+		m.slab = make([]byte, 0, slabSize)
+	}
+	start := len(m.slab)
+	m.slab = m.slab[:start+n]
+	return m.slab[start : start+n : start+n]
+}
+
+// delivery is the record as callers get it: their own copy.
+func (r *rec) delivery() Delivery {
+	return Delivery{ID: r.id, Seq: r.seq, WebhookUUID: r.hook, EventType: r.typ, EventID: string(r.eventID()), Status: r.status,
+		Terminal: r.terminal, CreatedAt: fromNanos(r.created), UpdatedAt: fromNanos(r.updated), Doc: clone(r.doc())}
+}
+
+func (r *rec) match(q Query) bool {
+	return (q.Webhook == "" || q.Webhook == r.hook) &&
+		(q.Type == "" || q.Type == r.typ) &&
+		(q.Event == "" || q.Event == string(r.eventID())) &&
+		(q.Status == "" || q.Status == r.status) &&
+		(q.Since.IsZero() || !fromNanos(r.created).Before(q.Since)) &&
+		(q.Until.IsZero() || fromNanos(r.created).Before(q.Until))
 }
 
 // DuplicateError is a delivery id that is already stored.
