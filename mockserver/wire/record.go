@@ -1,7 +1,9 @@
 package wire
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -132,4 +134,36 @@ type StoreStats struct {
 	Evicted int    `json:"evicted"`
 	Pending int    `json:"pending"`
 	Cap     int    `json:"cap"`
+}
+
+// MaxRecordedHeaderValues bounds the response header values an attempt
+// records, on top of Request.HeaderLimit's bytes: thousands of empty
+// headers fit in a few kilobytes yet cost far more to keep than that, each
+// a string and a slot of a map. Past it the rest are left out (by name,
+// in sorted order, as the byte limit leaves them) and the response is
+// marked HeadersTruncated.
+const MaxRecordedHeaderValues = 64
+
+func capHeaderValues(h http.Header) (http.Header, bool) {
+	n := 0
+	for _, vs := range h {
+		n += len(vs)
+	}
+	if n <= MaxRecordedHeaderValues {
+		return h, false
+	}
+	out := http.Header{}
+	left := MaxRecordedHeaderValues
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		vs := h[k]
+		if len(vs) > left {
+			if left > 0 {
+				out[k] = vs[:left:left]
+			}
+			break
+		}
+		out[k] = vs
+		left -= len(vs)
+	}
+	return out, true
 }

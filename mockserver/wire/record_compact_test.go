@@ -2,9 +2,12 @@ package wire_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strconv"
 	"testing"
@@ -201,4 +204,41 @@ func BenchmarkRecord(b *testing.B) {
 		}
 		b.ReportMetric(float64(len(js)), "bytes")
 	})
+}
+
+// An attempt records at most MaxRecordedHeaderValues response header
+// values, the first by name, and says it left the rest out.
+func TestSendCapsRecordedResponseHeaderValues(t *testing.T) {
+	for _, extra := range []int{wire.MaxRecordedHeaderValues - 2, wire.MaxRecordedHeaderValues - 1, 500} {
+		consumer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			// With the server's own Content-Length and Date: extra+2 values.
+			for i := range extra {
+				w.Header().Add(fmt.Sprintf("X-H-%03d", i/2), strconv.Itoa(i))
+			}
+		}))
+		att := wire.Send(context.Background(), wire.NewClient(nil), wire.Target{URL: consumer.URL},
+			wire.Request{MsgID: "m", Body: benchBody, At: time.Now(), Timeout: 5 * time.Second, BodyLimit: 1 << 10})
+		consumer.Close()
+		if att.Response == nil {
+			t.Fatalf("%d headers: %s", extra, att.Error)
+		}
+		n := 0
+		for _, vs := range att.Response.Headers {
+			n += len(vs)
+		}
+		over := extra+2 > wire.MaxRecordedHeaderValues
+		if want := min(extra+2, wire.MaxRecordedHeaderValues); n != want || att.Response.HeadersTruncated != over {
+			t.Fatalf("%d values answered: %d recorded (want %d), truncated %v", extra+2, n, want, att.Response.HeadersTruncated)
+		}
+		// The first by name, each with its values in order.
+		if got := att.Response.Headers["X-H-000"]; !reflect.DeepEqual(got, []string{"0", "1"}) || att.Response.Headers.Get("Date") == "" {
+			t.Fatalf("kept %v", att.Response.Headers)
+		}
+		if over {
+			last := fmt.Sprintf("X-H-%03d", (wire.MaxRecordedHeaderValues-2-1)/2)
+			if len(att.Response.Headers[last]) == 0 || att.Response.Headers[fmt.Sprintf("X-H-%03d", (wire.MaxRecordedHeaderValues-2)/2+1)] != nil {
+				t.Fatalf("kept %v", att.Response.Headers)
+			}
+		}
+	}
 }

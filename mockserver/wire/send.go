@@ -225,6 +225,8 @@ func Send(ctx context.Context, client *http.Client, t Target, r Request) Attempt
 	att.Latency = time.Since(start)
 	att.LatencyMS = ms(att.Latency)
 	headers, htrunc := capHeaders(resp.Header, r.HeaderLimit)
+	headers, vtrunc := capHeaderValues(headers)
+	htrunc = htrunc || vtrunc
 	att.Response = &GotResponse{Status: resp.StatusCode, Headers: headers, Body: rbody, BodyTruncated: truncated, HeadersTruncated: htrunc}
 	if rerr != nil {
 		att.Error = "reading the response: " + rerr.Error()
