@@ -168,7 +168,7 @@ func (m *memory) saveLocked(d Delivery) error {
 		return ErrTerminal
 	}
 	cur.status, cur.terminal, cur.updated = d.Status, d.Terminal, nanos(d.UpdatedAt)
-	m.setData(cur, d.Doc, cur.eventID())
+	setData(m, cur, d.Doc, cur.eventID())
 	return nil
 }
 
@@ -493,7 +493,7 @@ type rec struct {
 func (m *memory) newRec(d *Delivery) *rec {
 	r := &rec{id: d.ID, hook: d.WebhookUUID, typ: d.EventType, status: d.Status, seq: d.Seq,
 		created: nanos(d.CreatedAt), updated: nanos(d.UpdatedAt), terminal: d.Terminal}
-	m.setData(r, d.Doc, []byte(d.EventID))
+	setData(m, r, d.Doc, d.EventID)
 	return r
 }
 
@@ -503,8 +503,9 @@ func (r *rec) eventID() []byte { return r.data[r.evAt : r.evAt+r.evLen] }
 // setData keeps a copy of doc and the event id, as one allocation: the
 // record's own while it may change, a piece of the slab once it is
 // terminal. ev may be the record's old data: it is read before that is
-// replaced.
-func (m *memory) setData(r *rec, doc, ev []byte) {
+// replaced. It is a string or bytes, so that neither is copied to be the
+// other.
+func setData[S string | []byte](m *memory, r *rec, doc []byte, ev S) {
 	at := index(doc, ev)
 	n := len(doc)
 	if at < 0 {
@@ -524,9 +525,8 @@ func (m *memory) setData(r *rec, doc, ev []byte) {
 	r.data, r.docLen, r.evAt, r.evLen = data, uint32(len(doc)), uint32(at), uint32(len(ev))
 }
 
-// index is bytes.Index, here so that a string's bytes need no copy to be
-// looked for.
-func index(b, sub []byte) int {
+// index is bytes.Index for a sub that may be a string.
+func index[S string | []byte](b []byte, sub S) int {
 	if len(sub) == 0 {
 		return 0
 	}
@@ -536,7 +536,7 @@ func index(b, sub []byte) int {
 			return -1
 		}
 		i += j
-		if bytes.Equal(b[i:i+len(sub)], sub) {
+		if string(b[i:i+len(sub)]) == string(sub) {
 			return i
 		}
 		i++
