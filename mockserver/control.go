@@ -154,7 +154,7 @@ func (p *Provider) getDeliveries(w http.ResponseWriter, r *http.Request) {
 		writeError(w, queryError(err))
 		return
 	}
-	writeJSON(w, http.StatusOK, DeliveryLog{Deliveries: page.Deliveries, Next: page.Next, Store: p.store.Stats()})
+	writeJSON(w, http.StatusOK, DeliveryLog{Deliveries: page.Deliveries, Next: page.Next, Store: p.StoreStats()})
 }
 
 func deliveryQuery(v url.Values) (store.Query, bool, *apiError) {
@@ -232,8 +232,8 @@ func (p *Provider) streamDeliveries(w http.ResponseWriter, r *http.Request, q st
 }
 
 func (p *Provider) deleteDeliveries(w http.ResponseWriter, _ *http.Request) {
-	p.store.Reset()
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "store": p.store.Stats()})
+	p.ResetDeliveries()
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "store": p.StoreStats()})
 }
 
 func (p *Provider) health(w http.ResponseWriter, r *http.Request) {
@@ -250,8 +250,8 @@ func (p *Provider) health(w http.ResponseWriter, r *http.Request) {
 		"clock":    clockKind(p.clock),
 		"now":      p.clock.Now().UTC(),
 		"webhooks": len(p.hooks.list()),
-		"live":     p.engine.live.count(),
-		"store":    p.store.Stats(),
+		"live":     p.LiveDeliveries(),
+		"store":    p.StoreStats(),
 	})
 }
 

@@ -215,6 +215,13 @@ type DeliveryPage struct {
 	Next string
 }
 
+// LiveDeliveries counts the deliveries this process has not ended yet:
+// queued, being sent, or waiting to retry.
+func (p *Provider) LiveDeliveries() int { return p.engine.live.count() }
+
+// StoreStats says where the delivery log is kept and how much of it.
+func (p *Provider) StoreStats() StoreStats { return p.store.Stats() }
+
 // QueryDeliveries reads one page of the log, filtered in the store.
 func (p *Provider) QueryDeliveries(ctx context.Context, q store.Query) (DeliveryPage, error) {
 	ds, next, err := p.store.page(ctx, q)

@@ -139,10 +139,11 @@ func (p *Provider) pageDeliveries(ctx context.Context, f uiFilter) (DeliveriesPa
 	var out DeliveriesPage
 	text := strings.ToLower(strings.TrimSpace(f.Text))
 	for {
-		ds, next, err := p.store.page(ctx, q)
+		page, err := p.QueryDeliveries(ctx, q)
 		if err != nil {
 			return out, err
 		}
+		ds, next := page.Deliveries, page.Next
 		out.Scanned += len(ds)
 		for i := range ds {
 			if text == "" || matchesText(&ds[i], text) {
@@ -181,7 +182,7 @@ func (p *Provider) uiDeliveries(w http.ResponseWriter, r *http.Request) {
 		EventTypes []string
 		Statuses   []Status
 		Stats      StoreStats
-	}{uiBase: p.uiBase("Deliveries", "deliveries", r), Filter: f, Webhooks: p.hooks.list(), EventTypes: p.eventTypes(), Statuses: deliveryStatuses, Stats: p.store.Stats()}
+	}{uiBase: p.uiBase("Deliveries", "deliveries", r), Filter: f, Webhooks: p.hooks.list(), EventTypes: p.eventTypes(), Statuses: deliveryStatuses, Stats: p.StoreStats()}
 	pg, err := p.pageDeliveries(r.Context(), f)
 	status := http.StatusOK
 	if err != nil {
@@ -498,7 +499,8 @@ func (p *Provider) uiWebhooks(w http.ResponseWriter, r *http.Request) {
 		Hooks []hookView
 	}{uiBase: p.uiBase("Webhooks", "webhooks", r)}
 	for _, h := range p.hooks.list() {
-		ds, _, err := p.store.page(r.Context(), store.Query{Webhook: h.UUID, Newest: true, Limit: 5})
+		page, err := p.QueryDeliveries(r.Context(), store.Query{Webhook: h.UUID, Newest: true, Limit: 5})
+		ds := page.Deliveries
 		if err != nil {
 			data.Error = err.Error()
 		}
