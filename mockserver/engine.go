@@ -361,10 +361,15 @@ func (e *engine) delivered(j *job, att Attempt) {
 		return
 	}
 	e.wg.Add(1)
-	go func() {
-		defer e.wg.Done()
-		e.end(j, write, at)
-	}()
+	// A go statement with the write as an argument, not a closure that
+	// captures it: a captured write would be moved to the heap on the
+	// memory store's path too.
+	go e.endAsync(j, write, at)
+}
+
+func (e *engine) endAsync(j *job, write deliveredWrite, at time.Time) {
+	defer e.wg.Done()
+	e.end(j, write, at)
 }
 
 // end stores a delivered attempt (see delivered) and releases its delivery.
