@@ -420,7 +420,7 @@ func (e *engine) attempt(j *job) {
 		e.finish(j, StatusSkipped, "webhook is FAILED")
 		return
 	}
-	hook, ok := e.p.hooks.get(j.hook)
+	hook, ok := e.p.hooks.forSend(j.hook)
 	if !ok {
 		e.finish(j, StatusSkipped, "webhook deleted")
 		return

@@ -117,7 +117,14 @@ func (r *registry) list() []Webhook {
 	return out
 }
 
-func (r *registry) get(id string) (Webhook, bool) {
+func (r *registry) get(id string) (Webhook, bool) { return r.lookup(id, (*Webhook).copy) }
+
+// forSend is get for the engine, which reads a webhook to send to it: a
+// copy without the fields it never reads (sendCopy).
+func (r *registry) forSend(id string) (Webhook, bool) { return r.lookup(id, (*Webhook).sendCopy) }
+
+// lookup returns webhook id, copied by cp.
+func (r *registry) lookup(id string, cp func(*Webhook) Webhook) (Webhook, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	w, ok := r.hooks[id]
@@ -129,7 +136,16 @@ func (r *registry) get(id string) (Webhook, bool) {
 	if !ok {
 		return Webhook{}, false
 	}
-	return w.copy(), true
+	return cp(w), true
+}
+
+// sendCopy is w as the engine reads it to record and send a delivery,
+// without EventTypes and LastMomentPushed: copy allocates for them, and
+// the engine would pay that on every event and every attempt.
+func (w *Webhook) sendCopy() Webhook {
+	c := *w
+	c.EventTypes, c.LastMomentPushed = nil, nil
+	return c
 }
 
 func (w *Webhook) copy() Webhook {
@@ -142,7 +158,8 @@ func (w *Webhook) copy() Webhook {
 	return c
 }
 
-// targets returns the webhooks an event of type t goes to, split by state.
+// targets returns the webhooks an event of type t goes to, split by
+// state, as the engine reads them (sendCopy).
 func (r *registry) targets(t string) (active, failed []Webhook) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -152,9 +169,9 @@ func (r *registry) targets(t string) (active, failed []Webhook) {
 			continue
 		}
 		if w.State == StateActive {
-			active = append(active, w.copy())
+			active = append(active, w.sendCopy())
 		} else {
-			failed = append(failed, w.copy())
+			failed = append(failed, w.sendCopy())
 		}
 	}
 	byUUID := func(a, b Webhook) int {
