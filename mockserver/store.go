@@ -105,7 +105,7 @@ func (l *deliveryLog) add(ctx context.Context, ds []*Delivery, jobs []*job) erro
 	work := make([]store.Work, 0, len(jobs))
 	lease := time.Now().Add(l.lease)
 	for _, j := range jobs {
-		w := store.Work{DeliveryID: j.id, Due: j.due, Job: j.encode(), Owner: l.owner, LeaseUntil: lease}
+		w := store.Work{DeliveryID: j.id, Due: j.due, Job: l.jobDoc(j), Owner: l.owner, LeaseUntil: lease}
 		if j.premarked {
 			w.Sending = 1
 		}
@@ -275,7 +275,7 @@ func (l *deliveryLog) reschedule(j *job, due time.Time, f func(*Delivery)) {
 		return
 	}
 	j.due = due
-	next := &store.Work{Due: due, Attempt: j.attempt, Job: j.encode(), Owner: l.owner, LeaseUntil: time.Now().Add(l.lease)}
+	next := &store.Work{Due: due, Attempt: j.attempt, Job: l.jobDoc(j), Owner: l.owner, LeaseUntil: time.Now().Add(l.lease)}
 	l.check(j.id, l.s.Finish(context.Background(), l.owner, r, next))
 }
 
@@ -357,6 +357,17 @@ type storedJob struct {
 	Body      []byte     `json:"body"`
 	Seq       uint64     `json:"seq"`
 	Plan      *wire.Plan `json:"plan,omitempty"`
+}
+
+// jobDoc is j as its work row keeps it. Only a durable store's rows are
+// read back (takeover.go: after a restart, or by another replica); the
+// memory store's are not, so it keeps none, which spares every event an
+// encoding and the store a copy of it.
+func (l *deliveryLog) jobDoc(j *job) []byte {
+	if !l.durable() {
+		return nil
+	}
+	return j.encode()
 }
 
 func (j *job) encode() []byte {
