@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,8 +31,17 @@ const postgresClaim = `UPDATE work SET prev_owner = owner, owner = ?, lease_unti
 
 const notifyChannel = "hookmock_work"
 
+// appendLockKey names the transaction-level advisory lock every
+// transaction that adds deliveries holds from its first insert to its
+// commit (dialect.appendLock). Without it two replicas' (or two writers')
+// transactions could commit in the opposite order of their seqs, and a
+// reader paging by cursor between the two commits would pass the lower
+// one for good.
+const appendLockKey = 7236048158
+
 var postgresDialect = dialect{name: "postgres", dollar: true, lock: " FOR UPDATE", claim: postgresClaim,
-	notify: "SELECT pg_notify('" + notifyChannel + "', '')", writers: 12, directRenew: true, retryable: pgRetryable, shared: true}
+	appendLock: "SELECT pg_advisory_xact_lock(" + strconv.Itoa(appendLockKey) + ")",
+	notify:     "SELECT pg_notify('" + notifyChannel + "', '')", writers: 12, directRenew: true, retryable: pgRetryable, shared: true}
 
 // pgRetryable: deadlock_detected and serialization_failure.
 func pgRetryable(err error) bool {

@@ -38,6 +38,12 @@ type dialect struct {
 	// retryable says a failed transaction may succeed if run again
 	// (Postgres: deadlock detected, serialization failure).
 	retryable func(error) bool
+	// appendLock, when set, is run by every transaction before it adds to
+	// the log, and held until it commits: transactions that add records
+	// commit in the order they took their seqs, so a reader paging by seq
+	// never passes a record that commits later with a lower one. SQLite's
+	// one writer gives that order by itself.
+	appendLock string
 }
 
 // sqlStore is the SQLite and Postgres backend. Writes go through writer
@@ -50,19 +56,22 @@ type sqlStore struct {
 	wdb, rdb *sql.DB
 	// hb, when set, is a pool of its own for lease renewals, so that a
 	// busy main pool never holds a heartbeat back past the lease.
-	hb       *sql.DB
-	ops      chan *op
-	closeMu  sync.RWMutex
-	closed   bool
-	writers  sync.WaitGroup
-	stmtMu   sync.Mutex
-	stmts    map[string]*sql.Stmt
-	reads    map[string]*sql.Stmt
-	added    atomic.Int64
-	wake     chan struct{}
-	stop     context.CancelFunc // background work (postgres listener)
-	bg       sync.WaitGroup
-	onClosed func() error
+	hb  *sql.DB
+	ops chan *op
+	// appendOps, when the dialect has an appendLock, takes the writes
+	// that add to the log (op.appends), for a writer of their own.
+	appendOps chan *op
+	closeMu   sync.RWMutex
+	closed    bool
+	writers   sync.WaitGroup
+	stmtMu    sync.Mutex
+	stmts     map[string]*sql.Stmt
+	reads     map[string]*sql.Stmt
+	added     atomic.Int64
+	wake      chan struct{}
+	stop      context.CancelFunc // background work (postgres listener)
+	bg        sync.WaitGroup
+	onClosed  func() error
 }
 
 type op struct {
@@ -75,6 +84,12 @@ type op struct {
 	// pushed, when set, is a webhook's success, applied once the op's own
 	// statements succeeded (see runTx).
 	pushed *pushed
+	// appends: the op adds records to the log. Under an appendLock such
+	// ops have a writer of their own (appendOps): one transaction of a
+	// process's at a time can hold the lock anyway, and with the other
+	// writes elsewhere it holds the lock for its inserts and commit alone,
+	// and never waits on a row with it.
+	appends bool
 }
 
 // pushed is a success to record against a webhook's breaker.
@@ -107,7 +122,12 @@ func newSQLStore(d dialect, where string, o Options, wdb, rdb *sql.DB) *sqlStore
 		stmts: map[string]*sql.Stmt{}, reads: map[string]*sql.Stmt{}, wake: make(chan struct{}, 1), stop: func() {}}
 	for range d.writers {
 		s.writers.Add(1)
-		go s.writer()
+		go s.writer(s.ops)
+	}
+	if d.appendLock != "" {
+		s.appendOps = make(chan *op, maxBatch)
+		s.writers.Add(1)
+		go s.writer(s.appendOps)
 	}
 	return s
 }
@@ -123,6 +143,9 @@ func (s *sqlStore) Close() error {
 	}
 	s.closed = true
 	close(s.ops)
+	if s.appendOps != nil {
+		close(s.appendOps)
+	}
 	s.closeMu.Unlock()
 	s.writers.Wait()
 	s.stop()
@@ -160,8 +183,12 @@ func (s *sqlStore) run(o *op) error {
 		s.closeMu.RUnlock()
 		return ErrClosed
 	}
+	ch := s.ops
+	if o.appends && s.appendOps != nil {
+		ch = s.appendOps
+	}
 	select {
-	case s.ops <- o:
+	case ch <- o:
 	case <-ctx.Done():
 		s.closeMu.RUnlock()
 		return ctx.Err()
@@ -170,7 +197,7 @@ func (s *sqlStore) run(o *op) error {
 	return <-o.done
 }
 
-func (s *sqlStore) writer() {
+func (s *sqlStore) writer(ops chan *op) {
 	defer s.writers.Done()
 	// Whatever is waiting shares the commit. Waiting a moment for more
 	// was measured (200 µs once 3 writes were waiting): it batched more but
@@ -182,9 +209,9 @@ func (s *sqlStore) writer() {
 			w.close()
 		}
 	}()
-	for o := range s.ops {
+	for o := range ops {
 		batch := []*op{o}
-		s.drain(&batch)
+		drain(ops, &batch)
 		if w == nil && !s.d.dollar {
 			if c, err := s.wdb.Conn(context.Background()); err == nil {
 				w = &wconn{Conn: c, stmts: map[string]*sql.Stmt{}}
@@ -200,10 +227,10 @@ func (s *sqlStore) writer() {
 }
 
 // drain adds the writes already waiting to batch, up to maxBatch.
-func (s *sqlStore) drain(batch *[]*op) {
+func drain(ops chan *op, batch *[]*op) {
 	for len(*batch) < maxBatch {
 		select {
-		case o, ok := <-s.ops:
+		case o, ok := <-ops:
 			if !ok {
 				return
 			}
@@ -284,7 +311,14 @@ func (s *sqlStore) runTx(batch []*op, w *wconn) error {
 		tx, commit = t, t.Commit
 	}
 	notify := false
+	locked := false
 	for _, o := range batch {
+		if o.appends && s.d.appendLock != "" && !locked {
+			if _, err := tx.ExecContext(ctx, s.d.appendLock); err != nil {
+				return err
+			}
+			locked = true
+		}
 		if err := o.ctx.Err(); err != nil {
 			o.err = fail(err)
 			continue
@@ -633,7 +667,7 @@ func (s *sqlStore) DeleteWebhook(ctx context.Context, uuid string) error {
 func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) error {
 	seqs := make([]int64, len(ds))
 	notify := slices.ContainsFunc(work, func(w Work) bool { return w.Owner == "" })
-	err := s.write(ctx, notify, func(tx querier) error {
+	err := s.run(&op{ctx: ctx, done: make(chan error, 1), notify: notify, appends: len(ds) > 0, fn: func(tx querier) error {
 		const insert = `INSERT INTO deliveries (id, webhook, event_type, event_id, status, terminal, created_at, updated_at, doc)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		returning := ""
@@ -673,7 +707,7 @@ func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) erro
 			}
 		}
 		return nil
-	})
+	}})
 	if err == nil {
 		for i := range ds {
 			ds[i].Seq = seqs[i]
