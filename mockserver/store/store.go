@@ -42,9 +42,10 @@ type Webhook struct {
 	Doc        []byte
 }
 
-// Delivery is one event on its way to one webhook. Doc is the record as
-// the API exports it, attempts included; the columns beside it are what
-// queries filter on.
+// Delivery is one event on its way to one webhook. Doc is the engine's
+// record of it, attempts included (a compact encoding that leaves out
+// what the columns hold, or JSON in stores written before it); the
+// columns beside it are what queries filter on.
 type Delivery struct {
 	ID string
 	// Seq is the log's order, assigned by the store on Enqueue.
@@ -328,15 +329,6 @@ func (q Query) limit() (int, error) {
 		return 0, &LimitError{Limit: q.Limit}
 	}
 	return q.Limit, nil
-}
-
-func (q Query) match(d *Delivery) bool {
-	return (q.Webhook == "" || q.Webhook == d.WebhookUUID) &&
-		(q.Type == "" || q.Type == d.EventType) &&
-		(q.Event == "" || q.Event == d.EventID) &&
-		(q.Status == "" || q.Status == d.Status) &&
-		(q.Since.IsZero() || !d.CreatedAt.Before(q.Since)) &&
-		(q.Until.IsZero() || d.CreatedAt.Before(q.Until))
 }
 
 // SchemaError is a store written by a newer hookmock.
