@@ -31,28 +31,38 @@ func newObject(n int) *object {
 	case n <= 0:
 		return &object{m: []member{}}
 	case n <= 4:
-		b := new(struct {
-			o object
-			m [4]member
-		})
-		b.o.m = b.m[:0]
-		return &b.o
+		b := new(object4)
+		return b.with(b.room[:])
 	case n <= 8:
-		b := new(struct {
-			o object
-			m [8]member
-		})
-		b.o.m = b.m[:0]
-		return &b.o
+		b := new(object8)
+		return b.with(b.room[:])
 	case n <= 16:
-		b := new(struct {
-			o object
-			m [16]member
-		})
-		b.o.m = b.m[:0]
-		return &b.o
+		b := new(object16)
+		return b.with(b.room[:])
 	}
 	return &object{m: make([]member, 0, n)}
+}
+
+// Objects and their room in one allocation, for newObject.
+type (
+	object4 struct {
+		object
+		room [4]member
+	}
+	object8 struct {
+		object
+		room [8]member
+	}
+	object16 struct {
+		object
+		room [16]member
+	}
+)
+
+// with gives o the room to fill.
+func (o *object) with(room []member) *object {
+	o.m = room[:0]
+	return o
 }
 
 func (o *object) index(k string) int {
