@@ -2,7 +2,6 @@ package mockserver_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -140,7 +139,7 @@ func fill100k(b *testing.B, st store.Store) {
 				EventID: fmt.Sprintf("evt-%d", n), Status: mockserver.StatusDelivered, CreatedAt: at, UpdatedAt: at,
 				Attempts: []mockserver.Attempt{{N: 1, At: at, Outcome: "success", Request: mockserver.SentRequest{Method: "POST", URL: "http://127.0.0.1:1/", Body: body},
 					Response: &mockserver.GotResponse{Status: 200, Body: `{"ok":true}`}}}}
-			doc, _ := json.Marshal(d)
+			doc := d.EncodeRecord() // as the engine stores it
 			recs = append(recs, store.Delivery{ID: d.ID, WebhookUUID: d.WebhookUUID, EventType: d.EventType, EventID: d.EventID,
 				Status: string(d.Status), Terminal: true, CreatedAt: at, UpdatedAt: at, Doc: doc})
 		}
