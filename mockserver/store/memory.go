@@ -475,11 +475,11 @@ func latest(ds []Delivery) time.Time {
 
 // rec is a delivery as the memory store keeps it, in less than half the
 // space of a Delivery and its strings: times as the SQL stores keep them
-// (Unix nanoseconds, UTC when read), and the document and the event id in
-// one allocation, the event id pointing into the document when it is in
-// it (it is in an event's body). A terminal record never changes again,
-// so its bytes go into a slab shared with the records that ended around
-// it (see keep).
+// (Unix nanoseconds, UTC when read, so years 1678 to 2262 as there), and
+// the document and the event id in one allocation, the event id pointing
+// into the document when it is in it (it is in an event's body). A
+// terminal record never changes again, so its bytes go into a slab shared
+// with the records that ended around it (see keep).
 type rec struct {
 	id, hook, typ, status string
 	seq, created, updated int64
