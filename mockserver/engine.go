@@ -228,9 +228,7 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 			wait := plan.firstWait(c)
 			j := &l.j
 			*j = job{id: d.ID, hook: h.UUID, eventType: eventType, eventID: eventID, body: body, seq: seq, plan: plan, due: now.Add(wait)}
-			if e.premark(j, wait) {
-				d.Sending = 1
-			}
+			e.premark(j, wait)
 			jobs = append(jobs, j)
 			starts = append(starts, start{j, wait})
 		}
@@ -249,7 +247,7 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 	return ids, nil
 }
 
-// premark reports whether j's first attempt is marked as on the wire in
+// premark decides whether j's first attempt is marked as on the wire in
 // the write that records it, which saves a durable store one write (and a
 // commit) per delivery. Only a delivery sent at once, by a worker that is
 // free now, is premarked: a crash between that write and the send is as
@@ -257,24 +255,24 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 // recorded as interrupted, "may have been received". A job that must wait
 // (a fault's delay, a reorder window, a dropped first attempt) or finds
 // every worker busy is marked by its worker, as retries are.
-func (e *engine) premark(j *job, wait time.Duration) bool {
+func (e *engine) premark(j *job, wait time.Duration) {
 	if !e.p.store.durable() || wait > 0 {
-		return false
+		return
 	}
 	if _, ok := j.plan.get(FaultReorder); ok {
-		return false
+		return
 	}
 	if _, ok := j.plan.get(FaultDropFirst); ok {
-		return false
+		return
 	}
 	for {
 		n := e.free.Load()
 		if n <= 0 {
-			return false
+			return
 		}
 		if e.free.CompareAndSwap(n, n-1) {
 			j.premarked = true
-			return true
+			return
 		}
 	}
 }
@@ -432,9 +430,7 @@ func (e *engine) attempt(j *job) {
 	}
 	// Marked before sending, so that a process that dies mid-attempt
 	// leaves a record the next owner turns into an interrupted attempt.
-	if j.premarked && j.attempt == 1 {
-		j.premarked = false
-	} else if !e.p.store.mark(j) {
+	if !e.p.store.mark(j) {
 		e.live.done()
 		return
 	}

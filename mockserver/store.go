@@ -255,6 +255,12 @@ func (l *deliveryLog) mark(j *job) bool {
 	if _, ok := l.change(j.id, func(d *Delivery) { d.Sending = j.attempt }, false); !ok {
 		return false
 	}
+	if j.premarked {
+		// The write that recorded the delivery marked this attempt
+		// (engine.premark); watchers see the change now, as for any other.
+		j.premarked = false
+		return true
+	}
 	err := l.s.Mark(context.Background(), l.owner, j.id, j.attempt)
 	if errors.Is(err, store.ErrLeaseLost) {
 		l.mu.Lock()
