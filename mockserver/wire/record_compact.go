@@ -605,16 +605,13 @@ func (r *recDec) uvarint() uint64 {
 	return x
 }
 
+// varint is binary.Varint's zig-zag decoding of a uvarint.
 func (r *recDec) varint() int64 {
-	if r.err != nil {
-		return 0
+	ux := r.uvarint()
+	x := int64(ux >> 1)
+	if ux&1 != 0 {
+		x = ^x
 	}
-	x, n := binary.Varint(r.b[r.off:])
-	if n <= 0 {
-		r.fail("bad number")
-		return 0
-	}
-	r.off += n
 	return x
 }
 
