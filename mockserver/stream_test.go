@@ -140,7 +140,7 @@ func TestStreamCarriesEachAttemptInOrderAndResumes(t *testing.T) {
 	id := trig.Deliveries[0]
 
 	var last uint64
-	expect := func(c *sseClient, kind mockserver.ChangeKind, check func(mockserver.StreamEntry) bool) mockserver.StreamEntry {
+	expect := func(c *sseClient, kind mockserver.ChangeKind, check func(mockserver.StreamEntry) bool) {
 		t.Helper()
 		ev := c.next(t)
 		if last != 0 && ev.ID != last+1 {
@@ -150,21 +150,10 @@ func TestStreamCarriesEachAttemptInOrderAndResumes(t *testing.T) {
 		if ev.Event != string(kind) || ev.Entry.Kind != kind || ev.Entry.ID != ev.ID || ev.Entry.Delivery == nil || ev.Entry.Delivery.ID != id || !check(ev.Entry) {
 			t.Fatalf("want %s of %s, got %s %+v (delivery %+v, attempt %+v)", kind, id, ev.Event, ev.Entry, ev.Entry.Delivery, ev.Entry.Attempt)
 		}
-		return ev.Entry
-	}
-	// The first attempt goes on the wire: on a durable store, a delivery
-	// that a free worker sends at once is created with it marked (the
-	// engine's premark) rather than marked by a change of its own.
-	sending := func(c *sseClient, created mockserver.StreamEntry) {
-		t.Helper()
-		if created.Delivery.Sending == 0 {
-			expect(c, mockserver.ChangeUpdated, func(e mockserver.StreamEntry) bool { return e.Delivery.Sending == 1 })
-		} else if created.Delivery.Sending != 1 {
-			t.Fatalf("created with attempt %d on the wire", created.Delivery.Sending)
-		}
 	}
 	any := func(mockserver.StreamEntry) bool { return true }
-	sending(s, expect(s, mockserver.ChangeCreated, func(e mockserver.StreamEntry) bool { return e.Delivery.Status == mockserver.StatusPending }))
+	expect(s, mockserver.ChangeCreated, func(e mockserver.StreamEntry) bool { return e.Delivery.Status == mockserver.StatusPending })
+	expect(s, mockserver.ChangeUpdated, func(e mockserver.StreamEntry) bool { return e.Delivery.Sending == 1 })
 	expect(s, mockserver.ChangeAttempt, func(e mockserver.StreamEntry) bool {
 		return e.Attempt.N == 1 && e.Attempt.Status == 500 && e.Attempt.Outcome == "failure"
 	})
@@ -189,7 +178,8 @@ func TestStreamCarriesEachAttemptInOrderAndResumes(t *testing.T) {
 	}
 	r := openStream(t, srv.URL+"/_mock/stream", strconv.FormatUint(last, 10))
 	defer r.close()
-	sending(r, expect(r, mockserver.ChangeCreated, any))
+	expect(r, mockserver.ChangeCreated, any)
+	expect(r, mockserver.ChangeUpdated, func(e mockserver.StreamEntry) bool { return e.Delivery.Sending == 1 })
 	expect(r, mockserver.ChangeAttempt, func(e mockserver.StreamEntry) bool { return e.Attempt.Status == 200 })
 	expect(r, mockserver.ChangeUpdated, func(e mockserver.StreamEntry) bool { return e.Delivery.Status == mockserver.StatusDelivered })
 }
