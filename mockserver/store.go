@@ -146,9 +146,19 @@ func (l *deliveryLog) adopt(ctx context.Context, id string) (*Delivery, error) {
 func (l *deliveryLog) change(id string, f func(*Delivery), terminal bool) (store.Delivery, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	d, ok := l.live[id]
+	d, ok := l.changeLocked(id, f, terminal)
 	if !ok {
 		return store.Delivery{}, false
+	}
+	return record(d), true
+}
+
+// changeLocked is change without the record, for a change that writes
+// none (a mark writes the work row alone); l.mu is held.
+func (l *deliveryLog) changeLocked(id string, f func(*Delivery), terminal bool) (*Delivery, bool) {
+	d, ok := l.live[id]
+	if !ok {
+		return nil, false
 	}
 	n, status := len(d.Attempts), d.Status
 	f(d)
@@ -162,7 +172,7 @@ func (l *deliveryLog) change(id string, f func(*Delivery), terminal bool) (store
 		delete(l.live, id)
 		l.ending[id] = d
 	}
-	return record(d), true
+	return d, true
 }
 
 // ended forgets a terminal delivery once its write has returned.
@@ -252,7 +262,10 @@ func (w *deliveredWrite) do() bool {
 // send, so that no attempt is made by two processes. Only the work row
 // is written; the record shows the attempt once it has an answer.
 func (l *deliveryLog) mark(j *job) bool {
-	if _, ok := l.change(j.id, func(d *Delivery) { d.Sending = j.attempt }, false); !ok {
+	l.mu.Lock()
+	_, ok := l.changeLocked(j.id, func(d *Delivery) { d.Sending = j.attempt }, false)
+	l.mu.Unlock()
+	if !ok {
 		return false
 	}
 	if j.premarked {
