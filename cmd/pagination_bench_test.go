@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/mockserver/store"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // rssKB reads a process's resident set (VmRSS) and its peak (VmHWM).
@@ -56,8 +57,11 @@ func BenchmarkPagination50k(b *testing.B) {
 		var ds []store.Delivery
 		for j := i; j < i+1000; j++ {
 			id := fmt.Sprintf("dlv_%d", j+1)
-			doc, _ := json.Marshal(map[string]any{"id": id, "webhookUuid": "w", "eventType": "calltransfer.triggered", "eventId": id,
-				"status": "delivered", "createdAt": t0, "attempts": []map[string]any{{"n": 1, "outcome": "success", "request": map[string]any{"body": pad}}}})
+			// Stored as the engine stores a delivery: its compact record.
+			d := wire.Delivery{ID: id, WebhookUUID: "w", EventType: "calltransfer.triggered", EventID: id, Status: wire.StatusDelivered,
+				CreatedAt: t0, UpdatedAt: t0, Attempts: []wire.Attempt{{N: 1, At: t0, Outcome: wire.OutcomeSuccess,
+					Request: wire.SentRequest{Method: "POST", URL: "http://127.0.0.1:1/hook", Body: pad}}}}
+			doc := d.EncodeRecord()
 			ds = append(ds, store.Delivery{ID: id, WebhookUUID: "w", EventType: "calltransfer.triggered", EventID: id, Status: "delivered",
 				Terminal: true, CreatedAt: t0.Add(time.Duration(j) * time.Millisecond), UpdatedAt: t0, Doc: doc})
 		}
