@@ -13,12 +13,15 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -36,10 +39,11 @@ import (
 // SQLite (a file in a temporary directory), each capped at 10,000 records
 // as the memory log is here; pick one with -bench 'DeliveryEndToEnd/store=sqlite$'.
 //
-// HOOKMOCK_BENCH_CONSUMER, if set, is the URL of a consumer in another
-// process to use instead (loopback only), so that the consumer's CPU is
-// not charged to the benchmark: scripts/bench-side-by-side.sh points it
-// and wrk at the same one.
+// The consumer runs in a process of its own, as the issue measures it, so
+// that neither its CPU nor its allocations are charged to the benchmark:
+// internal/benchconsumer, built and started by the benchmark, or the one
+// HOOKMOCK_BENCH_CONSUMER names (loopback only), as
+// scripts/bench-side-by-side.sh does to point wrk at the same one.
 func BenchmarkDeliveryEndToEnd(b *testing.B) {
 	for _, backend := range []string{"memory", "sqlite"} {
 		b.Run("store="+backend, func(b *testing.B) {
@@ -82,18 +86,55 @@ func BenchmarkDeliveryEndToEnd(b *testing.B) {
 }
 
 // benchConsumerURL is HOOKMOCK_BENCH_CONSUMER, checked to be on a
-// loopback IP, or else a trivial consumer in this process.
+// loopback IP, or else a fresh internal/benchconsumer in a process of its
+// own, stopped when b ends.
 func benchConsumerURL(b *testing.B) string {
 	consumerURL := os.Getenv("HOOKMOCK_BENCH_CONSUMER")
 	if consumerURL == "" {
-		consumer := trivialConsumer()
-		b.Cleanup(consumer.Close)
-		return consumer.URL
+		return startBenchConsumer(b)
 	}
 	if u, err := url.Parse(consumerURL); err != nil || net.ParseIP(u.Hostname()) == nil || !net.ParseIP(u.Hostname()).IsLoopback() {
 		b.Fatalf("HOOKMOCK_BENCH_CONSUMER=%q: want an http URL on a loopback IP", consumerURL)
 	}
 	return consumerURL
+}
+
+var benchConsumerBin = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "hookmock-benchconsumer-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "benchconsumer")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/hookmock/hookmock/internal/benchconsumer").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("building internal/benchconsumer: %v: %s", err, out)
+	}
+	return bin, nil
+})
+
+func startBenchConsumer(b *testing.B) string {
+	bin, err := benchConsumerBin()
+	if err != nil {
+		b.Fatalf("%v (or set HOOKMOCK_BENCH_CONSUMER to a consumer's URL)", err)
+	}
+	cmd := exec.Command(bin)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		b.Fatalf("internal/benchconsumer printed no URL: %v", err)
+	}
+	return strings.TrimSpace(line)
 }
 
 // benchServer starts a provider with o and one webhook to consumerURL.
