@@ -238,6 +238,9 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 	}
 	if idErr != nil {
 		e.live.release(len(jobs))
+		for _, j := range jobs {
+			e.unpromise(j)
+		}
 		return nil, idErr
 	}
 	for _, st := range starts {
@@ -299,9 +302,20 @@ func (e *engine) start(ctx context.Context, j *job, wait time.Duration) {
 	select {
 	case e.queue <- j:
 	case <-ctx.Done():
+		e.unpromise(j)
 		e.finish(j, StatusInterrupted, "not sent: "+ctx.Err().Error())
 	case <-e.ctx.Done():
+		e.unpromise(j)
 		e.finish(j, StatusInterrupted, "not sent: shutdown")
+	}
+}
+
+// unpromise gives back the free worker a premarked job was promised, for
+// a job that will never reach one.
+func (e *engine) unpromise(j *job) {
+	if j.premarked {
+		j.premarked = false
+		e.free.Add(1)
 	}
 }
 
