@@ -41,18 +41,22 @@ type deliveryLog struct {
 	// ending holds deliveries made terminal whose write has not returned
 	// yet, so that a read by id sees the change as soon as watchers do.
 	ending map[string]*Delivery
+	// isDurable: the store outlives the process (see durable); asked on
+	// every event, so decided once.
+	isDurable bool
 	// observe sees every change as it is made, under mu, so in order: d
 	// had n attempts before it (-1: d is new).
 	observe func(d *Delivery, n int)
 }
 
 func newDeliveryLog(s store.Store, owner string, lease time.Duration, log *slog.Logger) *deliveryLog {
-	return &deliveryLog{s: s, owner: owner, lease: lease, log: log, live: map[string]*Delivery{}, ending: map[string]*Delivery{}}
+	return &deliveryLog{s: s, owner: owner, lease: lease, log: log, live: map[string]*Delivery{}, ending: map[string]*Delivery{},
+		isDurable: s.Backend() != "memory"}
 }
 
 // durable reports whether the store outlives the process, so that work
 // left at shutdown is released for the next start rather than ended.
-func (l *deliveryLog) durable() bool { return l.s.Backend() != "memory" }
+func (l *deliveryLog) durable() bool { return l.isDurable }
 
 // record is d as the store keeps it: the columns, and the compact record
 // (wire.EncodeRecord) as the document, which leaves the columns out.
