@@ -22,12 +22,12 @@ import (
 // EXISTS on owners still reads the statement's older snapshot, which may
 // predate the new owner's first heartbeat: the row's fresh lease is what
 // tells it the row is taken.
-const postgresClaim = `UPDATE work SET prev_owner = owner, owner = ?, lease_until = ?
-	WHERE delivery_id IN (
-		SELECT delivery_id FROM work
-		WHERE (owner IS NULL AND due <= ?) OR (owner IS NOT NULL AND COALESCE(lease_until, 0) <= ? AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.owner = work.owner AND o.alive_until > ?))
+const postgresClaim = `UPDATE deliveries SET prev_owner = owner, owner = ?, lease_until = ?
+	WHERE seq IN (
+		SELECT seq FROM deliveries
+		WHERE (owner IS NULL AND due <= ?) OR (owner IS NOT NULL AND COALESCE(lease_until, 0) <= ? AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.owner = deliveries.owner AND o.alive_until > ?))
 		ORDER BY due LIMIT ? FOR UPDATE SKIP LOCKED)
-	RETURNING delivery_id, due, attempt, job, lease_until, prev_owner, sending`
+	RETURNING id, due, attempt, job, lease_until, prev_owner, sending`
 
 const notifyChannel = "hookmock_work"
 

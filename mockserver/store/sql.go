@@ -667,9 +667,15 @@ func (s *sqlStore) DeleteWebhook(ctx context.Context, uuid string) error {
 func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) error {
 	seqs := make([]int64, len(ds))
 	notify := slices.ContainsFunc(work, func(w Work) bool { return w.Owner == "" })
+	// A delivery's work is in its own row: most is written with the
+	// record; work for a delivery recorded earlier is added to its row.
+	byID := make(map[string]int, len(work))
+	for i, w := range work {
+		byID[w.DeliveryID] = i
+	}
 	err := s.run(&op{ctx: ctx, done: make(chan error, 1), notify: notify, appends: len(ds) > 0, fn: func(tx querier) error {
-		const insert = `INSERT INTO deliveries (id, webhook, event_type, event_id, status, terminal, created_at, updated_at, doc)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		const insert = `INSERT INTO deliveries (id, webhook, event_type, event_id, status, terminal, created_at, updated_at, doc,
+			due, attempt, job, owner, lease_until, sending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		returning := ""
 		if s.d.dollar {
 			returning = " RETURNING seq" // pgx has no LastInsertId
@@ -678,8 +684,15 @@ func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) erro
 		if err != nil {
 			return err
 		}
+		folded := 0
 		for i, d := range ds {
-			args := []any{d.ID, d.WebhookUUID, d.EventType, d.EventID, d.Status, d.Terminal, nanos(d.CreatedAt), nanos(d.UpdatedAt), d.Doc}
+			args := []any{d.ID, d.WebhookUUID, d.EventType, d.EventID, d.Status, d.Terminal, nanos(d.CreatedAt), nanos(d.UpdatedAt), d.Doc,
+				nil, 0, nil, nil, nil, 0}
+			if j, ok := byID[d.ID]; ok {
+				w := work[j]
+				args[9], args[10], args[11], args[12], args[13], args[14] = nanos(w.Due), w.Attempt, w.Job, nullable(w.Owner), leaseOf(w), w.Sending
+				folded++
+			}
 			if s.d.dollar {
 				if err := ins.QueryRowContext(ctx, args...).Scan(&seqs[i]); err != nil {
 					return err
@@ -694,10 +707,25 @@ func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) erro
 				return err
 			}
 		}
-		for _, w := range work {
-			if _, err := s.exec(ctx, tx, `INSERT INTO work (delivery_id, due, attempt, job, owner, lease_until, sending) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				w.DeliveryID, nanos(w.Due), w.Attempt, w.Job, nullable(w.Owner), leaseOf(w), w.Sending); err != nil {
-				return err
+		if folded < len(work) {
+			recorded := make(map[string]bool, len(ds))
+			for _, d := range ds {
+				recorded[d.ID] = true
+			}
+			for _, w := range work {
+				if recorded[w.DeliveryID] {
+					continue
+				}
+				// A hard error, not a logical one: the whole Enqueue is
+				// undone, its inserts included.
+				res, err := s.exec(ctx, tx, `UPDATE deliveries SET `+setWork+` WHERE id = ? AND due IS NULL AND terminal = ?`,
+					append(workArgs(&w), w.DeliveryID, false)...)
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n == 0 {
+					return fmt.Errorf("store: work for delivery %s: no such live delivery without work", w.DeliveryID)
+				}
 			}
 		}
 		if s.added.Add(int64(len(ds))) >= int64(retainEvery(s.o)) {
@@ -832,7 +860,7 @@ func (s *sqlStore) ResetDeliveries(ctx context.Context) (int, error) {
 
 func (s *sqlStore) Stats(ctx context.Context) (Stats, error) {
 	st := Stats{Cap: s.o.MaxRecords}
-	err := s.rdb.QueryRowContext(ctx, s.q(`SELECT (SELECT COUNT(*) FROM deliveries), (SELECT COUNT(*) FROM work),
+	err := s.rdb.QueryRowContext(ctx, s.q(`SELECT (SELECT COUNT(*) FROM deliveries), (SELECT COUNT(*) FROM deliveries WHERE owner IS NOT NULL) + (SELECT COUNT(*) FROM deliveries WHERE owner IS NULL AND due IS NOT NULL),
 		COALESCE((SELECT value FROM counters WHERE name = ?), 0)`), evictedCounter).Scan(&st.Kept, &st.Pending, &st.Evicted)
 	return st, err
 }
@@ -931,40 +959,63 @@ func (s *sqlStore) ClaimWork(ctx context.Context, c Claim) ([]Work, error) {
 	return out, err
 }
 
+// setWork is the columns a delivery's work occupies in its row; workArgs
+// gives their values, and noWork (nil) clears them.
+const setWork = `due = ?, attempt = ?, job = ?, owner = ?, prev_owner = NULL, lease_until = ?, sending = ?`
+
+func workArgs(w *Work) []any {
+	if w == nil {
+		return []any{nil, 0, nil, nil, nil, 0}
+	}
+	return []any{nanos(w.Due), w.Attempt, w.Job, nullable(w.Owner), leaseOf(*w), w.Sending}
+}
+
+// ended saves a live delivery whose work owner holds and replaces the work
+// with next (none when nil), in one statement: the row's owner is the
+// lease check. When nothing matched it says why: ErrLeaseLost when the
+// work is gone or another's, ErrTerminal (the work removed) when the
+// delivery was ended meanwhile, ErrNotFound when the delivery is gone.
+func (s *sqlStore) ended(ctx context.Context, tx querier, owner string, d Delivery, next *Work) error {
+	args := append([]any{d.Status, d.Terminal, nanos(d.UpdatedAt), d.Doc}, workArgs(next)...)
+	res, err := s.exec(ctx, tx, `UPDATE deliveries SET status = ?, terminal = ?, updated_at = ?, doc = ?, `+setWork+`
+		WHERE id = ? AND due IS NOT NULL AND COALESCE(owner, '') = ? AND terminal = ?`, append(args, d.ID, owner, false)...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	st, err := s.stmt(ctx, tx, `SELECT due IS NOT NULL AND COALESCE(owner, '') = ?, terminal FROM deliveries WHERE id = ?`+s.d.lock)
+	if err != nil {
+		return err
+	}
+	var ours, terminal bool
+	err = st.QueryRowContext(ctx, owner, d.ID).Scan(&ours, &terminal)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fail(ErrLeaseLost)
+	case err != nil:
+		return err
+	case !ours:
+		return fail(ErrLeaseLost)
+	}
+	// Ours, but ended by a write that kept the work (SaveDelivery): the
+	// work goes, the record stays as it ended.
+	if _, err := s.exec(ctx, tx, `UPDATE deliveries SET `+setWork+` WHERE id = ?`, append(workArgs(nil), d.ID)...); err != nil {
+		return err
+	}
+	return fail(ErrTerminal)
+}
+
 func (s *sqlStore) Finish(ctx context.Context, owner string, d Delivery, next *Work) error {
 	return s.write(ctx, next != nil && next.Owner == "", func(tx querier) error {
-		st, err := s.stmt(ctx, tx, `SELECT COALESCE(owner, '') FROM work WHERE delivery_id = ?`+s.d.lock)
-		if err != nil {
-			return err
-		}
-		var cur string
-		err = st.QueryRowContext(ctx, d.ID).Scan(&cur)
-		if errors.Is(err, sql.ErrNoRows) || err == nil && cur != owner {
-			return fail(ErrLeaseLost)
-		}
-		if err != nil {
-			return err
-		}
-		saveErr := s.save(ctx, tx, d)
-		var l logical
-		if saveErr != nil && !errors.As(saveErr, &l) {
-			return saveErr
-		}
-		if next == nil || saveErr != nil {
-			if _, err := s.exec(ctx, tx, `DELETE FROM work WHERE delivery_id = ?`, d.ID); err != nil {
-				return err
-			}
-			return saveErr
-		}
-		_, err = s.exec(ctx, tx, `UPDATE work SET due = ?, attempt = ?, job = ?, owner = ?, prev_owner = NULL, lease_until = ?, sending = ? WHERE delivery_id = ?`,
-			nanos(next.Due), next.Attempt, next.Job, nullable(next.Owner), leaseOf(*next), next.Sending, d.ID)
-		return err
+		return s.ended(ctx, tx, owner, d, next)
 	})
 }
 
 func (s *sqlStore) Mark(ctx context.Context, owner, id string, attempt int) error {
 	return s.write(ctx, false, func(tx querier) error {
-		res, err := s.exec(ctx, tx, `UPDATE work SET sending = ? WHERE delivery_id = ? AND owner = ?`, attempt, id, owner)
+		res, err := s.exec(ctx, tx, `UPDATE deliveries SET sending = ? WHERE id = ? AND owner = ?`, attempt, id, owner)
 		if err != nil {
 			return err
 		}
@@ -977,16 +1028,7 @@ func (s *sqlStore) Mark(ctx context.Context, owner, id string, attempt int) erro
 
 func (s *sqlStore) Delivered(ctx context.Context, owner string, d Delivery, at time.Time) error {
 	return s.run(&op{ctx: ctx, done: make(chan error, 1), pushed: &pushed{d.WebhookUUID, nanos(at)}, fn: func(tx querier) error {
-		// Deleting the work row is the lease check: it is ours only if it
-		// is still there under our name.
-		res, err := s.exec(ctx, tx, `DELETE FROM work WHERE delivery_id = ? AND owner = ?`, d.ID, owner)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fail(ErrLeaseLost)
-		}
-		return s.save(ctx, tx, d)
+		return s.ended(ctx, tx, owner, d, nil)
 	}})
 }
 
@@ -1018,7 +1060,7 @@ func (s *sqlStore) Renew(ctx context.Context, owner string, until time.Time) (in
 			return 0, err
 		}
 		var n int
-		err := s.hb.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM work WHERE owner = ?`), owner).Scan(&n)
+		err := s.hb.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM deliveries WHERE owner = ?`), owner).Scan(&n)
 		return n, err
 	}
 	var n int
@@ -1026,7 +1068,7 @@ func (s *sqlStore) Renew(ctx context.Context, owner string, until time.Time) (in
 		if err := s.heartbeat(ctx, tx, owner, until); err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM work WHERE owner = ?`), owner).Scan(&n)
+		return tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM deliveries WHERE owner = ?`), owner).Scan(&n)
 	})
 	return n, err
 }
@@ -1053,7 +1095,7 @@ func (s *sqlStore) short(ctx context.Context, fn func(tx querier) error) error {
 func (s *sqlStore) Release(ctx context.Context, owner string) (int, error) {
 	var n int64
 	err := s.write(ctx, true, func(tx querier) error {
-		res, err := s.exec(ctx, tx, `UPDATE work SET owner = NULL, prev_owner = NULL, lease_until = NULL WHERE owner = ?`, owner)
+		res, err := s.exec(ctx, tx, `UPDATE deliveries SET owner = NULL, prev_owner = NULL, lease_until = NULL WHERE owner = ?`, owner)
 		if err != nil {
 			return err
 		}
@@ -1068,7 +1110,7 @@ func (s *sqlStore) Release(ctx context.Context, owner string) (int, error) {
 
 func (s *sqlStore) NextDue(ctx context.Context) (time.Time, bool, error) {
 	var due sql.NullInt64
-	err := s.read(ctx, `SELECT MIN(due) FROM work WHERE owner IS NULL`).QueryRowContext(ctx).Scan(&due)
+	err := s.read(ctx, `SELECT MIN(due) FROM deliveries WHERE owner IS NULL AND due IS NOT NULL`).QueryRowContext(ctx).Scan(&due)
 	if err != nil || !due.Valid {
 		return time.Time{}, false, err
 	}

@@ -24,14 +24,15 @@ func migrationFiles(dir string) ([]string, func(string) ([]byte, error)) {
 
 // sqliteClaim leases due or expired work. SQLite has one writer at a time,
 // so the statement alone does what FOR UPDATE SKIP LOCKED does on Postgres.
-const sqliteClaim = `UPDATE work SET prev_owner = owner, owner = ?, lease_until = ?
-	WHERE delivery_id IN (
-		SELECT delivery_id FROM (
-			SELECT delivery_id, due FROM work WHERE owner IS NULL AND due <= ?
+// Each half has an index of its own (deliveries_due, deliveries_owner).
+const sqliteClaim = `UPDATE deliveries SET prev_owner = owner, owner = ?, lease_until = ?
+	WHERE seq IN (
+		SELECT seq FROM (
+			SELECT seq, due FROM deliveries WHERE owner IS NULL AND due <= ?
 			UNION ALL
-			SELECT delivery_id, due FROM work WHERE owner IS NOT NULL AND COALESCE(lease_until, 0) <= ? AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.owner = work.owner AND o.alive_until > ?)
+			SELECT seq, due FROM deliveries WHERE owner IS NOT NULL AND COALESCE(lease_until, 0) <= ? AND NOT EXISTS (SELECT 1 FROM owners o WHERE o.owner = deliveries.owner AND o.alive_until > ?)
 		) ORDER BY due LIMIT ?)
-	RETURNING delivery_id, due, attempt, job, lease_until, prev_owner, sending`
+	RETURNING id, due, attempt, job, lease_until, prev_owner, sending`
 
 // OpenSQLite opens (creating if needed) the SQLite store at path, in WAL
 // mode, and applies its migrations.

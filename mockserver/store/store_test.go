@@ -29,35 +29,43 @@ func TestConformance(t *testing.T) {
 // and left as it was.
 func TestNewerSchemaRefused(t *testing.T) {
 	ctx := context.Background()
+	eachDurable(t, func(t *testing.T, spec string, db *sql.DB, _ string) {
+		s := storetest.Open(t, spec, store.Options{})
+		s.Close()
+		if _, err := db.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (99)`); err != nil {
+			t.Fatal(err)
+		}
+		_, err := store.Open(ctx, spec, store.Options{})
+		var se *store.SchemaError
+		if !errors.As(err, &se) || se.Found != 99 || se.Max < 1 || !strings.Contains(err.Error(), "newer hookmock") {
+			t.Fatalf("opening a newer store: %v; want a SchemaError naming version 99", err)
+		}
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_version`).Scan(&n); err != nil || n != 99 {
+			t.Fatalf("the refused store was changed: version %d, %v", n, err)
+		}
+	})
+}
+
+// eachDurable runs fn on a fresh store of each durable backend, with a
+// connection of the test's own to its database and the dialect's name.
+func eachDurable(t *testing.T, fn func(t *testing.T, spec string, db *sql.DB, dialect string)) {
 	for _, b := range storetest.Backends() {
 		if !b.Durable {
 			continue
 		}
 		t.Run(b.Name, func(t *testing.T) {
 			spec := b.Fresh(t)
-			s := storetest.Open(t, spec, store.Options{})
-			s.Close()
-			driver, dsn := "pgx", spec
+			driver, dsn, dialect := "pgx", spec, "postgres"
 			if p, ok := strings.CutPrefix(spec, "sqlite:"); ok {
-				driver, dsn = "sqlite", p
+				driver, dsn, dialect = "sqlite", p, "sqlite"
 			}
 			db, err := sql.Open(driver, dsn)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			if _, err := db.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (99)`); err != nil {
-				t.Fatal(err)
-			}
-			_, err = store.Open(ctx, spec, store.Options{})
-			var se *store.SchemaError
-			if !errors.As(err, &se) || se.Found != 99 || se.Max < 1 || !strings.Contains(err.Error(), "newer hookmock") {
-				t.Fatalf("opening a newer store: %v; want a SchemaError naming version 99", err)
-			}
-			var n int
-			if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_version`).Scan(&n); err != nil || n != 99 {
-				t.Fatalf("the refused store was changed: version %d, %v", n, err)
-			}
+			fn(t, spec, db, dialect)
 		})
 	}
 }
