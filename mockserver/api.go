@@ -184,47 +184,41 @@ func (p *Provider) createHook(ctx context.Context, in *webhookInput) (Webhook, e
 		}
 		hook.HMAC = *in.HMAC
 	}
-	p.hooks.mu.Lock()
-	p.hooks.refreshLocked()
-	if !p.opts.AllowMultipleWebhooks && len(p.hooks.hooks) > 0 {
-		p.hooks.mu.Unlock()
-		return Webhook{}, badRequest("url", "this domain already has a webhook; a domain may only have one (update or delete it, or start hookmock with webhooks.allowMultiple)")
-	}
-	if err := p.opts.Limits.checkItems("webhooks", len(p.hooks.hooks)); err != nil {
-		p.hooks.mu.Unlock()
+	err := p.hooks.Provision(hook, func(n int) error {
+		if !p.opts.AllowMultipleWebhooks && n > 0 {
+			return badRequest("url", "this domain already has a webhook; a domain may only have one (update or delete it, or start hookmock with webhooks.allowMultiple)")
+		}
+		return p.opts.Limits.checkItems("webhooks", n)
+	})
+	if err != nil {
 		return Webhook{}, err
 	}
-	hook.UUID = p.hooks.uuidLocked()
-	hook.DomainID = p.hooks.domainID
-	if hook.HMAC == "" {
-		hook.HMAC = p.hooks.secretLocked(hook.Signing)
-	}
-	p.hooks.mu.Unlock()
 	if err := p.probe(ctx, hook); err != nil {
 		return Webhook{}, err
 	}
-	p.hooks.mu.Lock()
-	p.hooks.refreshLocked()
-	if !p.opts.AllowMultipleWebhooks && len(p.hooks.hooks) > 0 {
-		p.hooks.mu.Unlock()
-		return Webhook{}, badRequest("url", "this domain already has a webhook; a domain may only have one")
-	}
-	if err := p.hooks.saveLocked(hook); err != nil {
-		p.hooks.mu.Unlock()
+	var refused error
+	out, err := p.hooks.Add(hook, func(n int) error {
+		if !p.opts.AllowMultipleWebhooks && n > 0 {
+			refused = badRequest("url", "this domain already has a webhook; a domain may only have one")
+		}
+		return refused
+	})
+	switch {
+	case refused != nil:
+		return Webhook{}, refused
+	case err != nil:
 		return Webhook{}, &apiError{Status: http.StatusInternalServerError, Kind: errServer, Info: err.Error()}
 	}
-	out := hook.copy()
-	p.hooks.mu.Unlock()
 	p.log.Info("webhook created", "uuid", hook.UUID, "url", hook.URL, "retryType", hook.RetryType, "eventTypes", hook.EventTypes)
 	return out, nil
 }
 
 func (p *Provider) listWebhooks(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, p.hooks.list())
+	writeJSON(w, http.StatusOK, p.hooks.List())
 }
 
 func (p *Provider) getWebhook(w http.ResponseWriter, r *http.Request) {
-	hook, ok := p.hooks.get(r.PathValue("uuid"))
+	hook, ok := p.hooks.Get(r.PathValue("uuid"))
 	if !ok {
 		writeError(w, notFound(r.PathValue("uuid")))
 		return
@@ -240,7 +234,7 @@ func notFound(id string) *apiError {
 // successful probe also re-activates a FAILED webhook.
 func (p *Provider) updateWebhook(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("uuid")
-	cur, ok := p.hooks.get(id)
+	cur, ok := p.hooks.Get(id)
 	if !ok {
 		writeError(w, notFound(id))
 		return
@@ -277,32 +271,22 @@ func (p *Provider) updateWebhook(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	p.hooks.mu.Lock()
-	hook, ok := p.hooks.hooks[id]
-	if !ok {
-		p.hooks.mu.Unlock()
+	out, found, reactivated, err := p.hooks.Reactivate(next, p.clock.Now().UTC())
+	switch {
+	case !found:
 		writeError(w, notFound(id))
 		return
-	}
-	reactivated := hook.State == StateFailed
-	next.State, next.FailedCount = StateActive, 0
-	next.UpdatedAt = p.clock.Now().UTC()
-	if err := p.hooks.saveLocked(&next); err != nil {
-		p.hooks.mu.Unlock()
+	case err != nil:
 		writeError(w, &apiError{Status: http.StatusInternalServerError, Kind: errServer, Info: err.Error()})
 		return
 	}
-	out := next.copy()
-	p.hooks.mu.Unlock()
 	p.log.Info("webhook updated", "uuid", id, "url", next.URL, "reactivated", reactivated)
 	writeJSON(w, http.StatusOK, out)
 }
 
 func (p *Provider) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("uuid")
-	p.hooks.mu.Lock()
-	ok, err := p.hooks.removeLocked(id)
-	p.hooks.mu.Unlock()
+	ok, err := p.hooks.Remove(id)
 	if err != nil {
 		writeError(w, &apiError{Status: http.StatusInternalServerError, Kind: errServer, Info: err.Error()})
 		return

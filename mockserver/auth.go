@@ -1,12 +1,8 @@
 package mockserver
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/binary"
-	"io"
-	mrand "math/rand/v2"
 	"net/http"
 	"strings"
 )
@@ -96,16 +92,4 @@ func (p *Provider) auth(next http.HandlerFunc) http.HandlerFunc {
 		}
 		next(w, r)
 	}
-}
-
-// newSecretSource is where provisioned hmac secrets come from: crypto/rand,
-// or with seeded a stream keyed by the seed (apart from the uuid stream, so
-// that uuids are the same either way).
-func newSecretSource(seed uint64, seeded bool) io.Reader {
-	if !seeded {
-		return rand.Reader
-	}
-	var key [32]byte
-	binary.LittleEndian.PutUint64(key[:8], seed)
-	return mrand.NewChaCha8(sha256.Sum256(append(key[:8], "hookmock secrets"...)))
 }

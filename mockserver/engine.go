@@ -171,7 +171,7 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 	if e.closing.Load() {
 		return nil, errClosed
 	}
-	active, failed := e.p.hooks.targets(eventType)
+	active, failed := e.p.hooks.Targets(eventType)
 	copies := 0
 	if f, ok := plan.get(FaultDuplicate); ok {
 		copies = f.Count
@@ -363,7 +363,7 @@ func (e *engine) finish(j *job, st Status, reason string, also ...func(*Delivery
 func (e *engine) delivered(j *job, att Attempt) {
 	now := e.p.clock.Now().UTC()
 	at := att.At
-	e.p.hooks.pushed(j.hook, at)
+	e.p.hooks.Pushed(j.hook, at)
 	write := e.p.store.deliveredWrite(j.id, at, func(d *Delivery) {
 		d.Attempts = append(d.Attempts, att)
 		d.Status, d.Reason, d.UpdatedAt, d.NextAttemptAt, d.Sending = StatusDelivered, "", now, nil, 0
@@ -389,7 +389,7 @@ func (e *engine) end(j *job, write deliveredWrite, at time.Time) {
 	if !write.do() {
 		// Not ended by this process's write (its lease was lost):
 		// count the success against the breaker on its own.
-		e.p.hooks.outcome(j.hook, true, at, e.p.opts.FailureThreshold)
+		e.p.hooks.Outcome(j.hook, true, at, e.p.opts.FailureThreshold)
 	}
 	e.live.done()
 	j.idle()
@@ -423,7 +423,7 @@ func (e *engine) attempt(j *job) {
 	}
 	e.inflight.Add(1)
 	defer e.inflight.Add(-1)
-	state, exists := e.p.hooks.state(j.hook)
+	state, exists := e.p.hooks.State(j.hook)
 	switch {
 	case !exists:
 		e.finish(j, StatusSkipped, "webhook deleted")
@@ -432,7 +432,7 @@ func (e *engine) attempt(j *job) {
 		e.finish(j, StatusSkipped, "webhook is FAILED")
 		return
 	}
-	hook, ok := e.p.hooks.forSend(j.hook)
+	hook, ok := e.p.hooks.ForSend(j.hook)
 	if !ok {
 		e.finish(j, StatusSkipped, "webhook deleted")
 		return
@@ -468,7 +468,7 @@ func (e *engine) attempt(j *job) {
 		e.delivered(j, att)
 		return
 	}
-	newState, _ := e.p.hooks.outcome(j.hook, false, e.p.clock.Now().UTC(), e.p.opts.FailureThreshold)
+	newState, _ := e.p.hooks.Outcome(j.hook, false, e.p.clock.Now().UTC(), e.p.opts.FailureThreshold)
 	if newState == StateFailed && hook.State != StateFailed {
 		e.p.log.Warn("circuit breaker flipped: webhook FAILED", "webhook", j.hook, "url", hook.URL)
 		e.p.webhookFailed(hook)

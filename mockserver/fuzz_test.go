@@ -86,9 +86,9 @@ func FuzzManagementBody(f *testing.F) {
 			}
 			serveOnce(t, h, "POST", "/v1/webhooks/"+hook.UUID, body, http.StatusOK)
 		}
-		p.hooks.mu.Lock()
-		clear(p.hooks.hooks)
-		p.hooks.mu.Unlock()
+		for _, hook := range p.Webhooks() {
+			serveOnce(t, h, "DELETE", "/v1/webhooks/"+hook.UUID, nil, http.StatusOK)
+		}
 	})
 }
 

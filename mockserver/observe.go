@@ -79,7 +79,7 @@ func (p *Provider) notify(c Change) {
 
 // webhookFailed reports a circuit breaker that flipped.
 func (p *Provider) webhookFailed(h Webhook) {
-	cur, ok := p.hooks.get(h.UUID)
+	cur, ok := p.hooks.Get(h.UUID)
 	if !ok {
 		cur = h
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/generator/seeds"
+	eng "github.com/hookmock/hookmock/mockserver/engine"
 	"github.com/hookmock/hookmock/mockserver/store"
 	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
@@ -29,7 +30,7 @@ type Provider struct {
 	spec  *spec.Spec
 	clock clock.Clock
 	seed  uint64
-	hooks *registry
+	hooks *eng.Registry
 	store *deliveryLog
 	// ownStore: the provider opened the store, so it closes it.
 	ownStore   bool
@@ -72,11 +73,11 @@ func NewProvider(opts Options) (_ *Provider, err error) {
 		}
 	}()
 	logger := slog.New(wire.RedactingHandler(o.Logger.Handler()))
-	p := &Provider{opts: o, spec: o.Spec, clock: o.Clock, seed: o.Seed, hooks: newRegistry(o.Seed, o.SeededSecrets),
+	p := &Provider{opts: o, spec: o.Spec, clock: o.Clock, seed: o.Seed, hooks: eng.NewRegistry(o.Seed, o.SeededSecrets),
 		store: newDeliveryLog(st, ownerName(), o.Lease, logger), ownStore: own, mgmt: mgmt, log: logger, client: o.HTTPClient,
 		stream: newStream(StreamBuffer)}
 	p.store.observe = p.observe
-	if err := p.hooks.attach(st, st.Shared(), logger); err != nil {
+	if err := p.hooks.Attach(st, st.Shared(), logger); err != nil {
 		return nil, err
 	}
 	if o.InsecureSkipVerify {
@@ -157,7 +158,7 @@ func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
 }
 
 // Webhooks lists the registered webhooks.
-func (p *Provider) Webhooks() []Webhook { return p.hooks.list() }
+func (p *Provider) Webhooks() []Webhook { return p.hooks.List() }
 
 // Deliveries lists the delivery log, oldest first.
 func (p *Provider) Deliveries(f ...Filter) []Delivery {
@@ -358,4 +359,4 @@ func (p *Provider) eventTypes() []string {
 }
 
 // Webhook returns one webhook by uuid.
-func (p *Provider) Webhook(id string) (Webhook, bool) { return p.hooks.get(id) }
+func (p *Provider) Webhook(id string) (Webhook, bool) { return p.hooks.Get(id) }

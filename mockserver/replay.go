@@ -70,7 +70,7 @@ func (p *Provider) Replay(ctx context.Context, id string, o ReplayOptions) (Deli
 			return Delivery{}, err
 		}
 	}
-	hook, ok := p.hooks.get(orig.WebhookUUID)
+	hook, ok := p.hooks.Get(orig.WebhookUUID)
 	if !ok {
 		return Delivery{}, &apiError{Status: http.StatusConflict, Kind: errInvalidRequest, Info: fmt.Sprintf("delivery: its webhook %s is deleted", orig.WebhookUUID)}
 	}
@@ -146,7 +146,7 @@ func (p *Provider) CurlCommand(ctx context.Context, id string) (Curl, error) {
 	if !ok {
 		return Curl{}, &apiError{Status: http.StatusConflict, Kind: errInvalidRequest, Info: fmt.Sprintf("delivery: %s was never sent (%s): there is no request to reproduce", id, d.Status)}
 	}
-	hook, ok := p.hooks.get(d.WebhookUUID)
+	hook, ok := p.hooks.Get(d.WebhookUUID)
 	if !ok {
 		return Curl{}, &apiError{Status: http.StatusConflict, Kind: errInvalidRequest, Info: fmt.Sprintf("delivery: its webhook %s is deleted, and with it the secret", d.WebhookUUID)}
 	}

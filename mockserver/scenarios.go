@@ -336,7 +336,7 @@ func (p *Provider) planRun(sc *scenario.Scenario, opts RunOptions) (*scenario.Pl
 	po := scenario.PlanOptions{Seed: seed, Vars: opts.Vars, Set: opts.Set, Spec: p.spec}
 	if _, given := opts.Vars[scenario.VarDomainID]; !given {
 		// Events carry the domain the webhooks belong to.
-		po.Vars = withVar(opts.Vars, scenario.VarDomainID, p.hooks.domainID)
+		po.Vars = withVar(opts.Vars, scenario.VarDomainID, p.hooks.DomainID())
 	}
 	plan, err := sc.Plan(po)
 	if err != nil {

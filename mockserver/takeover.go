@@ -109,7 +109,7 @@ func (e *engine) resume(w store.Work) error {
 		att := Attempt{N: n, At: now, Outcome: wire.OutcomeInterrupted, Request: wire.SentRequest{Headers: map[string][]string{}},
 			Error: "interrupted: the process sending this attempt stopped before it recorded an answer; the consumer may have received it"}
 		l.Update(d.ID, func(d *Delivery) { d.Attempts, d.Sending, d.UpdatedAt = append(d.Attempts, att), 0, now })
-		hook, ok := e.p.hooks.get(j.hook)
+		hook, ok := e.p.hooks.Get(j.hook)
 		switch {
 		case !ok:
 			e.finish(j, StatusSkipped, "webhook deleted")

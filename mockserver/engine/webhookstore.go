@@ -1,4 +1,4 @@
-package mockserver
+package engine
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"github.com/hookmock/hookmock/mockserver/store"
 )
 
-// The registry's map is a cache of the store's webhooks. Every change is
+// The Registry's map is a cache of the store's webhooks. Every change is
 // written through; on a shared store the cache is reloaded wherever
 // another replica's change matters (targets of an event, listings), and
 // breaker counts change in one store transaction, so that replicas
@@ -43,8 +43,8 @@ func decodeHook(r store.Webhook) (*Webhook, error) {
 
 const domainKey = "domainId"
 
-// attach loads the store's webhooks and domain id (or records ours).
-func (r *registry) attach(s store.Store, shared bool, log *slog.Logger) error {
+// Attach loads the store's webhooks and domain id (or records ours).
+func (r *Registry) Attach(s store.Store, shared bool, log *slog.Logger) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.s, r.shared, r.log = s, shared, log
@@ -68,7 +68,7 @@ func (r *registry) attach(s store.Store, shared bool, log *slog.Logger) error {
 }
 
 // reloadLocked replaces the cache with the store's webhooks.
-func (r *registry) reloadLocked() error {
+func (r *Registry) reloadLocked() error {
 	if r.s == nil {
 		return nil
 	}
@@ -96,7 +96,7 @@ func (r *registry) reloadLocked() error {
 // refreshLocked reloads on a shared store (other replicas write it)
 // when a webhook was created, deleted or changed state or document since
 // the last load: one indexed read per event instead of every webhook.
-func (r *registry) refreshLocked() {
+func (r *Registry) refreshLocked() {
 	if !r.shared {
 		return
 	}
@@ -113,7 +113,7 @@ func (r *registry) refreshLocked() {
 }
 
 // reloadAllLocked reloads on a shared store whatever the version.
-func (r *registry) reloadAllLocked() {
+func (r *Registry) reloadAllLocked() {
 	if !r.shared {
 		return
 	}
@@ -122,9 +122,9 @@ func (r *registry) reloadAllLocked() {
 	}
 }
 
-// pushed records a success in the cache; the store has it from the
+// Pushed records a success in the cache; the store has it from the
 // delivery's own write (store.Delivered).
-func (r *registry) pushed(id string, at time.Time) {
+func (r *Registry) Pushed(id string, at time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if w, ok := r.hooks[id]; ok {
@@ -137,7 +137,7 @@ func (r *registry) pushed(id string, at time.Time) {
 }
 
 // saveLocked writes a created or updated webhook through.
-func (r *registry) saveLocked(w *Webhook) error {
+func (r *Registry) saveLocked(w *Webhook) error {
 	if err := r.s.PutWebhook(context.Background(), hookRecord(w)); err != nil {
 		return fmt.Errorf("store %s: saving webhook %s: %w", r.s.Location(), w.UUID, err)
 	}
@@ -146,7 +146,7 @@ func (r *registry) saveLocked(w *Webhook) error {
 }
 
 // removeLocked deletes a webhook; false if there was none.
-func (r *registry) removeLocked(id string) (bool, error) {
+func (r *Registry) removeLocked(id string) (bool, error) {
 	err := r.s.DeleteWebhook(context.Background(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		delete(r.hooks, id)
@@ -159,10 +159,10 @@ func (r *registry) removeLocked(id string) (bool, error) {
 	return true, nil
 }
 
-// outcome records one attempt's result against the webhook's failure
+// Outcome records one attempt's result against the webhook's failure
 // count, in one store transaction; it returns the webhook's state
 // afterwards and whether it exists.
-func (r *registry) outcome(id string, success bool, now time.Time, threshold int) (state string, ok bool) {
+func (r *Registry) Outcome(id string, success bool, now time.Time, threshold int) (state string, ok bool) {
 	var retryType string
 	r.mu.Lock()
 	if w, ok := r.hooks[id]; ok {

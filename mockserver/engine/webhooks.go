@@ -1,7 +1,10 @@
-package mockserver
+package engine
 
 import (
+	crand "crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"log/slog"
@@ -51,9 +54,9 @@ func (w *Webhook) subscribed(t string) bool {
 	return len(w.EventTypes) == 0 || slices.Contains(w.EventTypes, t)
 }
 
-// registry holds the webhooks. Delivery workers read and update failure
+// Registry holds the webhooks. Delivery workers read and update failure
 // counts concurrently with the management API, so every access is locked.
-type registry struct {
+type Registry struct {
 	mu       sync.Mutex
 	hooks    map[string]*Webhook
 	rng      *rand.Rand // seeded: same seed, same uuids
@@ -67,15 +70,15 @@ type registry struct {
 	version int64
 }
 
-func newRegistry(seed uint64, seededSecrets bool) *registry {
-	r := &registry{hooks: map[string]*Webhook{}, rng: rand.New(rand.NewPCG(seed, 0x686f6f6b6d6f636b)),
+func NewRegistry(seed uint64, seededSecrets bool) *Registry {
+	r := &Registry{hooks: map[string]*Webhook{}, rng: rand.New(rand.NewPCG(seed, 0x686f6f6b6d6f636b)),
 		secrets: newSecretSource(seed, seededSecrets)}
 	r.domainID = r.uuidLocked()
 	return r
 }
 
-// uuidLocked makes a version-4 UUID from the registry's random stream.
-func (r *registry) uuidLocked() string {
+// uuidLocked makes a version-4 UUID from the Registry's random stream.
+func (r *Registry) uuidLocked() string {
 	var b [16]byte
 	for i := range b {
 		b[i] = byte(r.rng.UintN(256))
@@ -92,7 +95,7 @@ func (r *registry) uuidLocked() string {
 }
 
 // secretLocked provisions a 32-byte secret in the scheme's format.
-func (r *registry) secretLocked(scheme signing.Scheme) string {
+func (r *Registry) secretLocked(scheme signing.Scheme) string {
 	var b [32]byte
 	_, _ = io.ReadFull(r.secrets, b[:])
 	s := base64.StdEncoding.EncodeToString(b[:])
@@ -102,7 +105,7 @@ func (r *registry) secretLocked(scheme signing.Scheme) string {
 	return s
 }
 
-func (r *registry) list() []Webhook {
+func (r *Registry) List() []Webhook {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	// In full: breaker counts and last pushed change without the version.
@@ -117,14 +120,14 @@ func (r *registry) list() []Webhook {
 	return out
 }
 
-func (r *registry) get(id string) (Webhook, bool) { return r.lookup(id, (*Webhook).copy) }
+func (r *Registry) Get(id string) (Webhook, bool) { return r.lookup(id, (*Webhook).copy) }
 
 // forSend is get for the engine, which reads a webhook to send to it: a
 // copy without the fields it never reads (sendCopy).
-func (r *registry) forSend(id string) (Webhook, bool) { return r.lookup(id, (*Webhook).sendCopy) }
+func (r *Registry) ForSend(id string) (Webhook, bool) { return r.lookup(id, (*Webhook).sendCopy) }
 
 // lookup returns webhook id, copied by cp.
-func (r *registry) lookup(id string, cp func(*Webhook) Webhook) (Webhook, bool) {
+func (r *Registry) lookup(id string, cp func(*Webhook) Webhook) (Webhook, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	w, ok := r.hooks[id]
@@ -160,7 +163,7 @@ func (w *Webhook) copy() Webhook {
 
 // targets returns the webhooks an event of type t goes to, split by
 // state, as the engine reads them (sendCopy).
-func (r *registry) targets(t string) (active, failed []Webhook) {
+func (r *Registry) Targets(t string) (active, failed []Webhook) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.refreshLocked()
@@ -186,7 +189,7 @@ func (r *registry) targets(t string) (active, failed []Webhook) {
 }
 
 // state returns a webhook's current state, or false once it is deleted.
-func (r *registry) state(id string) (string, bool) {
+func (r *Registry) State(id string) (string, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	w, ok := r.hooks[id]
@@ -194,4 +197,84 @@ func (r *registry) state(id string) (string, bool) {
 		return "", false
 	}
 	return w.State, true
+}
+
+// newSecretSource is where provisioned hmac secrets come from: crypto/rand,
+// or with seeded a stream keyed by the seed (apart from the uuid stream, so
+// that uuids are the same either way).
+func newSecretSource(seed uint64, seeded bool) io.Reader {
+	if !seeded {
+		return crand.Reader
+	}
+	var key [32]byte
+	binary.LittleEndian.PutUint64(key[:8], seed)
+	return rand.NewChaCha8(sha256.Sum256(append(key[:8], "hookmock secrets"...)))
+}
+
+// DomainID is the domain every webhook of this provider belongs to.
+func (r *Registry) DomainID() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.domainID
+}
+
+// Provision gives hook its uuid, its domain and, when it brings none, a
+// secret in its scheme's format, after check has accepted the number of
+// webhooks there are (the API's one-per-domain rule and its limit).
+func (r *Registry) Provision(hook *Webhook, check func(count int) error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.refreshLocked()
+	if err := check(len(r.hooks)); err != nil {
+		return err
+	}
+	hook.UUID = r.uuidLocked()
+	hook.DomainID = r.domainID
+	if hook.HMAC == "" {
+		hook.HMAC = r.secretLocked(hook.Signing)
+	}
+	return nil
+}
+
+// Add registers a provisioned webhook if check still accepts the number
+// of webhooks there are: the probe ran between Provision and Add, unlocked.
+// A check's error is returned as it is.
+func (r *Registry) Add(hook *Webhook, check func(count int) error) (Webhook, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.refreshLocked()
+	if err := check(len(r.hooks)); err != nil {
+		return Webhook{}, err
+	}
+	if err := r.saveLocked(hook); err != nil {
+		return Webhook{}, err
+	}
+	return hook.copy(), nil
+}
+
+// Reactivate stores next in place of the webhook of its uuid, ACTIVE
+// again with no failures counted, as an update that passed the probe
+// leaves it; found is false when that webhook is gone, and reactivated
+// says whether it was FAILED.
+func (r *Registry) Reactivate(next Webhook, now time.Time) (out Webhook, found, reactivated bool, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	hook, ok := r.hooks[next.UUID]
+	if !ok {
+		return Webhook{}, false, false, nil
+	}
+	reactivated = hook.State == StateFailed
+	next.State, next.FailedCount = StateActive, 0
+	next.UpdatedAt = now
+	if err := r.saveLocked(&next); err != nil {
+		return Webhook{}, true, reactivated, err
+	}
+	return next.copy(), true, reactivated, nil
+}
+
+// Remove deletes a webhook; false if there was none.
+func (r *Registry) Remove(id string) (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.removeLocked(id)
 }
