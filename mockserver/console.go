@@ -86,3 +86,10 @@ func short(uuid string) string {
 	}
 	return uuid
 }
+
+func statusOf(a Attempt) int {
+	if a.Response == nil {
+		return 0
+	}
+	return a.Response.Status
+}

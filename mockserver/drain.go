@@ -32,7 +32,7 @@ func (p *Provider) Drain(ctx context.Context) (time.Duration, error) {
 			return vc.Now().Sub(start), err
 		}
 		changed := vc.Changed()
-		deliveries, runs := p.engine.live.count(), p.runningScenarios()
+		deliveries, runs := p.engine.Live(), p.runningScenarios()
 		if deliveries == 0 && runs == 0 {
 			return vc.Now().Sub(start), nil
 		}
@@ -42,7 +42,7 @@ func (p *Provider) Drain(ctx context.Context) (time.Duration, error) {
 			// the clock or to end.
 			select {
 			case <-changed:
-			case <-p.engine.live.zero():
+			case <-p.engine.Idle():
 			case <-ctx.Done():
 				return vc.Now().Sub(start), fmt.Errorf("drain: %d deliveries and %d scenario runs still live, nothing due on the clock: %w", deliveries, runs, ctx.Err())
 			}

@@ -27,6 +27,9 @@ type eventSource struct {
 
 const positionCounter = "generator.position"
 
+// positionBlock is how many positions one store round trip reserves.
+const positionBlock = 1000
+
 func newEventSource(p *Provider) (*eventSource, error) {
 	g := generator.New(p.spec, generator.WithClock(p.clock), generator.WithMaxEventBytes(p.opts.MaxEventBytes))
 	// A contract with an event that has no finite instance, or only
@@ -34,7 +37,7 @@ func newEventSource(p *Provider) (*eventSource, error) {
 	if err := g.Check(); err != nil {
 		return nil, err
 	}
-	return &eventSource{gen: g, seed: p.seed, st: p.store.s, log: p.log}, nil
+	return &eventSource{gen: g, seed: p.seed, st: p.store, log: p.log}, nil
 }
 
 // nextSeed derives the seed of the n-th unseeded event from the server
@@ -42,12 +45,12 @@ func newEventSource(p *Provider) (*eventSource, error) {
 func (s *eventSource) nextSeed() uint64 {
 	s.mu.Lock()
 	if s.n == s.end {
-		v, err := s.st.Add(context.Background(), positionCounter, idBlockSize)
+		v, err := s.st.Add(context.Background(), positionCounter, positionBlock)
 		if err != nil {
 			s.log.Error("store: reserving generator positions", "err", err)
-			s.end += idBlockSize
+			s.end += positionBlock
 		} else {
-			s.n, s.end = uint64(v)-idBlockSize, uint64(v)
+			s.n, s.end = uint64(v)-positionBlock, uint64(v)
 		}
 	}
 	s.n++

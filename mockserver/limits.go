@@ -120,24 +120,6 @@ func limitError(status int, field, setting string, format string, a ...any) *api
 
 const errLimit = "limit-exceeded"
 
-// reserve counts n more live deliveries, or none if that would pass max.
-func (c *liveCounter) reserve(n, max int) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if n == 0 {
-		return nil
-	}
-	if c.n+n > max {
-		return limitError(http.StatusTooManyRequests, "event", "limits.maxLiveDeliveries",
-			"%d deliveries are live and this event needs %d more; at most %d may be live, so wait for them to settle", c.n, n, max)
-	}
-	if c.n == 0 || c.idle == nil {
-		c.idle = make(chan struct{})
-	}
-	c.n += n
-	return nil
-}
-
 // checkFaults bounds the waits that faults ask for. Overflowing sums are
 // refused too: 100 copies 2562047h apart would wrap around to the past.
 func (l Limits) checkFaults(fs []Fault) *fieldError {

@@ -130,29 +130,6 @@ type Options struct {
 	ActionErrors []ActionError
 }
 
-// Backoff is Daily's exponential retry: "each message will be retried at
-// most 5 times, with an exponential backoff up to 15 minutes". The base
-// and factor are not documented; hookmock waits Base·2^(n-1), capped.
-type Backoff struct {
-	// Retries after the first attempt (default 5). Daily's sentence "if a
-	// message fails being sent 5 times, it will be deleted" can also be read
-	// as 5 attempts in all: set Retries to 4 for that reading.
-	Retries int
-	// Base is the first wait (default 1 minute, so 1, 2, 4, 8, 15 minutes).
-	Base time.Duration
-	// Cap is the longest wait (default 15 minutes).
-	Cap time.Duration
-}
-
-// Delay is the wait before retry n (1-based).
-func (b Backoff) Delay(n int) time.Duration {
-	d := b.Base
-	for i := 1; i < n && d < b.Cap; i++ {
-		d *= 2
-	}
-	return min(d, b.Cap)
-}
-
 func (o Options) withDefaults() (Options, error) {
 	if o.Spec == nil {
 		s, err := spec.Default()
@@ -220,11 +197,4 @@ func (o Options) withDefaults() (Options, error) {
 		o.HTTPClient = wire.NewClient(t)
 	}
 	return o, nil
-}
-
-func (o Options) success(status int) bool {
-	if o.Accept2xx {
-		return status >= 200 && status < 300
-	}
-	return status == http.StatusOK
 }

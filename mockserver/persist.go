@@ -24,15 +24,15 @@ const (
 )
 
 func (p *Provider) putDoc(kind store.Kind, key string, doc []byte) {
-	if err := p.store.s.PutDoc(context.Background(), store.Doc{Kind: kind, Key: key, Doc: doc}); err != nil {
-		p.log.Error("store write failed", "kind", kind, "key", key, "store", p.store.s.Location(), "err", err)
+	if err := p.store.PutDoc(context.Background(), store.Doc{Kind: kind, Key: key, Doc: doc}); err != nil {
+		p.log.Error("store write failed", "kind", kind, "key", key, "store", p.store.Location(), "err", err)
 	}
 }
 
 func (p *Provider) dropDoc(kind store.Kind, key string) {
-	err := p.store.s.DeleteDoc(context.Background(), kind, key)
+	err := p.store.DeleteDoc(context.Background(), kind, key)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		p.log.Error("store write failed", "kind", kind, "key", key, "store", p.store.s.Location(), "err", err)
+		p.log.Error("store write failed", "kind", kind, "key", key, "store", p.store.Location(), "err", err)
 	}
 }
 
@@ -53,8 +53,8 @@ func (p *Provider) saveClock() {
 // virtual clock, which schedules may depend on.
 func (p *Provider) restoreBeforeSchedules() error {
 	ctx := context.Background()
-	where := p.store.s.Location()
-	docs, err := p.store.s.Docs(ctx, store.KindScenario)
+	where := p.store.Location()
+	docs, err := p.store.Docs(ctx, store.KindScenario)
 	if err != nil {
 		return fmt.Errorf("store %s: %w", where, err)
 	}
@@ -67,7 +67,7 @@ func (p *Provider) restoreBeforeSchedules() error {
 			return fmt.Errorf("store %s: uploaded scenario %q: %w", where, d.Key, err)
 		}
 	}
-	docs, err = p.store.s.Docs(ctx, store.KindActionError)
+	docs, err = p.store.Docs(ctx, store.KindActionError)
 	if err != nil {
 		return fmt.Errorf("store %s: %w", where, err)
 	}
@@ -91,9 +91,9 @@ func (p *Provider) followClock() error {
 	if !ok {
 		return nil
 	}
-	docs, err := p.store.s.Docs(context.Background(), store.KindState)
+	docs, err := p.store.Docs(context.Background(), store.KindState)
 	if err != nil {
-		return fmt.Errorf("store %s: %w", p.store.s.Location(), err)
+		return fmt.Errorf("store %s: %w", p.store.Location(), err)
 	}
 	for _, d := range docs {
 		if d.Key != clockKey {
@@ -101,7 +101,7 @@ func (p *Provider) followClock() error {
 		}
 		t, err := time.Parse(time.RFC3339Nano, string(d.Doc))
 		if err != nil {
-			return fmt.Errorf("store %s: virtual clock position %q: %w", p.store.s.Location(), d.Doc, err)
+			return fmt.Errorf("store %s: virtual clock position %q: %w", p.store.Location(), d.Doc, err)
 		}
 		if t.After(vc.Now()) {
 			vc.Set(t)
@@ -112,22 +112,22 @@ func (p *Provider) followClock() error {
 
 // restoreSchedules starts the schedules added through the control API.
 func (p *Provider) restoreSchedules() error {
-	docs, err := p.store.s.Docs(context.Background(), store.KindSchedule)
+	docs, err := p.store.Docs(context.Background(), store.KindSchedule)
 	if err != nil {
-		return fmt.Errorf("store %s: %w", p.store.s.Location(), err)
+		return fmt.Errorf("store %s: %w", p.store.Location(), err)
 	}
 	for _, d := range docs {
 		var m map[string]any
 		if err := json.Unmarshal(d.Doc, &m); err != nil {
-			return fmt.Errorf("store %s: schedule %q: %w", p.store.s.Location(), d.Key, err)
+			return fmt.Errorf("store %s: schedule %q: %w", p.store.Location(), d.Key, err)
 		}
 		c, ferr := decodeSchedule(m)
 		if ferr != nil {
-			return fmt.Errorf("store %s: schedule %q: %s: %s", p.store.s.Location(), d.Key, ferr.Field, ferr.Msg)
+			return fmt.Errorf("store %s: schedule %q: %s: %s", p.store.Location(), d.Key, ferr.Field, ferr.Msg)
 		}
 		c.ID = d.Key
 		if _, err := p.AddSchedule(c); err != nil {
-			return fmt.Errorf("store %s: schedule %q: %w", p.store.s.Location(), d.Key, err)
+			return fmt.Errorf("store %s: schedule %q: %w", p.store.Location(), d.Key, err)
 		}
 	}
 	return nil

@@ -18,7 +18,7 @@ import (
 	"github.com/hookmock/hookmock/generator"
 	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/generator/seeds"
-	eng "github.com/hookmock/hookmock/mockserver/engine"
+	"github.com/hookmock/hookmock/mockserver/engine"
 	"github.com/hookmock/hookmock/mockserver/store"
 	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/spec"
@@ -30,12 +30,14 @@ type Provider struct {
 	spec  *spec.Spec
 	clock clock.Clock
 	seed  uint64
-	hooks *eng.Registry
-	store *deliveryLog
+	hooks *engine.Registry
+	// store is read and written directly only for the provider's own
+	// documents (persist.go) and counters; deliveries go through engine.
+	store store.Store
 	// ownStore: the provider opened the store, so it closes it.
 	ownStore   bool
 	closeStore sync.Once
-	engine     *engine
+	engine     *engine.Engine
 	mgmt       *managementSchemas
 	log        *slog.Logger
 	client     *http.Client
@@ -73,10 +75,9 @@ func NewProvider(opts Options) (_ *Provider, err error) {
 		}
 	}()
 	logger := slog.New(wire.RedactingHandler(o.Logger.Handler()))
-	p := &Provider{opts: o, spec: o.Spec, clock: o.Clock, seed: o.Seed, hooks: eng.NewRegistry(o.Seed, o.SeededSecrets),
-		store: newDeliveryLog(st, ownerName(), o.Lease, logger), ownStore: own, mgmt: mgmt, log: logger, client: o.HTTPClient,
+	p := &Provider{opts: o, spec: o.Spec, clock: o.Clock, seed: o.Seed, hooks: engine.NewRegistry(o.Seed, o.SeededSecrets),
+		store: st, ownStore: own, mgmt: mgmt, log: logger, client: o.HTTPClient,
 		stream: newStream(StreamBuffer)}
-	p.store.observe = p.observe
 	if err := p.hooks.Attach(st, st.Shared(), logger); err != nil {
 		return nil, err
 	}
@@ -88,7 +89,11 @@ func NewProvider(opts Options) (_ *Provider, err error) {
 	if err != nil {
 		return nil, err
 	}
-	p.engine = newEngine(p)
+	p.engine = engine.New(engine.Config{Store: st, Owner: ownerName(), Lease: o.Lease, Hooks: p.hooks, Clock: o.Clock, Log: logger,
+		Client: o.HTTPClient, Workers: o.Workers, QueueSize: o.QueueSize, MaxLive: o.Limits.MaxLiveDeliveries,
+		FailureThreshold: o.FailureThreshold, Exponential: o.Exponential, Accept2xx: o.Accept2xx, SigningParams: o.SigningParams,
+		DeliveryTimeout: o.DeliveryTimeout, ResponseBodyLimit: o.ResponseBodyLimit, ResponseHeaderLimit: o.ResponseHeaderLimit,
+		Headers: p.headersFor, Observe: p.observe, WebhookFailed: p.webhookFailed, FollowClock: p.followClock})
 	if err := p.restoreBeforeSchedules(); err != nil {
 		p.Shutdown(context.Background())
 		return nil, err
@@ -166,23 +171,23 @@ func (p *Provider) Deliveries(f ...Filter) []Delivery {
 	if len(f) > 0 {
 		filter = f[0]
 	}
-	return p.store.List(filter)
+	return p.engine.List(filter)
 }
 
 // ResetDeliveries forgets finished deliveries.
-func (p *Provider) ResetDeliveries() { p.store.Reset() }
+func (p *Provider) ResetDeliveries() { p.engine.Reset() }
 
 // Settle waits until every delivery is in a terminal state. Under a virtual
 // clock, deliveries waiting to be retried only settle as the clock advances:
 // Drain advances it for them.
-func (p *Provider) Settle(ctx context.Context) error { return p.engine.settle(ctx) }
+func (p *Provider) Settle(ctx context.Context) error { return p.engine.Settle(ctx) }
 
 // Shutdown stops accepting events, lets queued and in-flight deliveries
 // finish until ctx ends, and records the rest as interrupted.
 func (p *Provider) Shutdown(ctx context.Context) {
 	p.stream.close()
 	p.stopSchedules()
-	p.engine.shutdown(ctx)
+	p.engine.Shutdown(ctx)
 	p.client.CloseIdleConnections()
 }
 
@@ -191,13 +196,13 @@ func (p *Provider) Shutdown(ctx context.Context) {
 func (p *Provider) Close() error {
 	var err error
 	if p.ownStore {
-		p.closeStore.Do(func() { err = p.store.s.Close() })
+		p.closeStore.Do(func() { err = p.store.Close() })
 	}
 	return err
 }
 
 // StoreBackend names the store's backend: memory, sqlite or postgres.
-func (p *Provider) StoreBackend() string { return p.store.s.Backend() }
+func (p *Provider) StoreBackend() string { return p.store.Backend() }
 
 // ownerName names this process in leases: host, pid and a random part, so
 // that a restarted process with a recycled pid is still someone new.
@@ -207,7 +212,7 @@ func ownerName() string {
 }
 
 // StoreLocation says where the provider keeps its state.
-func (p *Provider) StoreLocation() string { return p.store.s.Location() }
+func (p *Provider) StoreLocation() string { return p.store.Location() }
 
 // DeliveryPage is one page of the delivery log.
 type DeliveryPage struct {
@@ -218,14 +223,14 @@ type DeliveryPage struct {
 
 // LiveDeliveries counts the deliveries this process has not ended yet:
 // queued, being sent, or waiting to retry.
-func (p *Provider) LiveDeliveries() int { return p.engine.live.count() }
+func (p *Provider) LiveDeliveries() int { return p.engine.Live() }
 
 // StoreStats says where the delivery log is kept and how much of it.
-func (p *Provider) StoreStats() StoreStats { return p.store.Stats() }
+func (p *Provider) StoreStats() StoreStats { return p.engine.Stats() }
 
 // QueryDeliveries reads one page of the log, filtered in the store.
 func (p *Provider) QueryDeliveries(ctx context.Context, q store.Query) (DeliveryPage, error) {
-	ds, next, err := p.store.page(ctx, q)
+	ds, next, err := p.engine.Page(ctx, q)
 	return DeliveryPage{Deliveries: ds, Next: next}, err
 }
 
@@ -233,9 +238,9 @@ func (p *Provider) QueryDeliveries(ctx context.Context, q store.Query) (Delivery
 // valid during the call.
 func (p *Provider) eachDeliveryJSON(ctx context.Context, q store.Query, fn func([]byte) error) error {
 	var buf []byte
-	return store.Each(ctx, p.store.s, q, func(r store.Delivery) error {
+	return store.Each(ctx, p.store, q, func(r store.Delivery) error {
 		var err error
-		if buf, err = deliveryJSON(buf[:0], r); err != nil {
+		if buf, err = engine.DeliveryJSON(buf[:0], r); err != nil {
 			return err
 		}
 		return fn(buf)
@@ -245,8 +250,8 @@ func (p *Provider) eachDeliveryJSON(ctx context.Context, q store.Query, fn func(
 // EachDelivery calls fn for every delivery q selects, oldest first, a page
 // at a time: memory stays bounded however long the log.
 func (p *Provider) EachDelivery(ctx context.Context, q store.Query, fn func(Delivery) error) error {
-	return store.Each(ctx, p.store.s, q, func(r store.Delivery) error {
-		d, err := decodeDelivery(r)
+	return store.Each(ctx, p.store, q, func(r store.Delivery) error {
+		d, err := engine.DecodeDelivery(r)
 		if err != nil {
 			return err
 		}
@@ -337,11 +342,11 @@ func (p *Provider) Trigger(ctx context.Context, event string, opts ...TriggerOpt
 	if typ == "" {
 		typ = ev.Name
 	}
-	ids, err := p.engine.enqueue(ctx, typ, id, wire, plan)
+	ids, err := p.engine.Enqueue(ctx, typ, id, wire, plan)
 	if err != nil {
-		return nil, err
+		return nil, engineError(err)
 	}
-	return &Triggered{Type: typ, ID: id, Event: body, Deliveries: ids, Faults: plan.copyApplied()}, nil
+	return &Triggered{Type: typ, ID: id, Event: body, Deliveries: ids, Faults: plan.CopyApplied()}, nil
 }
 
 // eventTypes lists what webhooks may subscribe to: type values, or names

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hookmock/hookmock/mockserver/engine"
 	"github.com/hookmock/hookmock/mockserver/store"
 	"github.com/hookmock/hookmock/mockserver/wire"
 	"github.com/hookmock/hookmock/signing"
@@ -27,17 +28,17 @@ type ReplayOptions struct {
 
 // Delivery returns one delivery of the log by id.
 func (p *Provider) Delivery(ctx context.Context, id string) (Delivery, error) {
-	if d, ok := p.store.peek(id); ok {
+	if d, ok := p.engine.Peek(id); ok {
 		return d, nil
 	}
-	r, err := p.store.s.Delivery(ctx, id)
+	r, err := p.store.Delivery(ctx, id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return Delivery{}, &apiError{Status: http.StatusNotFound, Kind: errNotFound, Info: fmt.Sprintf("delivery: %q is not in the log", id)}
 		}
 		return Delivery{}, err
 	}
-	return decodeDelivery(r)
+	return engine.DecodeDelivery(r)
 }
 
 // sentBody is the event as the delivery's first attempt sent it.
@@ -78,7 +79,8 @@ func (p *Provider) Replay(ctx context.Context, id string, o ReplayOptions) (Deli
 		return Delivery{}, &apiError{Status: http.StatusConflict, Kind: errInvalidRequest,
 			Info: fmt.Sprintf("delivery: its webhook %s is FAILED; re-activate it (POST /v1/webhooks/%s {\"state\":\"ACTIVE\"}) first", hook.UUID, hook.UUID)}
 	}
-	return p.engine.replay(ctx, hook, &orig, body)
+	d, err := p.engine.Replay(ctx, hook, &orig, body)
+	return d, engineError(err)
 }
 
 // checkEvent validates a modified body against the contract's event.
@@ -97,34 +99,6 @@ func (p *Provider) checkEvent(eventType string, body []byte) error {
 		return e
 	}
 	return nil
-}
-
-// replay records one delivery of body to hook and queues it.
-func (e *engine) replay(ctx context.Context, h Webhook, orig *Delivery, body []byte) (Delivery, error) {
-	e.enqueuing.RLock()
-	defer e.enqueuing.RUnlock()
-	if e.closing.Load() {
-		return Delivery{}, errClosed
-	}
-	if err := e.live.reserve(1, e.p.opts.Limits.MaxLiveDeliveries); err != nil {
-		return Delivery{}, err
-	}
-	seq, err := e.ids.take(e.p.store.s)
-	if err != nil {
-		e.live.release(1)
-		return Delivery{}, err
-	}
-	now := e.p.clock.Now().UTC()
-	d := &Delivery{ID: deliveryID(seq), WebhookUUID: h.UUID, URL: h.URL, EventType: orig.EventType, EventID: orig.EventID,
-		RetryType: h.RetryType, Status: StatusPending, CreatedAt: now, UpdatedAt: now, ReplayOf: orig.ID, Attempts: []Attempt{}}
-	out := d.Clone()
-	j := &job{id: d.ID, hook: h.UUID, eventType: orig.EventType, eventID: orig.EventID, body: body, seq: seq, due: now}
-	if err := e.p.store.add(ctx, []*Delivery{d}, []*job{j}); err != nil {
-		e.live.release(1)
-		return Delivery{}, err
-	}
-	e.start(ctx, j, 0)
-	return out, nil
 }
 
 // Curl is a command line that sends a delivery's request again, signed

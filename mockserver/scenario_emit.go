@@ -71,7 +71,7 @@ func (p *Provider) awaitFirstAttempts(ctx context.Context, eventID string, ids [
 	defer tick.Stop()
 	for {
 		pending := 0
-		for _, d := range p.store.List(Filter{EventID: eventID}) {
+		for _, d := range p.engine.List(Filter{EventID: eventID}) {
 			if want[d.ID] && len(d.Attempts) == 0 && !d.Status.Terminal() {
 				pending++
 			}

@@ -218,7 +218,7 @@ func (p *Provider) startScenario(ctx context.Context, sc *scenario.Scenario, opt
 	if err != nil {
 		return nil, err
 	}
-	if p.engine.ctx.Err() != nil {
+	if p.engine.Stopping().Err() != nil {
 		return nil, errClosed
 	}
 	r := &ScenarioRun{Scenario: sc.Name, plan: plan, origin: opts.origin, done: make(chan struct{}), status: RunRunning}
@@ -235,7 +235,7 @@ func (p *Provider) startScenario(ctx context.Context, sc *scenario.Scenario, opt
 	// The run lives no longer than the provider: shutdown cancels the
 	// engine's context, which ends any wait and refuses new events.
 	runCtx, cancel := context.WithCancel(ctx)
-	stop := context.AfterFunc(p.engine.ctx, cancel)
+	stop := context.AfterFunc(p.engine.Stopping(), cancel)
 	go func() {
 		defer close(r.done)
 		defer cancel()

@@ -1,8 +1,7 @@
-package mockserver
+package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -26,7 +25,7 @@ type job struct {
 	body      []byte
 	attempt   int    // attempts made so far
 	seq       uint64 // creation order, for reorder windows
-	plan      *faultPlan
+	plan      *FaultPlan
 	sent      bool      // an attempt has gone on the wire
 	due       time.Time // when the work is due, on the provider's clock
 	stored    []byte    // the encoded job, for the store's work row
@@ -48,10 +47,11 @@ func (j *job) idle() {
 	}
 }
 
-// engine sends deliveries with a pool of workers and schedules retries on
+// Engine sends deliveries with a pool of workers and schedules retries on
 // the provider's clock.
-type engine struct {
-	p        *Provider
+type Engine struct {
+	cfg      Config
+	store    *deliveryLog
 	queue    chan *job
 	wg       sync.WaitGroup // workers, retry timers, delayed and held deliveries
 	ctx      context.Context
@@ -133,6 +133,23 @@ func (c *liveCounter) zero() <-chan struct{} {
 	return c.idle
 }
 
+// reserve counts n more live deliveries, or none if that would pass max.
+func (c *liveCounter) reserve(n, max int) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n == 0 {
+		return nil
+	}
+	if c.n+n > max {
+		return &LiveLimitError{Live: c.n, Need: n, Max: max}
+	}
+	if c.n == 0 || c.idle == nil {
+		c.idle = make(chan struct{})
+	}
+	c.n += n
+	return nil
+}
+
 // release undoes a reserve whose event was not recorded.
 func (c *liveCounter) release(n int) {
 	for range n {
@@ -146,66 +163,68 @@ func (c *liveCounter) count() int {
 	return c.n
 }
 
-func newEngine(p *Provider) *engine {
+// New starts the engine's workers and, on a durable store, its keeper of
+// leases, which takes over the work other processes left; call Shutdown
+// when done.
+func New(cfg Config) *Engine {
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &engine{p: p, queue: make(chan *job, p.opts.QueueSize), ctx: ctx, cancel: cancel}
-	for range p.opts.Workers {
+	e := &Engine{cfg: cfg, store: newDeliveryLog(cfg.Store, cfg.Owner, cfg.Lease, cfg.Log), queue: make(chan *job, cfg.QueueSize), ctx: ctx, cancel: cancel}
+	e.store.observe = cfg.Observe
+	for range cfg.Workers {
 		e.wg.Add(1)
 		go e.worker()
 	}
-	if p.store.durable() {
+	if e.store.durable() {
 		e.wg.Add(1)
 		go e.keep()
 	}
 	return e
 }
 
-var errClosed = errors.New("the mock server is shutting down")
-
-// enqueue records a delivery per target webhook (and per duplicate copy)
+// Enqueue records a delivery per target webhook (and per duplicate copy)
 // and queues the sends. Deliveries to FAILED webhooks are recorded as
 // skipped at once.
-func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []byte, plan *faultPlan) ([]string, error) {
+func (e *Engine) Enqueue(ctx context.Context, eventType, eventID string, body []byte, plan *FaultPlan) ([]string, error) {
 	e.enqueuing.RLock()
 	defer e.enqueuing.RUnlock()
 	if e.closing.Load() {
-		return nil, errClosed
+		return nil, ErrClosed
 	}
-	active, failed := e.p.hooks.Targets(eventType)
+	active, failed := e.cfg.Hooks.Targets(eventType)
 	copies := 0
-	if f, ok := plan.get(FaultDuplicate); ok {
+	if f, ok := plan.Get(wire.FaultDuplicate); ok {
 		copies = f.Count
 	}
 	// Reserve the whole event's live deliveries first, so that an event
 	// past the cap is refused whole rather than half recorded.
-	if err := e.live.reserve(len(active)*(1+copies), e.p.opts.Limits.MaxLiveDeliveries); err != nil {
+	if err := e.live.reserve(len(active)*(1+copies), e.cfg.MaxLive); err != nil {
 		return nil, err
 	}
-	now := e.p.clock.Now().UTC()
+	now := e.cfg.Clock.Now().UTC()
 	n := (len(active) + len(failed)) * (1 + copies)
 	ids := make([]string, 0, n)
-	ds := make([]*Delivery, 0, n)
+	ds := make([]*wire.Delivery, 0, n)
 	var seq uint64
 	var idErr error
-	record := func(d *Delivery, h Webhook, st Status, reason, original string, copy int) *Delivery {
+	record := func(d *wire.Delivery, h Webhook, st wire.Status, reason, original string, copy int) *wire.Delivery {
 		var err error
-		if seq, err = e.ids.take(e.p.store.s); err != nil {
+		if seq, err = e.ids.take(e.store.s); err != nil {
 			idErr = err
 		}
-		*d = Delivery{ID: deliveryID(seq), WebhookUUID: h.UUID, URL: h.URL, EventType: eventType, EventID: eventID,
+		*d = wire.Delivery{ID: deliveryID(seq), WebhookUUID: h.UUID, URL: h.URL, EventType: eventType, EventID: eventID,
 			RetryType: h.RetryType, Status: st, Reason: reason, CreatedAt: now, UpdatedAt: now, Faults: plan.names(),
-			Injected: plan.copyApplied(), DuplicateOf: original, Copy: copy, Attempts: d.Attempts}
+			Injected: plan.CopyApplied(), DuplicateOf: original, Copy: copy, Attempts: d.Attempts}
 		if d.Attempts == nil {
-			d.Attempts = []Attempt{}
+			d.Attempts = []wire.Attempt{}
 		}
 		ds = append(ds, d)
 		ids = append(ids, d.ID)
 		return d
 	}
 	for _, h := range failed {
-		first := record(new(Delivery), h, StatusSkipped, "webhook is FAILED", "", 0)
+		first := record(new(wire.Delivery), h, wire.StatusSkipped, "webhook is FAILED", "", 0)
 		for c := 1; c <= copies; c++ {
-			record(new(Delivery), h, StatusSkipped, "webhook is FAILED", first.ID, c)
+			record(new(wire.Delivery), h, wire.StatusSkipped, "webhook is FAILED", first.ID, c)
 		}
 	}
 	type start struct {
@@ -221,7 +240,7 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 			// the job: most deliveries make one attempt.
 			l := new(liveDelivery)
 			l.d.Attempts = l.first[:0]
-			d := record(&l.d, h, StatusPending, "", original, c)
+			d := record(&l.d, h, wire.StatusPending, "", original, c)
 			if c == 0 {
 				original = d.ID
 			}
@@ -234,7 +253,7 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 		}
 	}
 	if idErr == nil {
-		idErr = e.p.store.add(ctx, ds, jobs)
+		idErr = e.store.add(ctx, ds, jobs)
 	}
 	if idErr != nil {
 		e.live.release(len(jobs))
@@ -244,7 +263,7 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 		return nil, idErr
 	}
 	for _, st := range starts {
-		st.j.busy = clock.Hold(e.p.clock)
+		st.j.busy = clock.Hold(e.cfg.Clock)
 		e.start(ctx, st.j, st.wait)
 	}
 	return ids, nil
@@ -258,14 +277,14 @@ func (e *engine) enqueue(ctx context.Context, eventType, eventID string, body []
 // recorded as interrupted, "may have been received". A job that must wait
 // (a fault's delay, a reorder window, a dropped first attempt) or finds
 // every worker busy is marked by its worker, as retries are.
-func (e *engine) premark(j *job, wait time.Duration) {
-	if !e.p.store.durable() || wait > 0 {
+func (e *Engine) premark(j *job, wait time.Duration) {
+	if !e.store.durable() || wait > 0 {
 		return
 	}
-	if _, ok := j.plan.get(FaultReorder); ok {
+	if _, ok := j.plan.Get(wire.FaultReorder); ok {
 		return
 	}
-	if _, ok := j.plan.get(FaultDropFirst); ok {
+	if _, ok := j.plan.Get(wire.FaultDropFirst); ok {
 		return
 	}
 	for {
@@ -283,36 +302,36 @@ func (e *engine) premark(j *job, wait time.Duration) {
 // liveDelivery is a delivery to send as enqueue makes it: its record,
 // room for its first attempt, and its job.
 type liveDelivery struct {
-	d     Delivery
-	first [1]Attempt
+	d     wire.Delivery
+	first [1]wire.Attempt
 	j     job
 }
 
 // start sends a new delivery: at once, after the wait its faults ask for,
 // or once a reorder lets it go.
-func (e *engine) start(ctx context.Context, j *job, wait time.Duration) {
-	if f, ok := j.plan.get(FaultReorder); ok {
+func (e *Engine) start(ctx context.Context, j *job, wait time.Duration) {
+	if f, ok := j.plan.Get(wire.FaultReorder); ok {
 		e.hold(j, f, wait)
 		return
 	}
 	if wait > 0 {
-		e.queueAfter(j, wait, StatusPending, "waiting to be sent (fault injection)")
+		e.queueAfter(j, wait, wire.StatusPending, "waiting to be sent (fault injection)")
 		return
 	}
 	select {
 	case e.queue <- j:
 	case <-ctx.Done():
 		e.unpromise(j)
-		e.finish(j, StatusInterrupted, "not sent: "+ctx.Err().Error())
+		e.finish(j, wire.StatusInterrupted, "not sent: "+ctx.Err().Error())
 	case <-e.ctx.Done():
 		e.unpromise(j)
-		e.finish(j, StatusInterrupted, "not sent: shutdown")
+		e.finish(j, wire.StatusInterrupted, "not sent: shutdown")
 	}
 }
 
 // unpromise gives back the free worker a premarked job was promised, for
 // a job that will never reach one.
-func (e *engine) unpromise(j *job) {
+func (e *Engine) unpromise(j *job) {
 	if j.premarked {
 		j.premarked = false
 		e.free.Add(1)
@@ -321,7 +340,7 @@ func (e *engine) unpromise(j *job) {
 
 func deliveryID(seq uint64) string { return "dlv_" + strconv.FormatUint(seq, 10) }
 
-func (e *engine) worker() {
+func (e *Engine) worker() {
 	defer e.wg.Done()
 	for {
 		e.free.Add(1)
@@ -341,9 +360,9 @@ func (e *engine) worker() {
 
 // finish moves a delivery to a terminal status, exactly once; also
 // makes further changes in the same write (the attempt that ended it).
-func (e *engine) finish(j *job, st Status, reason string, also ...func(*Delivery)) {
-	now := e.p.clock.Now().UTC()
-	e.p.store.finish(j.id, func(d *Delivery) {
+func (e *Engine) finish(j *job, st wire.Status, reason string, also ...func(*wire.Delivery)) {
+	now := e.cfg.Clock.Now().UTC()
+	e.store.finish(j.id, func(d *wire.Delivery) {
 		for _, f := range also {
 			f(d)
 		}
@@ -360,15 +379,15 @@ func (e *engine) finish(j *job, st Status, reason string, also ...func(*Delivery
 // depends on it but Settle, which waits for the live count the write's
 // end releases. A crash before it commits leaves the attempt marked, so
 // that the next owner records it as interrupted: at least once, and said.
-func (e *engine) delivered(j *job, att Attempt) {
-	now := e.p.clock.Now().UTC()
+func (e *Engine) delivered(j *job, att wire.Attempt) {
+	now := e.cfg.Clock.Now().UTC()
 	at := att.At
-	e.p.hooks.Pushed(j.hook, at)
-	write := e.p.store.deliveredWrite(j.id, at, func(d *Delivery) {
+	e.cfg.Hooks.Pushed(j.hook, at)
+	write := e.store.deliveredWrite(j.id, at, func(d *wire.Delivery) {
 		d.Attempts = append(d.Attempts, att)
-		d.Status, d.Reason, d.UpdatedAt, d.NextAttemptAt, d.Sending = StatusDelivered, "", now, nil, 0
+		d.Status, d.Reason, d.UpdatedAt, d.NextAttemptAt, d.Sending = wire.StatusDelivered, "", now, nil, 0
 	})
-	if !e.p.store.durable() {
+	if !e.store.durable() {
 		e.end(j, write, at)
 		return
 	}
@@ -379,25 +398,25 @@ func (e *engine) delivered(j *job, att Attempt) {
 	go e.endAsync(j, write, at)
 }
 
-func (e *engine) endAsync(j *job, write deliveredWrite, at time.Time) {
+func (e *Engine) endAsync(j *job, write deliveredWrite, at time.Time) {
 	defer e.wg.Done()
 	e.end(j, write, at)
 }
 
 // end stores a delivered attempt (see delivered) and releases its delivery.
-func (e *engine) end(j *job, write deliveredWrite, at time.Time) {
+func (e *Engine) end(j *job, write deliveredWrite, at time.Time) {
 	if !write.do() {
 		// Not ended by this process's write (its lease was lost):
 		// count the success against the breaker on its own.
-		e.p.hooks.Outcome(j.hook, true, at, e.p.opts.FailureThreshold)
+		e.cfg.Hooks.Outcome(j.hook, true, at, e.cfg.FailureThreshold)
 	}
 	e.live.done()
 	j.idle()
 }
 
 // recorded appends att to a delivery's attempts.
-func recorded(att Attempt) func(*Delivery) {
-	return func(d *Delivery) {
+func recorded(att wire.Attempt) func(*wire.Delivery) {
+	return func(d *wire.Delivery) {
 		d.Attempts, d.Sending = append(d.Attempts, att), 0
 		d.UpdatedAt = att.At
 	}
@@ -406,101 +425,105 @@ func recorded(att Attempt) func(*Delivery) {
 // stop is where a delivery goes when shutdown cuts it off. A durable store
 // keeps its work for the next start (or another replica), which sends it;
 // an in-memory one ends it as interrupted, so that nothing is unaccounted for.
-func (e *engine) stop(j *job, reason string) {
-	if e.p.store.durable() {
+func (e *Engine) stop(j *job, reason string) {
+	if e.store.durable() {
 		e.live.done()
 		j.idle()
 		return
 	}
-	e.finish(j, StatusInterrupted, reason)
+	e.finish(j, wire.StatusInterrupted, reason)
 }
 
 // attempt sends once and decides what happens next.
-func (e *engine) attempt(j *job) {
+func (e *Engine) attempt(j *job) {
 	if e.ctx.Err() != nil {
 		e.stop(j, "shutdown before sending")
 		return
 	}
 	e.inflight.Add(1)
 	defer e.inflight.Add(-1)
-	state, exists := e.p.hooks.State(j.hook)
+	state, exists := e.cfg.Hooks.State(j.hook)
 	switch {
 	case !exists:
-		e.finish(j, StatusSkipped, "webhook deleted")
+		e.finish(j, wire.StatusSkipped, "webhook deleted")
 		return
 	case state == StateFailed:
-		e.finish(j, StatusSkipped, "webhook is FAILED")
+		e.finish(j, wire.StatusSkipped, "webhook is FAILED")
 		return
 	}
-	hook, ok := e.p.hooks.ForSend(j.hook)
+	hook, ok := e.cfg.Hooks.ForSend(j.hook)
 	if !ok {
-		e.finish(j, StatusSkipped, "webhook deleted")
+		e.finish(j, wire.StatusSkipped, "webhook deleted")
 		return
 	}
 	j.attempt++
-	if f, ok := j.plan.get(FaultDropFirst); ok && j.attempt == 1 {
+	if f, ok := j.plan.Get(wire.FaultDropFirst); ok && j.attempt == 1 {
 		e.dropFirst(j, f)
 		return
 	}
 	// Marked before sending, so that a process that dies mid-attempt
 	// leaves a record the next owner turns into an interrupted attempt.
-	if !e.p.store.mark(j) {
+	if !e.store.mark(j) {
 		e.live.done()
 		return
 	}
 	att := e.send(hook, j)
 	if !j.sent {
 		j.sent = true
-		e.reorder.sent(j.hook, j.seq, e.p.clock)
+		e.reorder.sent(j.hook, j.seq, e.cfg.Clock)
 	}
 	if e.ctx.Err() != nil && att.Outcome != wire.OutcomeSuccess {
 		// Cut off by shutdown: not the consumer's failure.
-		e.finish(j, StatusInterrupted, "shutdown while sending", recorded(att))
+		e.finish(j, wire.StatusInterrupted, "shutdown while sending", recorded(att))
 		return
 	}
-	if e.p.log.Enabled(e.ctx, slog.LevelDebug) {
+	if e.cfg.Log.Enabled(e.ctx, slog.LevelDebug) {
 		// Guarded: boxing the attributes costs allocations on every
 		// attempt even when debug logging is off.
-		e.p.log.Debug("attempt", "delivery", j.id, "webhook", j.hook, "n", att.N, "outcome", att.Outcome, "status", statusOf(att), "latency", att.Latency, "error", att.Error)
+		status := 0
+		if att.Response != nil {
+			status = att.Response.Status
+		}
+		e.cfg.Log.Debug("attempt", "delivery", j.id, "webhook", j.hook, "n", att.N, "outcome", att.Outcome, "status", status, "latency", att.Latency, "error", att.Error)
 	}
 	// The attempt is written with what it leads to, in one write.
 	if att.Outcome == wire.OutcomeSuccess {
 		e.delivered(j, att)
 		return
 	}
-	newState, _ := e.p.hooks.Outcome(j.hook, false, e.p.clock.Now().UTC(), e.p.opts.FailureThreshold)
+	newState, _ := e.cfg.Hooks.Outcome(j.hook, false, e.cfg.Clock.Now().UTC(), e.cfg.FailureThreshold)
 	if newState == StateFailed && hook.State != StateFailed {
-		e.p.log.Warn("circuit breaker flipped: webhook FAILED", "webhook", j.hook, "url", hook.URL)
-		e.p.webhookFailed(hook)
+		e.cfg.Log.Warn("circuit breaker flipped: webhook FAILED", "webhook", j.hook, "url", hook.URL)
+		e.cfg.WebhookFailed(hook)
 	}
 	if hook.RetryType != RetryExponential {
-		e.finish(j, StatusDropped, "circuit-breaker policy: every message is tried once, failures are not retried", recorded(att))
+		e.finish(j, wire.StatusDropped, "circuit-breaker policy: every message is tried once, failures are not retried", recorded(att))
 		return
 	}
-	if j.attempt > e.p.opts.Exponential.Retries {
-		e.finish(j, StatusDropped, fmt.Sprintf("failed %d times (%d retries exhausted)", j.attempt, e.p.opts.Exponential.Retries), recorded(att))
+	if j.attempt > e.cfg.Exponential.Retries {
+		e.finish(j, wire.StatusDropped, fmt.Sprintf("failed %d times (%d retries exhausted)", j.attempt, e.cfg.Exponential.Retries), recorded(att))
 		return
 	}
-	e.queueAfter(j, e.p.opts.Exponential.Delay(j.attempt), StatusRetrying, "waiting to retry", recorded(att))
+	e.queueAfter(j, e.cfg.Exponential.Delay(j.attempt), wire.StatusRetrying, "waiting to retry", recorded(att))
 }
 
 // dropFirst records a first attempt that never reached the consumer and
 // re-sends it later, under either retry policy: the provider lost its own
 // send, so the consumer is not charged with a failure, and Daily's promise
 // that every message "is tried at least once" still holds.
-func (e *engine) dropFirst(j *job, f Fault) {
-	att := Attempt{N: j.attempt, At: e.p.clock.Now().UTC(), Outcome: wire.OutcomeFailure,
+func (e *Engine) dropFirst(j *job, f wire.Fault) {
+	att := wire.Attempt{N: j.attempt, At: e.cfg.Clock.Now().UTC(), Outcome: wire.OutcomeFailure,
 		Error: "not sent: the provider lost this attempt (fault drop-first); the consumer saw nothing"}
-	e.queueAfter(j, f.Gap, StatusRetrying, "waiting to re-send a dropped first attempt", recorded(att))
+	e.queueAfter(j, f.Gap, wire.StatusRetrying, "waiting to re-send a dropped first attempt", recorded(att))
 }
 
 // queueAfter puts j on the queue once d has passed on the provider's
 // clock, so a virtual clock can run 15 minutes of back-off in no time.
 // The deadline is fixed now, not when the timer goroutine gets to run.
-func (e *engine) queueAfter(j *job, d time.Duration, st Status, waiting string, also ...func(*Delivery)) {
-	next := e.p.clock.Now().Add(d)
+func (e *Engine) queueAfter(j *job, d time.Duration, st wire.Status, waiting string, also ...func(*wire.Delivery)) {
+	next := e.cfg.Clock.Now().Add(d)
 	nextUTC := next.UTC()
-	e.p.store.reschedule(j, nextUTC, func(dl *Delivery) {
+	e.store.reschedule(j, nextUTC, func(dl *wire.Delivery) {
 		for _, f := range also {
 			f(dl)
 		}
@@ -512,8 +535,8 @@ func (e *engine) queueAfter(j *job, d time.Duration, st Status, waiting string, 
 // wait queues j once next has come on the provider's clock. The timer is
 // registered before j lets go of its busy mark, so that an advance cannot
 // pass next unseen.
-func (e *engine) wait(j *job, next time.Time, waiting string) {
-	t := clock.NewTimer(e.p.clock, next.Sub(e.p.clock.Now()))
+func (e *Engine) wait(j *job, next time.Time, waiting string) {
+	t := clock.NewTimer(e.cfg.Clock, next.Sub(e.cfg.Clock.Now()))
 	j.idle()
 	e.wg.Add(1)
 	go func() {
@@ -526,13 +549,13 @@ func (e *engine) wait(j *job, next time.Time, waiting string) {
 			return
 		}
 		j.busy = t.Done
-		e.p.store.Update(j.id, func(d *Delivery) { d.Status, d.NextAttemptAt = StatusPending, nil })
+		e.store.Update(j.id, func(d *wire.Delivery) { d.Status, d.NextAttemptAt = wire.StatusPending, nil })
 		e.push(j, waiting)
 	}()
 }
 
 // push queues j from a timer or a hold; only shutdown stops it.
-func (e *engine) push(j *job, waiting string) {
+func (e *Engine) push(j *job, waiting string) {
 	select {
 	case e.queue <- j:
 	case <-e.ctx.Done():
@@ -540,34 +563,27 @@ func (e *engine) push(j *job, waiting string) {
 	}
 }
 
-func statusOf(a Attempt) int {
-	if a.Response == nil {
-		return 0
-	}
-	return a.Response.Status
-}
-
 // send makes one attempt of a queued delivery.
-func (e *engine) send(hook Webhook, j *job) Attempt {
+func (e *Engine) send(hook Webhook, j *job) wire.Attempt {
 	msgID := j.eventID
 	if msgID == "" {
 		// Standard Webhooks needs a message id; events without an envelope
 		// id get the delivery's, which is stable across retries.
 		msgID = j.id
 	}
-	t := wire.Target{URL: hook.URL, Scheme: hook.Signing, Secret: hook.HMAC, BasicAuth: hook.BasicAuth, Params: e.p.opts.SigningParams,
-		Signer: e.signers.of(hook, e.p.opts.SigningParams)}
-	att := wire.Send(e.ctx, e.p.client, t, wire.Request{MsgID: msgID, Body: j.body, Header: e.p.headersFor(j.eventType, j.id, hook.Signing), At: e.p.clock.Now().UTC(),
-		Timeout: e.p.opts.DeliveryTimeout, BodyLimit: e.p.opts.ResponseBodyLimit, HeaderLimit: e.p.opts.ResponseHeaderLimit, Effects: j.plan.effects()})
+	t := wire.Target{URL: hook.URL, Scheme: hook.Signing, Secret: hook.HMAC, BasicAuth: hook.BasicAuth, Params: e.cfg.SigningParams,
+		Signer: e.signers.of(hook, e.cfg.SigningParams)}
+	att := wire.Send(e.ctx, e.cfg.Client, t, wire.Request{MsgID: msgID, Body: j.body, Header: e.cfg.Headers(j.eventType, j.id, hook.Signing), At: e.cfg.Clock.Now().UTC(),
+		Timeout: e.cfg.DeliveryTimeout, BodyLimit: e.cfg.ResponseBodyLimit, HeaderLimit: e.cfg.ResponseHeaderLimit, Effects: j.plan.effects()})
 	att.N = j.attempt
-	if att.Response != nil && e.p.opts.success(att.Response.Status) {
+	if att.Response != nil && e.cfg.success(att.Response.Status) {
 		att.Outcome = wire.OutcomeSuccess
 	}
 	return att
 }
 
-// settle waits until every delivery is terminal or ctx ends.
-func (e *engine) settle(ctx context.Context) error {
+// Settle waits until every delivery is terminal or ctx ends.
+func (e *Engine) Settle(ctx context.Context) error {
 	select {
 	case <-e.live.zero():
 		return nil
@@ -576,10 +592,10 @@ func (e *engine) settle(ctx context.Context) error {
 	}
 }
 
-// shutdown stops taking events, lets queued and in-flight sends finish
+// Shutdown stops taking events, lets queued and in-flight sends finish
 // until ctx ends, then stops workers and retry timers. Whatever is still
 // live then is recorded as interrupted, so that no delivery is lost.
-func (e *engine) shutdown(ctx context.Context) {
+func (e *Engine) Shutdown(ctx context.Context) {
 	e.closing.Store(true)
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
@@ -600,12 +616,41 @@ func (e *engine) shutdown(ctx context.Context) {
 		case j := <-e.queue:
 			e.stop(j, "shutdown before sending")
 		default:
-			if e.p.store.durable() {
-				if _, err := e.p.store.s.Release(context.Background(), e.p.store.owner); err != nil {
-					e.p.log.Error("releasing pending deliveries for the next start", "store", e.p.store.s.Location(), "err", err)
+			if e.store.durable() {
+				if _, err := e.store.s.Release(context.Background(), e.store.owner); err != nil {
+					e.cfg.Log.Error("releasing pending deliveries for the next start", "store", e.store.s.Location(), "err", err)
 				}
 			}
 			return
 		}
 	}
 }
+
+// Live counts the deliveries this process has not ended yet: queued,
+// being sent, or waiting to retry.
+func (e *Engine) Live() int { return e.live.count() }
+
+// Idle is closed once no delivery is live.
+func (e *Engine) Idle() <-chan struct{} { return e.live.zero() }
+
+// Stopping ends when shutdown stops the workers: what runs alongside the
+// engine (scenario runs) stops with it.
+func (e *Engine) Stopping() context.Context { return e.ctx }
+
+// List returns every delivery that matches, oldest first.
+func (e *Engine) List(f Filter) []wire.Delivery { return e.store.List(f) }
+
+// Reset forgets terminal deliveries.
+func (e *Engine) Reset() { e.store.Reset() }
+
+// Stats counts the log.
+func (e *Engine) Stats() wire.StoreStats { return e.store.Stats() }
+
+// Page reads one page of the log, as fresh as the changes watchers saw.
+func (e *Engine) Page(ctx context.Context, q store.Query) ([]wire.Delivery, string, error) {
+	return e.store.page(ctx, q)
+}
+
+// Peek returns this process's view of a delivery it is working on or
+// has just ended, which may be ahead of the store's.
+func (e *Engine) Peek(id string) (wire.Delivery, bool) { return e.store.peek(id) }

@@ -1,4 +1,4 @@
-package mockserver
+package engine
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hookmock/hookmock/generator/clock"
+	"github.com/hookmock/hookmock/mockserver/wire"
 )
 
 // reorderer holds deliveries back until later ones to the same webhook
@@ -80,14 +81,14 @@ func (r *reorderer) forget(hook string, h *hold) (int, func()) {
 }
 
 // hold keeps j back as the reorder fault f says, then sends it after wait.
-func (e *engine) hold(j *job, f Fault, wait time.Duration) {
+func (e *Engine) hold(j *job, f wire.Fault, wait time.Duration) {
 	hctx, release := context.WithCancel(e.ctx)
 	h := &hold{seq: j.seq, left: f.Window, release: release}
 	e.reorder.add(j.hook, h)
-	deadline := e.p.clock.Now().Add(f.Gap)
+	deadline := e.cfg.Clock.Now().Add(f.Gap)
 	next := deadline.UTC()
-	e.p.store.Update(j.id, func(d *Delivery) { d.NextAttemptAt = &next })
-	t := clock.NewTimer(e.p.clock, f.Gap)
+	e.store.Update(j.id, func(d *wire.Delivery) { d.NextAttemptAt = &next })
+	t := clock.NewTimer(e.cfg.Clock, f.Gap)
 	j.idle()
 	e.wg.Add(1)
 	go func() {
@@ -111,23 +112,23 @@ func (e *engine) hold(j *job, f Fault, wait time.Duration) {
 			j.busy = busy
 		}
 		if e.ctx.Err() != nil {
-			e.finish(j, StatusInterrupted, "shutdown while held back for reorder")
+			e.finish(j, wire.StatusInterrupted, "shutdown while held back for reorder")
 			return
 		}
 		note := fmt.Sprintf("; released after %d later delivery(ies) went first", passed)
 		if timedOut {
 			note = fmt.Sprintf("; released after %s with %d of %d later delivery(ies) gone first", f.Gap, passed, f.Window)
 		}
-		e.p.store.Update(j.id, func(d *Delivery) {
+		e.store.Update(j.id, func(d *wire.Delivery) {
 			d.NextAttemptAt = nil
 			for i := range d.Injected {
-				if d.Injected[i].Kind == FaultReorder {
+				if d.Injected[i].Kind == wire.FaultReorder {
 					d.Injected[i].Detail += note
 				}
 			}
 		})
 		if wait > 0 {
-			e.queueAfter(j, wait, StatusPending, "waiting to be sent (fault injection)")
+			e.queueAfter(j, wait, wire.StatusPending, "waiting to be sent (fault injection)")
 			return
 		}
 		e.push(j, "held back for reorder")

@@ -1,4 +1,4 @@
-package mockserver
+package engine
 
 import (
 	"context"
@@ -18,7 +18,7 @@ type Filter struct {
 	WebhookUUID string
 	EventType   string
 	EventID     string
-	Status      Status
+	Status      wire.Status
 	// Since and Until bound CreatedAt: Since <= CreatedAt < Until.
 	Since, Until time.Time
 }
@@ -37,20 +37,20 @@ type deliveryLog struct {
 	lease time.Duration
 	log   *slog.Logger
 	mu    sync.Mutex
-	live  map[string]*Delivery
+	live  map[string]*wire.Delivery
 	// ending holds deliveries made terminal whose write has not returned
 	// yet, so that a read by id sees the change as soon as watchers do.
-	ending map[string]*Delivery
+	ending map[string]*wire.Delivery
 	// isDurable: the store outlives the process (see durable); asked on
 	// every event, so decided once.
 	isDurable bool
 	// observe sees every change as it is made, under mu, so in order: d
 	// had n attempts before it (-1: d is new).
-	observe func(d *Delivery, n int)
+	observe func(d *wire.Delivery, n int)
 }
 
 func newDeliveryLog(s store.Store, owner string, lease time.Duration, log *slog.Logger) *deliveryLog {
-	return &deliveryLog{s: s, owner: owner, lease: lease, log: log, live: map[string]*Delivery{}, ending: map[string]*Delivery{},
+	return &deliveryLog{s: s, owner: owner, lease: lease, log: log, live: map[string]*wire.Delivery{}, ending: map[string]*wire.Delivery{},
 		isDurable: s.Backend() != "memory"}
 }
 
@@ -60,20 +60,20 @@ func (l *deliveryLog) durable() bool { return l.isDurable }
 
 // record is d as the store keeps it: the columns, and the compact record
 // (wire.EncodeRecord) as the document, which leaves the columns out.
-func record(d *Delivery) store.Delivery {
+func record(d *wire.Delivery) store.Delivery {
 	return store.Delivery{ID: d.ID, WebhookUUID: d.WebhookUUID, EventType: d.EventType, EventID: d.EventID,
 		Status: string(d.Status), Terminal: d.Status.Terminal(), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Doc: d.EncodeRecord()}
 }
 
-// decodeDelivery reads a stored record: a compact one, or the JSON of the
+// DecodeDelivery reads a stored record: a compact one, or the JSON of the
 // whole delivery that versions before it wrote (a store written by one
 // of them reads as it did).
-func decodeDelivery(r store.Delivery) (Delivery, error) {
-	var d Delivery
+func DecodeDelivery(r store.Delivery) (wire.Delivery, error) {
+	var d wire.Delivery
 	var err error
 	if wire.IsRecord(r.Doc) {
 		err = wire.DecodeRecord(r.Doc, wire.RecordColumns{ID: r.ID, WebhookUUID: r.WebhookUUID, EventType: r.EventType,
-			EventID: r.EventID, Status: Status(r.Status)}, &d)
+			EventID: r.EventID, Status: wire.Status(r.Status)}, &d)
 	} else {
 		err = json.Unmarshal(r.Doc, &d)
 	}
@@ -81,18 +81,18 @@ func decodeDelivery(r store.Delivery) (Delivery, error) {
 		return d, fmt.Errorf("store: delivery %s: %w", r.ID, err)
 	}
 	if d.Attempts == nil {
-		d.Attempts = []Attempt{}
+		d.Attempts = []wire.Attempt{}
 	}
 	return d, nil
 }
 
-// deliveryJSON appends a stored record's JSON export: an old record's
+// DeliveryJSON appends a stored record's JSON export: an old record's
 // document as it is, a compact one decoded and encoded.
-func deliveryJSON(b []byte, r store.Delivery) ([]byte, error) {
+func DeliveryJSON(b []byte, r store.Delivery) ([]byte, error) {
 	if !wire.IsRecord(r.Doc) {
 		return append(b, r.Doc...), nil
 	}
-	d, err := decodeDelivery(r)
+	d, err := DecodeDelivery(r)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func deliveryJSON(b []byte, r store.Delivery) ([]byte, error) {
 
 // add records an event's deliveries and their work in one transaction;
 // live ones are leased to this process.
-func (l *deliveryLog) add(ctx context.Context, ds []*Delivery, jobs []*job) error {
+func (l *deliveryLog) add(ctx context.Context, ds []*wire.Delivery, jobs []*job) error {
 	recs := make([]store.Delivery, len(ds))
 	for i, d := range ds {
 		recs[i] = record(d)
@@ -131,12 +131,12 @@ func (l *deliveryLog) add(ctx context.Context, ds []*Delivery, jobs []*job) erro
 
 // adopt takes over a delivery from the store (after a restart, or from a
 // replica whose lease expired).
-func (l *deliveryLog) adopt(ctx context.Context, id string) (*Delivery, error) {
+func (l *deliveryLog) adopt(ctx context.Context, id string) (*wire.Delivery, error) {
 	r, err := l.s.Delivery(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	d, err := decodeDelivery(r)
+	d, err := DecodeDelivery(r)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +147,7 @@ func (l *deliveryLog) adopt(ctx context.Context, id string) (*Delivery, error) {
 }
 
 // change applies f to a live delivery and returns the record to write.
-func (l *deliveryLog) change(id string, f func(*Delivery), terminal bool) (store.Delivery, bool) {
+func (l *deliveryLog) change(id string, f func(*wire.Delivery), terminal bool) (store.Delivery, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	d, ok := l.changeLocked(id, f, terminal)
@@ -159,7 +159,7 @@ func (l *deliveryLog) change(id string, f func(*Delivery), terminal bool) (store
 
 // changeLocked is change without the record, for a change that writes
 // none (a mark writes the work row alone); l.mu is held.
-func (l *deliveryLog) changeLocked(id string, f func(*Delivery), terminal bool) (*Delivery, bool) {
+func (l *deliveryLog) changeLocked(id string, f func(*wire.Delivery), terminal bool) (*wire.Delivery, bool) {
 	d, ok := l.live[id]
 	if !ok {
 		return nil, false
@@ -188,7 +188,7 @@ func (l *deliveryLog) ended(id string) {
 
 // peek returns this process's current view of a delivery it is working
 // on or has just ended, which may be ahead of the store's.
-func (l *deliveryLog) peek(id string) (Delivery, bool) {
+func (l *deliveryLog) peek(id string) (wire.Delivery, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	d, ok := l.live[id]
@@ -196,20 +196,20 @@ func (l *deliveryLog) peek(id string) (Delivery, bool) {
 		d, ok = l.ending[id]
 	}
 	if !ok {
-		return Delivery{}, false
+		return wire.Delivery{}, false
 	}
 	return d.Clone(), true
 }
 
 // Update changes a live delivery that keeps its work as it is.
-func (l *deliveryLog) Update(id string, f func(*Delivery)) {
+func (l *deliveryLog) Update(id string, f func(*wire.Delivery)) {
 	if r, ok := l.change(id, f, false); ok {
 		l.check(id, l.s.SaveDelivery(context.Background(), r))
 	}
 }
 
 // finish makes a delivery terminal and removes its work.
-func (l *deliveryLog) finish(id string, f func(*Delivery)) {
+func (l *deliveryLog) finish(id string, f func(*wire.Delivery)) {
 	r, ok := l.change(id, f, true)
 	if !ok {
 		return
@@ -227,7 +227,7 @@ func (l *deliveryLog) finish(id string, f func(*Delivery)) {
 // delivered ends a delivery whose attempt succeeded, with the webhook's
 // success in the same write. The change is made (and watchers see it)
 // now; the returned write stores it.
-func (l *deliveryLog) deliveredWrite(id string, at time.Time, f func(*Delivery)) deliveredWrite {
+func (l *deliveryLog) deliveredWrite(id string, at time.Time, f func(*wire.Delivery)) deliveredWrite {
 	r, ok := l.change(id, f, true)
 	return deliveredWrite{l: l, id: id, r: r, at: at, ok: ok}
 }
@@ -267,7 +267,7 @@ func (w *deliveredWrite) do() bool {
 // is written; the record shows the attempt once it has an answer.
 func (l *deliveryLog) mark(j *job) bool {
 	l.mu.Lock()
-	_, ok := l.changeLocked(j.id, func(d *Delivery) { d.Sending = j.attempt }, false)
+	_, ok := l.changeLocked(j.id, func(d *wire.Delivery) { d.Sending = j.attempt }, false)
 	l.mu.Unlock()
 	if !ok {
 		return false
@@ -292,7 +292,7 @@ func (l *deliveryLog) mark(j *job) bool {
 
 // reschedule changes a live delivery and moves its work to due, still
 // leased to this process.
-func (l *deliveryLog) reschedule(j *job, due time.Time, f func(*Delivery)) {
+func (l *deliveryLog) reschedule(j *job, due time.Time, f func(*wire.Delivery)) {
 	r, ok := l.change(j.id, f, false)
 	if !ok {
 		return
@@ -309,12 +309,12 @@ func (l *deliveryLog) check(id string, err error) {
 }
 
 // page reads one page of the log.
-func (l *deliveryLog) page(ctx context.Context, q store.Query) ([]Delivery, string, error) {
+func (l *deliveryLog) page(ctx context.Context, q store.Query) ([]wire.Delivery, string, error) {
 	p, err := l.s.Deliveries(ctx, q)
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]Delivery, 0, len(p.Deliveries))
+	out := make([]wire.Delivery, 0, len(p.Deliveries))
 	for _, r := range p.Deliveries {
 		d, err := l.fresh(r)
 		if err != nil {
@@ -330,18 +330,18 @@ func (l *deliveryLog) page(ctx context.Context, q store.Query) ([]Delivery, stri
 // that a page is at least as fresh as the stream entries already
 // published: the inspector resumes its stream after the entry it
 // rendered at.
-func (l *deliveryLog) fresh(r store.Delivery) (Delivery, error) {
+func (l *deliveryLog) fresh(r store.Delivery) (wire.Delivery, error) {
 	if !r.Terminal {
 		if d, ok := l.peek(r.ID); ok {
 			return d, nil
 		}
 	}
-	return decodeDelivery(r)
+	return DecodeDelivery(r)
 }
 
 // List returns every delivery that matches, oldest first.
-func (l *deliveryLog) List(f Filter) []Delivery {
-	out := []Delivery{}
+func (l *deliveryLog) List(f Filter) []wire.Delivery {
+	out := []wire.Delivery{}
 	err := store.Each(context.Background(), l.s, f.query(), func(r store.Delivery) error {
 		d, err := l.fresh(r)
 		if err == nil {
@@ -363,12 +363,12 @@ func (l *deliveryLog) Reset() {
 }
 
 // Stats counts the log.
-func (l *deliveryLog) Stats() StoreStats {
+func (l *deliveryLog) Stats() wire.StoreStats {
 	st, err := l.s.Stats(context.Background())
 	if err != nil {
 		l.log.Error("store stats failed", "store", l.s.Location(), "err", err)
 	}
-	return StoreStats{Backend: l.s.Backend(), Kept: st.Kept, Evicted: int(st.Evicted), Pending: st.Pending, Cap: st.Cap}
+	return wire.StoreStats{Backend: l.s.Backend(), Kept: st.Kept, Evicted: int(st.Evicted), Pending: st.Pending, Cap: st.Cap}
 }
 
 // storedJob is what a delivery's work row carries: enough to send again
@@ -412,7 +412,7 @@ func decodeJob(w store.Work) (*job, error) {
 	j := &job{id: w.DeliveryID, hook: sj.Hook, eventType: sj.EventType, eventID: sj.EventID, body: sj.Body,
 		seq: sj.Seq, attempt: w.Attempt, due: w.Due, stored: w.Job}
 	if sj.Plan != nil {
-		j.plan = &faultPlan{Plan: *sj.Plan}
+		j.plan = &FaultPlan{Plan: *sj.Plan}
 		j.plan.eff = j.plan.Effects()
 	}
 	return j, nil

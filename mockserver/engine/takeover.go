@@ -1,4 +1,4 @@
-package mockserver
+package engine
 
 import (
 	"errors"
@@ -14,15 +14,15 @@ import (
 // keep renews this process's leases and takes over work no live process
 // holds: work a graceful shutdown released, and work whose owner died.
 // It runs for durable stores only; an in-memory store has no other owner.
-func (e *engine) keep() {
+func (e *Engine) keep() {
 	defer e.wg.Done()
-	l := e.p.store
+	l := e.store
 	tick := time.NewTicker(l.lease / 3)
 	defer tick.Stop()
 	// A virtual clock advanced through another replica (or another
 	// process on the same store) is followed here.
 	var clockTick <-chan time.Time
-	if _, ok := e.p.clock.(*clock.Virtual); ok {
+	if _, ok := e.cfg.Clock.(*clock.Virtual); ok {
 		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()
 		clockTick = t.C
@@ -33,16 +33,16 @@ func (e *engine) keep() {
 		case <-e.ctx.Done():
 			return
 		case <-clockTick:
-			if err := e.p.followClock(); err != nil && e.ctx.Err() == nil {
-				e.p.log.Error("following the shared virtual clock", "err", err)
+			if err := e.cfg.FollowClock(); err != nil && e.ctx.Err() == nil {
+				e.cfg.Log.Error("following the shared virtual clock", "err", err)
 			}
 		case <-tick.C:
 			if _, err := l.s.Renew(e.ctx, l.owner, time.Now().Add(l.lease)); err != nil && e.ctx.Err() == nil {
-				e.p.log.Error("renewing delivery leases", "store", l.s.Location(), "err", err)
+				e.cfg.Log.Error("renewing delivery leases", "store", l.s.Location(), "err", err)
 			}
 			// Age retention also when no event comes to trigger it.
-			if _, err := l.s.Retain(e.ctx, e.p.clock.Now()); err != nil && e.ctx.Err() == nil {
-				e.p.log.Error("applying retention", "store", l.s.Location(), "err", err)
+			if _, err := l.s.Retain(e.ctx, e.cfg.Clock.Now()); err != nil && e.ctx.Err() == nil {
+				e.cfg.Log.Error("applying retention", "store", l.s.Location(), "err", err)
 			}
 			e.takeOver()
 		case <-l.s.Wake():
@@ -55,19 +55,19 @@ func (e *engine) keep() {
 // it on its own clock, as it does for work it enqueued itself.
 var anyDue = time.Unix(0, math.MaxInt64)
 
-func (e *engine) takeOver() {
-	l := e.p.store
+func (e *Engine) takeOver() {
+	l := e.store
 	for e.ctx.Err() == nil {
 		ws, err := l.s.ClaimWork(e.ctx, store.Claim{Owner: l.owner, Now: anyDue, WallNow: time.Now(), Lease: l.lease, Max: 256})
 		if err != nil {
 			if e.ctx.Err() == nil {
-				e.p.log.Error("claiming pending deliveries", "store", l.s.Location(), "err", err)
+				e.cfg.Log.Error("claiming pending deliveries", "store", l.s.Location(), "err", err)
 			}
 			return
 		}
 		for _, w := range ws {
 			if err := e.resume(w); err != nil {
-				e.p.log.Error("resuming a delivery", "delivery", w.DeliveryID, "err", err)
+				e.cfg.Log.Error("resuming a delivery", "delivery", w.DeliveryID, "err", err)
 			}
 		}
 		if len(ws) < 256 {
@@ -79,8 +79,8 @@ func (e *engine) takeOver() {
 // resume carries on with a delivery taken over from the store. An attempt
 // that was on the wire when its sender died is recorded as interrupted,
 // and the delivery then goes on under its webhook's policy.
-func (e *engine) resume(w store.Work) error {
-	l := e.p.store
+func (e *Engine) resume(w store.Work) error {
+	l := e.store
 	j, err := decodeJob(w)
 	if err != nil {
 		return err
@@ -101,28 +101,28 @@ func (e *engine) resume(w store.Work) error {
 		return err
 	}
 	e.live.add()
-	e.p.log.Info("resuming delivery", "delivery", d.ID, "status", d.Status, "attempts", len(d.Attempts), "reclaimed", w.Reclaimed)
+	e.cfg.Log.Info("resuming delivery", "delivery", d.ID, "status", d.Status, "attempts", len(d.Attempts), "reclaimed", w.Reclaimed)
 	// Sending on the record is how an older hookmock marked the attempt.
 	if n := max(w.Sending, d.Sending); n > 0 {
 		j.attempt = n
-		now := e.p.clock.Now().UTC()
-		att := Attempt{N: n, At: now, Outcome: wire.OutcomeInterrupted, Request: wire.SentRequest{Headers: map[string][]string{}},
+		now := e.cfg.Clock.Now().UTC()
+		att := wire.Attempt{N: n, At: now, Outcome: wire.OutcomeInterrupted, Request: wire.SentRequest{Headers: map[string][]string{}},
 			Error: "interrupted: the process sending this attempt stopped before it recorded an answer; the consumer may have received it"}
-		l.Update(d.ID, func(d *Delivery) { d.Attempts, d.Sending, d.UpdatedAt = append(d.Attempts, att), 0, now })
-		hook, ok := e.p.hooks.Get(j.hook)
+		l.Update(d.ID, func(d *wire.Delivery) { d.Attempts, d.Sending, d.UpdatedAt = append(d.Attempts, att), 0, now })
+		hook, ok := e.cfg.Hooks.Get(j.hook)
 		switch {
 		case !ok:
-			e.finish(j, StatusSkipped, "webhook deleted")
+			e.finish(j, wire.StatusSkipped, "webhook deleted")
 		case hook.RetryType != RetryExponential:
-			e.finish(j, StatusInterrupted, "interrupted mid-attempt; the circuit-breaker policy tries each message once")
-		case n > e.p.opts.Exponential.Retries:
-			e.finish(j, StatusDropped, fmt.Sprintf("attempt %d interrupted and %d retries exhausted", n, e.p.opts.Exponential.Retries))
+			e.finish(j, wire.StatusInterrupted, "interrupted mid-attempt; the circuit-breaker policy tries each message once")
+		case n > e.cfg.Exponential.Retries:
+			e.finish(j, wire.StatusDropped, fmt.Sprintf("attempt %d interrupted and %d retries exhausted", n, e.cfg.Exponential.Retries))
 		default:
-			e.queueAfter(j, e.p.opts.Exponential.Delay(n), StatusRetrying, "waiting to retry")
+			e.queueAfter(j, e.cfg.Exponential.Delay(n), wire.StatusRetrying, "waiting to retry")
 		}
 		return nil
 	}
-	if w.Due.After(e.p.clock.Now()) {
+	if w.Due.After(e.cfg.Clock.Now()) {
 		e.wait(j, w.Due, "waiting")
 		return nil
 	}
