@@ -25,19 +25,8 @@ var engineFields = []string{"store", "engine"}
 // Provider's store or engine field.
 func TestHandlersGoThroughTheProvider(t *testing.T) {
 	fset := gotoken.NewFileSet()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	seen := 0
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for name, f := range parsePackage(t, fset) {
 		api := slices.Contains(apiFiles, name)
 		if api {
 			seen++
@@ -70,4 +59,60 @@ func takesResponseWriter(ft *ast.FuncType) bool {
 		}
 	}
 	return false
+}
+
+// engineOwned are the store's methods over what the engine owns: the
+// webhooks, the deliveries, their work and its leases.
+var engineOwned = []string{"PutWebhook", "Webhook", "Webhooks", "WebhooksVersion", "UpdateWebhook", "DeleteWebhook",
+	"Enqueue", "SaveDelivery", "ResetDeliveries", "Retain", "ClaimWork", "Finish", "Mark", "Delivered", "Renew", "Release",
+	"NextDue", "Wake"}
+
+// The provider reads and writes its own documents (schedules, scenarios,
+// the clock) and counters in the store; webhooks, deliveries and their
+// work it reaches only through the engine (package engine), which keeps
+// its view of them in step with the store.
+func TestOnlyTheEngineTouchesDeliveries(t *testing.T) {
+	fset := gotoken.NewFileSet()
+	calls := 0
+	for _, f := range parsePackage(t, fset) {
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			method, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if field, ok := method.X.(*ast.SelectorExpr); ok && field.Sel.Name == "store" {
+				calls++
+				if slices.Contains(engineOwned, method.Sel.Name) {
+					t.Errorf("%s: the provider calls the store's %s, which is the engine's to call", fset.Position(call.Pos()), method.Sel.Name)
+				}
+			}
+			return true
+		})
+	}
+	if calls == 0 {
+		t.Fatal("no call through the provider's store field found: has it been renamed? update this test")
+	}
+}
+
+// parsePackage parses this package's files, tests left out, by name.
+func parsePackage(t *testing.T, fset *gotoken.FileSet) map[string]*ast.File {
+	t.Helper()
+	names, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]*ast.File{}
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		if files[name], err = parser.ParseFile(fset, name, nil, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return files
 }
