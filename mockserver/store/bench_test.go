@@ -20,7 +20,7 @@ import (
 //	go test -run '^$' -bench StoreWrites -benchtime 5000x ./mockserver/store/
 func BenchmarkStoreWrites(b *testing.B) {
 	doc := bytes.Repeat([]byte("x"), 900) // a delivery record with one attempt, compact
-	job := bytes.Repeat([]byte("j"), 700) // the work row's job: the body and its plan
+	job := bytes.Repeat([]byte("j"), 700) // the work's job: the body and its plan
 	for _, be := range storetest.Backends() {
 		b.Run(be.Name, func(b *testing.B) {
 			ctx := context.Background()

@@ -62,7 +62,8 @@ type Delivery struct {
 	Doc       []byte
 }
 
-// Work is a delivery's next attempt, waiting or claimed.
+// Work is a delivery's next attempt, waiting or claimed. A delivery has at
+// most one; the SQL backends keep it in the delivery's own row.
 type Work struct {
 	DeliveryID string
 	// Due is on the provider's clock, which may be virtual.
@@ -204,7 +205,7 @@ type Store interface {
 	Finish(ctx context.Context, owner string, d Delivery, next *Work) error
 	// Mark records that attempt is going on the wire (Work.Sending), if
 	// owner still holds the work (ErrLeaseLost otherwise). It is the one
-	// write before every send, so it touches the work row alone.
+	// write before every send, so it writes that one column alone.
 	Mark(ctx context.Context, owner, deliveryID string, attempt int) error
 	// Delivered is Finish with no next work for a delivery whose attempt
 	// succeeded, with the webhook's success (failed count back to 0, last
