@@ -61,7 +61,13 @@ type Engine struct {
 	// free counts workers waiting for a job, less the jobs already
 	// promised one (premarked): a new delivery that finds one marks its
 	// first attempt in the write that records it (see premark).
-	free    atomic.Int64
+	free atomic.Int64
+	// sending holds a slot for each attempt on the wire: at most Workers at
+	// once, whatever the store. On a durable store there are twice as many
+	// workers as slots, so that while Workers attempts are on the wire the
+	// others wait for their marks to commit, not for a slot to free up
+	// first (measured: see "mark-ahead" in docs/performance.md).
+	sending chan struct{}
 	closing atomic.Bool
 	// enqueuing is held (shared) by every enqueue, so that shutdown can
 	// wait for them before it drains the queue: nothing slips in after.
@@ -170,7 +176,14 @@ func New(cfg Config) *Engine {
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{cfg: cfg, store: newDeliveryLog(cfg.Store, cfg.Owner, cfg.Lease, cfg.Log), queue: make(chan *job, cfg.QueueSize), ctx: ctx, cancel: cancel}
 	e.store.observe = cfg.Observe
-	for range cfg.Workers {
+	e.sending = make(chan struct{}, cfg.Workers)
+	workers := cfg.Workers
+	if e.store.durable() && cfg.Workers > 1 {
+		// One worker sends in order, mark and all: no second to mark
+		// ahead of it.
+		workers *= 2
+	}
+	for range workers {
 		e.wg.Add(1)
 		go e.worker()
 	}
@@ -467,7 +480,16 @@ func (e *Engine) attempt(j *job) {
 		e.live.done()
 		return
 	}
+	select {
+	case e.sending <- struct{}{}:
+	case <-e.ctx.Done():
+		// Marked but never sent: the next owner records the attempt as
+		// interrupted, "may have been received", which it was not.
+		e.stop(j, "shutdown before sending")
+		return
+	}
 	att := e.send(hook, j)
+	<-e.sending
 	if !j.sent {
 		j.sent = true
 		e.reorder.sent(j.hook, j.seq, e.cfg.Clock)
