@@ -161,64 +161,12 @@ func (p *Provider) createWebhook(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// createHook registers a checked webhook once its url answers the probe.
-func (p *Provider) createHook(ctx context.Context, in *webhookInput) (Webhook, error) {
-	now := p.clock.Now().UTC()
-	hook := &Webhook{URL: *in.URL, RetryType: RetryCircuitBreaker, EventTypes: []string{}, State: StateActive,
-		CreatedAt: now, UpdatedAt: now, Signing: p.opts.Signing}
-	if in.Signing != nil {
-		hook.Signing = *in.Signing
-	}
-	if in.RetryType != nil {
-		hook.RetryType = *in.RetryType
-	}
-	if in.BasicAuth != nil {
-		hook.BasicAuth = *in.BasicAuth
-	}
-	if in.hasEventTypes {
-		hook.EventTypes = in.EventTypes
-	}
-	if in.HMAC != nil {
-		if err := checkSecret(hook.Signing, *in.HMAC); err != nil {
-			return Webhook{}, err
-		}
-		hook.HMAC = *in.HMAC
-	}
-	err := p.hooks.Provision(hook, func(n int) error {
-		if !p.opts.AllowMultipleWebhooks && n > 0 {
-			return badRequest("url", "this domain already has a webhook; a domain may only have one (update or delete it, or start hookmock with webhooks.allowMultiple)")
-		}
-		return p.opts.Limits.checkItems("webhooks", n)
-	})
-	if err != nil {
-		return Webhook{}, err
-	}
-	if err := p.probe(ctx, hook); err != nil {
-		return Webhook{}, err
-	}
-	var refused error
-	out, err := p.hooks.Add(hook, func(n int) error {
-		if !p.opts.AllowMultipleWebhooks && n > 0 {
-			refused = badRequest("url", "this domain already has a webhook; a domain may only have one")
-		}
-		return refused
-	})
-	switch {
-	case refused != nil:
-		return Webhook{}, refused
-	case err != nil:
-		return Webhook{}, &apiError{Status: http.StatusInternalServerError, Kind: errServer, Info: err.Error()}
-	}
-	p.log.Info("webhook created", "uuid", hook.UUID, "url", hook.URL, "retryType", hook.RetryType, "eventTypes", hook.EventTypes)
-	return out, nil
-}
-
 func (p *Provider) listWebhooks(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, p.hooks.List())
+	writeJSON(w, http.StatusOK, p.Webhooks())
 }
 
 func (p *Provider) getWebhook(w http.ResponseWriter, r *http.Request) {
-	hook, ok := p.hooks.Get(r.PathValue("uuid"))
+	hook, ok := p.Webhook(r.PathValue("uuid"))
 	if !ok {
 		writeError(w, notFound(r.PathValue("uuid")))
 		return
@@ -234,7 +182,7 @@ func notFound(id string) *apiError {
 // successful probe also re-activates a FAILED webhook.
 func (p *Provider) updateWebhook(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("uuid")
-	cur, ok := p.hooks.Get(id)
+	cur, ok := p.Webhook(id)
 	if !ok {
 		writeError(w, notFound(id))
 		return
@@ -271,7 +219,7 @@ func (p *Provider) updateWebhook(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	out, found, reactivated, err := p.hooks.Reactivate(next, p.clock.Now().UTC())
+	out, found, reactivated, err := p.reactivateHook(next)
 	switch {
 	case !found:
 		writeError(w, notFound(id))
@@ -286,7 +234,7 @@ func (p *Provider) updateWebhook(w http.ResponseWriter, r *http.Request) {
 
 func (p *Provider) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("uuid")
-	ok, err := p.hooks.Remove(id)
+	ok, err := p.deleteHook(id)
 	if err != nil {
 		writeError(w, &apiError{Status: http.StatusInternalServerError, Kind: errServer, Info: err.Error()})
 		return

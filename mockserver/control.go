@@ -75,7 +75,7 @@ func (p *Provider) postEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	// The event comes from the domain its webhooks belong to, as a
 	// scenario's events do; an explicit set of the field still wins.
-	domain := generator.Override{Key: "payload.domain_id", Pointer: "/payload/domain_id", Value: p.hooks.DomainID(), IfDeclared: true}
+	domain := generator.Override{Key: "payload.domain_id", Pointer: "/payload/domain_id", Value: p.domainID(), IfDeclared: true}
 	opts = append(opts, WithOverrides(append([]generator.Override{domain}, set...)...))
 	faults, err := DecodeFaults(req.Faults)
 	if err != nil {
@@ -249,7 +249,7 @@ func (p *Provider) health(w http.ResponseWriter, r *http.Request) {
 		"seed":     p.seed,
 		"clock":    clockKind(p.clock),
 		"now":      p.clock.Now().UTC(),
-		"webhooks": len(p.hooks.List()),
+		"webhooks": len(p.Webhooks()),
 		"live":     p.LiveDeliveries(),
 		"store":    p.StoreStats(),
 	})

@@ -182,7 +182,7 @@ func (p *Provider) uiDeliveries(w http.ResponseWriter, r *http.Request) {
 		EventTypes []string
 		Statuses   []Status
 		Stats      StoreStats
-	}{uiBase: p.uiBase("Deliveries", "deliveries", r), Filter: f, Webhooks: p.hooks.List(), EventTypes: p.eventTypes(), Statuses: deliveryStatuses, Stats: p.StoreStats()}
+	}{uiBase: p.uiBase("Deliveries", "deliveries", r), Filter: f, Webhooks: p.Webhooks(), EventTypes: p.eventTypes(), Statuses: deliveryStatuses, Stats: p.StoreStats()}
 	pg, err := p.pageDeliveries(r.Context(), f)
 	status := http.StatusOK
 	if err != nil {
@@ -307,7 +307,7 @@ func (p *Provider) uiDetail(w http.ResponseWriter, r *http.Request) {
 		Signature  *SignatureExplained
 	}{uiBase: p.uiBase("Delivery "+d.ID, "detail", r), Delivery: d}
 	data.DeliveryID = d.ID
-	hook, hookKnown := p.hooks.Get(d.WebhookUUID)
+	hook, hookKnown := p.Webhook(d.WebhookUUID)
 	for i := range d.Attempts {
 		a := &d.Attempts[i]
 		ua := uiAttempt{Attempt: *a, Method: a.Request.Method, URL: a.Request.URL, ReqHeaders: headerList(a.Request.Headers), ReqBody: pretty(a.Request.Body)}
@@ -498,7 +498,7 @@ func (p *Provider) uiWebhooks(w http.ResponseWriter, r *http.Request) {
 		uiBase
 		Hooks []hookView
 	}{uiBase: p.uiBase("Webhooks", "webhooks", r)}
-	for _, h := range p.hooks.List() {
+	for _, h := range p.Webhooks() {
 		page, err := p.QueryDeliveries(r.Context(), store.Query{Webhook: h.UUID, Newest: true, Limit: 5})
 		ds := page.Deliveries
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 
 	"github.com/hookmock/hookmock/signing"
 	"github.com/hookmock/hookmock/spec"
@@ -46,3 +47,67 @@ func (p *Provider) CreateWebhook(ctx context.Context, in WebhookInput) (Webhook,
 	}
 	return p.createHook(ctx, checked)
 }
+
+// createHook registers a checked webhook once its url answers the probe.
+func (p *Provider) createHook(ctx context.Context, in *webhookInput) (Webhook, error) {
+	now := p.clock.Now().UTC()
+	hook := &Webhook{URL: *in.URL, RetryType: RetryCircuitBreaker, EventTypes: []string{}, State: StateActive,
+		CreatedAt: now, UpdatedAt: now, Signing: p.opts.Signing}
+	if in.Signing != nil {
+		hook.Signing = *in.Signing
+	}
+	if in.RetryType != nil {
+		hook.RetryType = *in.RetryType
+	}
+	if in.BasicAuth != nil {
+		hook.BasicAuth = *in.BasicAuth
+	}
+	if in.hasEventTypes {
+		hook.EventTypes = in.EventTypes
+	}
+	if in.HMAC != nil {
+		if err := checkSecret(hook.Signing, *in.HMAC); err != nil {
+			return Webhook{}, err
+		}
+		hook.HMAC = *in.HMAC
+	}
+	err := p.hooks.Provision(hook, func(n int) error {
+		if !p.opts.AllowMultipleWebhooks && n > 0 {
+			return badRequest("url", "this domain already has a webhook; a domain may only have one (update or delete it, or start hookmock with webhooks.allowMultiple)")
+		}
+		return p.opts.Limits.checkItems("webhooks", n)
+	})
+	if err != nil {
+		return Webhook{}, err
+	}
+	if err := p.probe(ctx, hook); err != nil {
+		return Webhook{}, err
+	}
+	var refused error
+	out, err := p.hooks.Add(hook, func(n int) error {
+		if !p.opts.AllowMultipleWebhooks && n > 0 {
+			refused = badRequest("url", "this domain already has a webhook; a domain may only have one")
+		}
+		return refused
+	})
+	switch {
+	case refused != nil:
+		return Webhook{}, refused
+	case err != nil:
+		return Webhook{}, &apiError{Status: http.StatusInternalServerError, Kind: errServer, Info: err.Error()}
+	}
+	p.log.Info("webhook created", "uuid", hook.UUID, "url", hook.URL, "retryType", hook.RetryType, "eventTypes", hook.EventTypes)
+	return out, nil
+}
+
+// reactivateHook stores an update that passed the probe: the webhook is
+// ACTIVE again, its failures forgotten.
+func (p *Provider) reactivateHook(next Webhook) (out Webhook, found, reactivated bool, err error) {
+	return p.hooks.Reactivate(next, p.clock.Now().UTC())
+}
+
+// deleteHook deletes a webhook; false if there was none.
+func (p *Provider) deleteHook(id string) (bool, error) { return p.hooks.Remove(id) }
+
+// domainID is the domain the provider's webhooks belong to.
+func (p *Provider) domainID() string { return p.hooks.DomainID() }
