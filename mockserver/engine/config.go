@@ -42,6 +42,9 @@ type Config struct {
 	ResponseBodyLimit   int
 	ResponseHeaderLimit int
 
+	// The funcs below may be nil: no headers, no one to tell, no clock
+	// to follow.
+
 	// Headers are the headers, besides the signature, that the contract
 	// declares for one delivery of an event type to a webhook signed with
 	// scheme; nil for none.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 	"github.com/hookmock/hookmock/generator/clock"
 	"github.com/hookmock/hookmock/mockserver/store"
 	"github.com/hookmock/hookmock/mockserver/wire"
+	"github.com/hookmock/hookmock/signing"
 )
 
 // job is one delivery in flight: the event bytes and where they go. The
@@ -173,6 +175,18 @@ func (c *liveCounter) count() int {
 // leases, which takes over the work other processes left; call Shutdown
 // when done.
 func New(cfg Config) *Engine {
+	if cfg.Headers == nil {
+		cfg.Headers = func(string, string, signing.Scheme) http.Header { return nil }
+	}
+	if cfg.Observe == nil {
+		cfg.Observe = func(*wire.Delivery, int) {}
+	}
+	if cfg.WebhookFailed == nil {
+		cfg.WebhookFailed = func(Webhook) {}
+	}
+	if cfg.FollowClock == nil {
+		cfg.FollowClock = func() error { return nil }
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{cfg: cfg, store: newDeliveryLog(cfg.Store, cfg.Owner, cfg.Lease, cfg.Log), queue: make(chan *job, cfg.QueueSize), ctx: ctx, cancel: cancel}
 	e.store.observe = cfg.Observe
