@@ -42,6 +42,8 @@ var Rules = []Rule{
 		Why: "schedules need a clock (generator/clock), not the generator"},
 	{From: []string{"mockserver/wire"}, To: []string{"mockserver/..."}, Except: []string{"mockserver/wire"}, Transitive: true,
 		Why: "wire depends on no mockserver package: it signs through the top-level signing leaf"},
+	{From: []string{"mockserver/engine"}, To: []string{"mockserver/..."}, Except: []string{"mockserver/engine", "mockserver/store", "mockserver/wire"}, Transitive: true,
+		Why: "the engine reads and writes through the store and sends through wire; the API above it (mockserver and its scenario, schedule, ui packages) calls it, never the other way"},
 	{From: Leaves, To: []string{"..."}, Except: Leaves, Transitive: true,
 		Why: "a leaf imports only leaves"},
 	{From: []string{"spec/..."}, To: []string{"generator/...", "mockserver/...", "contracts/...", "cmd/..."}, Except: Leaves,

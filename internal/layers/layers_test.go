@@ -43,7 +43,7 @@ func TestImportsFlowOneWay(t *testing.T) {
 		seen[strings.TrimPrefix(p.ImportPath, layers.Module+"/")] = true
 	}
 	// The rules name packages that must exist, or they check nothing.
-	for _, must := range append([]string{"contracts", "mockserver", "mockserver/loadgen", "mockserver/schedule", "generator", "spec", "cmd"}, layers.Leaves...) {
+	for _, must := range append([]string{"contracts", "mockserver", "mockserver/engine", "mockserver/loadgen", "mockserver/schedule", "generator", "spec", "cmd"}, layers.Leaves...) {
 		if !seen[must] {
 			t.Errorf("no package %s: the rules are out of date", must)
 		}
@@ -62,11 +62,13 @@ func TestCheckFindsAViolation(t *testing.T) {
 		{ImportPath: m + "mockserver/loadgen", Imports: []string{m + "mockserver/wire"}, Deps: []string{m + "mockserver/wire", m + "signing"}},
 		{ImportPath: m + "generator/clock", Imports: []string{m + "spec"}, Deps: []string{m + "spec"}},
 		{ImportPath: m + "mockserver/schedule", Imports: []string{m + "generator/clock"}, Deps: []string{m + "generator/clock"}},
+		{ImportPath: m + "mockserver/engine", Imports: []string{m + "mockserver/store"}, Deps: []string{m + "mockserver/store", m + "mockserver/wire", m + "mockserver/scenario"}},
 	}
 	got := layers.Check(pkgs, layers.Rules)
 	want := []string{
 		"contracts depends on mockserver: ",
 		"generator/clock depends on spec: a leaf imports only leaves",
+		"mockserver/engine depends on mockserver/scenario: the engine",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %q", got)
