@@ -7,8 +7,9 @@ import (
 	"github.com/hookmock/hookmock/mockserver/engine"
 )
 
-// Webhooks are the engine's (it sends to them and counts their failures);
-// they are named here too, so that a library user needs one import.
+// Webhook is the engine's (it sends to webhooks and counts their
+// failures); the engine's public types are named here too, so that a
+// library user needs one import.
 type Webhook = engine.Webhook
 
 // Webhook states, as Daily names them.
