@@ -217,7 +217,7 @@ func (e *Engine) Enqueue(ctx context.Context, eventType, eventID string, body []
 	if e.closing.Load() {
 		return nil, ErrClosed
 	}
-	active, failed := e.cfg.Hooks.Targets(eventType)
+	active, failed := e.cfg.Hooks.targets(eventType)
 	copies := 0
 	if f, ok := plan.Get(wire.FaultDuplicate); ok {
 		copies = f.Count
@@ -409,7 +409,7 @@ func (e *Engine) finish(j *job, st wire.Status, reason string, also ...func(*wir
 func (e *Engine) delivered(j *job, att wire.Attempt) {
 	now := e.cfg.Clock.Now().UTC()
 	at := att.At
-	e.cfg.Hooks.Pushed(j.hook, at)
+	e.cfg.Hooks.pushed(j.hook, at)
 	write := e.store.deliveredWrite(j.id, at, func(d *wire.Delivery) {
 		d.Attempts = append(d.Attempts, att)
 		d.Status, d.Reason, d.UpdatedAt, d.NextAttemptAt, d.Sending = wire.StatusDelivered, "", now, nil, 0
@@ -435,7 +435,7 @@ func (e *Engine) end(j *job, write deliveredWrite, at time.Time) {
 	if !write.do() {
 		// Not ended by this process's write (its lease was lost):
 		// count the success against the breaker on its own.
-		e.cfg.Hooks.Outcome(j.hook, true, at, e.cfg.FailureThreshold)
+		e.cfg.Hooks.outcome(j.hook, true, at, e.cfg.FailureThreshold)
 	}
 	e.live.done()
 	j.idle()
@@ -469,7 +469,7 @@ func (e *Engine) attempt(j *job) {
 	}
 	e.inflight.Add(1)
 	defer e.inflight.Add(-1)
-	state, exists := e.cfg.Hooks.State(j.hook)
+	state, exists := e.cfg.Hooks.state(j.hook)
 	switch {
 	case !exists:
 		e.finish(j, wire.StatusSkipped, "webhook deleted")
@@ -478,7 +478,7 @@ func (e *Engine) attempt(j *job) {
 		e.finish(j, wire.StatusSkipped, "webhook is FAILED")
 		return
 	}
-	hook, ok := e.cfg.Hooks.ForSend(j.hook)
+	hook, ok := e.cfg.Hooks.forSend(j.hook)
 	if !ok {
 		e.finish(j, wire.StatusSkipped, "webhook deleted")
 		return
@@ -527,7 +527,7 @@ func (e *Engine) attempt(j *job) {
 		e.delivered(j, att)
 		return
 	}
-	newState, _ := e.cfg.Hooks.Outcome(j.hook, false, e.cfg.Clock.Now().UTC(), e.cfg.FailureThreshold)
+	newState, _ := e.cfg.Hooks.outcome(j.hook, false, e.cfg.Clock.Now().UTC(), e.cfg.FailureThreshold)
 	if newState == StateFailed && hook.State != StateFailed {
 		e.cfg.Log.Warn("circuit breaker flipped: webhook FAILED", "webhook", j.hook, "url", hook.URL)
 		e.cfg.WebhookFailed(hook)

@@ -70,6 +70,8 @@ type Registry struct {
 	version int64
 }
 
+// NewRegistry makes an empty registry whose uuids (and, with
+// seededSecrets, secrets) come from seed; Attach loads it from a store.
 func NewRegistry(seed uint64, seededSecrets bool) *Registry {
 	r := &Registry{hooks: map[string]*Webhook{}, rng: rand.New(rand.NewPCG(seed, 0x686f6f6b6d6f636b)),
 		secrets: newSecretSource(seed, seededSecrets)}
@@ -77,7 +79,7 @@ func NewRegistry(seed uint64, seededSecrets bool) *Registry {
 	return r
 }
 
-// uuidLocked makes a version-4 UUID from the Registry's random stream.
+// uuidLocked makes a version-4 UUID from the registry's random stream.
 func (r *Registry) uuidLocked() string {
 	var b [16]byte
 	for i := range b {
@@ -105,6 +107,7 @@ func (r *Registry) secretLocked(scheme signing.Scheme) string {
 	return s
 }
 
+// List returns every webhook, oldest first.
 func (r *Registry) List() []Webhook {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -120,11 +123,12 @@ func (r *Registry) List() []Webhook {
 	return out
 }
 
+// Get returns webhook id, a copy.
 func (r *Registry) Get(id string) (Webhook, bool) { return r.lookup(id, (*Webhook).copy) }
 
 // forSend is get for the engine, which reads a webhook to send to it: a
 // copy without the fields it never reads (sendCopy).
-func (r *Registry) ForSend(id string) (Webhook, bool) { return r.lookup(id, (*Webhook).sendCopy) }
+func (r *Registry) forSend(id string) (Webhook, bool) { return r.lookup(id, (*Webhook).sendCopy) }
 
 // lookup returns webhook id, copied by cp.
 func (r *Registry) lookup(id string, cp func(*Webhook) Webhook) (Webhook, bool) {
@@ -163,7 +167,7 @@ func (w *Webhook) copy() Webhook {
 
 // targets returns the webhooks an event of type t goes to, split by
 // state, as the engine reads them (sendCopy).
-func (r *Registry) Targets(t string) (active, failed []Webhook) {
+func (r *Registry) targets(t string) (active, failed []Webhook) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.refreshLocked()
@@ -189,7 +193,7 @@ func (r *Registry) Targets(t string) (active, failed []Webhook) {
 }
 
 // state returns a webhook's current state, or false once it is deleted.
-func (r *Registry) State(id string) (string, bool) {
+func (r *Registry) state(id string) (string, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	w, ok := r.hooks[id]

@@ -11,7 +11,7 @@ import (
 	"github.com/hookmock/hookmock/mockserver/store"
 )
 
-// The Registry's map is a cache of the store's webhooks. Every change is
+// The registry's map is a cache of the store's webhooks. Every change is
 // written through; on a shared store the cache is reloaded wherever
 // another replica's change matters (targets of an event, listings), and
 // breaker counts change in one store transaction, so that replicas
@@ -122,9 +122,9 @@ func (r *Registry) reloadAllLocked() {
 	}
 }
 
-// Pushed records a success in the cache; the store has it from the
+// pushed records a success in the cache; the store has it from the
 // delivery's own write (store.Delivered).
-func (r *Registry) Pushed(id string, at time.Time) {
+func (r *Registry) pushed(id string, at time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if w, ok := r.hooks[id]; ok {
@@ -159,10 +159,10 @@ func (r *Registry) removeLocked(id string) (bool, error) {
 	return true, nil
 }
 
-// Outcome records one attempt's result against the webhook's failure
+// outcome records one attempt's result against the webhook's failure
 // count, in one store transaction; it returns the webhook's state
 // afterwards and whether it exists.
-func (r *Registry) Outcome(id string, success bool, now time.Time, threshold int) (state string, ok bool) {
+func (r *Registry) outcome(id string, success bool, now time.Time, threshold int) (state string, ok bool) {
 	var retryType string
 	r.mu.Lock()
 	if w, ok := r.hooks[id]; ok {
