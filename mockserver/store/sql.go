@@ -108,8 +108,9 @@ func (l logical) Unwrap() error { return l.err }
 func fail(err error) error { return logical{err} }
 
 func unwrapLogical(err error) error {
-	var l logical
-	if errors.As(err, &l) {
+	// fail's values come back as they were made, never wrapped: a type
+	// switch, not errors.As, whose target escapes (an allocation per write).
+	if l, ok := err.(logical); ok {
 		return l.err
 	}
 	return err
@@ -273,8 +274,14 @@ func (s *sqlStore) commit(batch []*op, w *wconn) bool {
 }
 
 func (s *sqlStore) runTx(batch []*op, w *wconn) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	// The SQLite writer's statements run uncancelled (see uncancelled), so
+	// its batches need no deadline, and are spared a timer each.
+	ctx := context.Background()
+	if w == nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+	}
 	var tx querier
 	var commit func() error
 	if w != nil {
@@ -324,8 +331,7 @@ func (s *sqlStore) runTx(batch []*op, w *wconn) error {
 			continue
 		}
 		o.err = o.fn(tx)
-		var l logical
-		if o.err != nil && !errors.As(o.err, &l) {
+		if _, ok := o.err.(logical); o.err != nil && !ok {
 			return o.err
 		}
 		notify = notify || o.notify && o.err == nil
@@ -669,10 +675,6 @@ func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) erro
 	notify := slices.ContainsFunc(work, func(w Work) bool { return w.Owner == "" })
 	// A delivery's work is in its own row: most is written with the
 	// record; work for a delivery recorded earlier is added to its row.
-	byID := make(map[string]int, len(work))
-	for i, w := range work {
-		byID[w.DeliveryID] = i
-	}
 	err := s.run(&op{ctx: ctx, done: make(chan error, 1), notify: notify, appends: len(ds) > 0, fn: func(tx querier) error {
 		const insert = `INSERT INTO deliveries (id, webhook, event_type, event_id, status, terminal, created_at, updated_at, doc,
 			due, attempt, job, owner, lease_until, sending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -688,7 +690,7 @@ func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) erro
 		for i, d := range ds {
 			args := []any{d.ID, d.WebhookUUID, d.EventType, d.EventID, d.Status, d.Terminal, nanos(d.CreatedAt), nanos(d.UpdatedAt), d.Doc,
 				nil, 0, nil, nil, nil, 0}
-			if j, ok := byID[d.ID]; ok {
+			if j := slices.IndexFunc(work, func(w Work) bool { return w.DeliveryID == d.ID }); j >= 0 {
 				w := work[j]
 				args[9], args[10], args[11], args[12], args[13], args[14] = nanos(w.Due), w.Attempt, w.Job, nullable(w.Owner), leaseOf(w), w.Sending
 				folded++
@@ -965,10 +967,12 @@ const setWork = `due = ?, attempt = ?, job = ?, owner = ?, prev_owner = NULL, le
 
 func workArgs(w *Work) []any {
 	if w == nil {
-		return []any{nil, 0, nil, nil, nil, 0}
+		return noWork[:]
 	}
 	return []any{nanos(w.Due), w.Attempt, w.Job, nullable(w.Owner), leaseOf(*w), w.Sending}
 }
+
+var noWork = [...]any{nil, 0, nil, nil, nil, 0}
 
 // ended saves a live delivery whose work owner holds and replaces the work
 // with next (none when nil), in one statement: the row's owner is the
@@ -976,9 +980,10 @@ func workArgs(w *Work) []any {
 // work is gone or another's, ErrTerminal (the work removed) when the
 // delivery was ended meanwhile, ErrNotFound when the delivery is gone.
 func (s *sqlStore) ended(ctx context.Context, tx querier, owner string, d Delivery, next *Work) error {
-	args := append([]any{d.Status, d.Terminal, nanos(d.UpdatedAt), d.Doc}, workArgs(next)...)
+	args := make([]any, 0, 13)
+	args = append(append(append(args, d.Status, d.Terminal, nanos(d.UpdatedAt), d.Doc), workArgs(next)...), d.ID, owner, false)
 	res, err := s.exec(ctx, tx, `UPDATE deliveries SET status = ?, terminal = ?, updated_at = ?, doc = ?, `+setWork+`
-		WHERE id = ? AND due IS NOT NULL AND COALESCE(owner, '') = ? AND terminal = ?`, append(args, d.ID, owner, false)...)
+		WHERE id = ? AND due IS NOT NULL AND COALESCE(owner, '') = ? AND terminal = ?`, args...)
 	if err != nil {
 		return err
 	}
