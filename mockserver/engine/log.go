@@ -69,6 +69,15 @@ func record(d *wire.Delivery) store.Delivery {
 // whole delivery that versions before it wrote (a store written by one
 // of them reads as it did).
 func DecodeDelivery(r store.Delivery) (wire.Delivery, error) {
+	d, err := decodeRecord(r)
+	if err == nil && !r.Terminal && r.Sending > d.Sending {
+		// Marked by its work, not in the record written before the send.
+		d.Sending = r.Sending
+	}
+	return d, err
+}
+
+func decodeRecord(r store.Delivery) (wire.Delivery, error) {
 	var d wire.Delivery
 	var err error
 	if wire.IsRecord(r.Doc) {

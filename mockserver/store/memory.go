@@ -179,7 +179,15 @@ func (m *memory) Delivery(_ context.Context, id string) (Delivery, error) {
 	if !ok {
 		return Delivery{}, ErrNotFound
 	}
-	return r.delivery(), nil
+	return m.withSending(r.delivery()), nil
+}
+
+// withSending adds what the delivery's work marks as on the wire.
+func (m *memory) withSending(d Delivery) Delivery {
+	if w, ok := m.work[d.ID]; ok {
+		d.Sending = w.Sending
+	}
+	return d
 }
 
 func (m *memory) Deliveries(_ context.Context, q Query) (Page, error) {
@@ -215,7 +223,7 @@ func (m *memory) Deliveries(_ context.Context, q Query) (Page, error) {
 			p.Next = encodeCursor(p.Deliveries[limit-1].Seq)
 			break
 		}
-		p.Deliveries = append(p.Deliveries, d.delivery())
+		p.Deliveries = append(p.Deliveries, m.withSending(d.delivery()))
 	}
 	return p, nil
 }

@@ -773,12 +773,12 @@ func (s *sqlStore) SaveDelivery(ctx context.Context, d Delivery) error {
 	return s.write(ctx, false, func(tx querier) error { return s.save(ctx, tx, d) })
 }
 
-const deliveryCols = `seq, id, webhook, event_type, event_id, status, terminal, created_at, updated_at, doc`
+const deliveryCols = `seq, id, webhook, event_type, event_id, status, terminal, created_at, updated_at, doc, sending`
 
 func scanDelivery(r scanner) (Delivery, error) {
 	var d Delivery
 	var created, updated int64
-	err := r.Scan(&d.Seq, &d.ID, &d.WebhookUUID, &d.EventType, &d.EventID, &d.Status, &d.Terminal, &created, &updated, &d.Doc)
+	err := r.Scan(&d.Seq, &d.ID, &d.WebhookUUID, &d.EventType, &d.EventID, &d.Status, &d.Terminal, &created, &updated, &d.Doc, &d.Sending)
 	d.CreatedAt, d.UpdatedAt = fromNanos(created), fromNanos(updated)
 	return d, err
 }

@@ -60,6 +60,12 @@ type Delivery struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Doc       []byte
+	// Sending is the attempt its work marks as on the wire (Mark, or
+	// Work.Sending at Enqueue), 0 when none: what a reader in another
+	// process (or after a restart) needs to show an attempt in flight that
+	// the record, written before the send, does not hold. Read only:
+	// SaveDelivery leaves it.
+	Sending int
 }
 
 // Work is a delivery's next attempt, waiting or claimed. A delivery has at

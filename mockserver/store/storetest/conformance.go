@@ -532,6 +532,12 @@ func testMark(t *testing.T, b Backend) {
 		t.Fatalf("a non-owner marked the work: %v", err)
 	}
 	must(t, s.Mark(ctx, "dead", w.DeliveryID, 1))
+	if d, _ := s.Delivery(ctx, w.DeliveryID); d.Sending != 1 {
+		t.Fatalf("a marked delivery reads as sending %d, want 1", d.Sending)
+	}
+	if p, _ := s.Deliveries(ctx, store.Query{}); len(p.Deliveries) != 1 || p.Deliveries[0].Sending != 1 {
+		t.Fatalf("a marked delivery pages as %+v, want sending 1", p.Deliveries)
+	}
 	got := claim(t, s, "b", t0, wall.Add(31*time.Second), 0)
 	if len(got) != 1 || !got[0].Reclaimed || got[0].Sending != 1 {
 		t.Fatalf("reclaimed after a marked attempt: %+v, want Sending 1", got)
@@ -540,6 +546,9 @@ func testMark(t *testing.T, b Backend) {
 	must(t, s.Finish(ctx, "b", d, &store.Work{Due: t0, Attempt: 1, Job: w.Job}))
 	if got := claim(t, s, "c", t0, wall, 0); len(got) != 1 || got[0].Sending != 0 || got[0].Attempt != 1 {
 		t.Fatalf("after a reschedule: %+v, want Sending 0", got)
+	}
+	if d, _ := s.Delivery(ctx, w.DeliveryID); d.Sending != 0 {
+		t.Fatalf("after a reschedule the delivery reads as sending %d, want 0", d.Sending)
 	}
 	if err := s.Mark(ctx, "c", "nope", 1); !errors.Is(err, store.ErrLeaseLost) {
 		t.Fatalf("marking unknown work: %v", err)
