@@ -299,9 +299,10 @@ func (e *Engine) Enqueue(ctx context.Context, eventType, eventID string, body []
 // premark decides whether j's first attempt is marked as on the wire in
 // the write that records it, which saves a durable store one write (and a
 // commit) per delivery. Only a delivery sent at once, by a worker that is
-// free now, is premarked: a crash between that write and the send is as
-// rare as one between a mark and its send, and both leave the attempt
-// recorded as interrupted, "may have been received". A job that must wait
+// free now, is premarked: a crash between that write and the send (which
+// may wait for a sending slot, as any marked attempt may) is as rare as
+// one between a mark and its send, and both leave the attempt recorded as
+// interrupted, "may have been received". A job that must wait
 // (a fault's delay, a reorder window, a dropped first attempt) or finds
 // every worker busy is marked by its worker, as retries are.
 func (e *Engine) premark(j *job, wait time.Duration) {

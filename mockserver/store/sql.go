@@ -710,12 +710,8 @@ func (s *sqlStore) Enqueue(ctx context.Context, ds []Delivery, work []Work) erro
 			}
 		}
 		if folded < len(work) {
-			recorded := make(map[string]bool, len(ds))
-			for _, d := range ds {
-				recorded[d.ID] = true
-			}
 			for _, w := range work {
-				if recorded[w.DeliveryID] {
+				if slices.ContainsFunc(ds, func(d Delivery) bool { return d.ID == w.DeliveryID }) {
 					continue
 				}
 				// A hard error, not a logical one: the whole Enqueue is
@@ -977,8 +973,8 @@ var noWork = [...]any{nil, 0, nil, nil, nil, 0}
 // ended saves a live delivery whose work owner holds and replaces the work
 // with next (none when nil), in one statement: the row's owner is the
 // lease check. When nothing matched it says why: ErrLeaseLost when the
-// work is gone or another's, ErrTerminal (the work removed) when the
-// delivery was ended meanwhile, ErrNotFound when the delivery is gone.
+// work (or the whole delivery) is gone or another's, ErrTerminal (the work
+// removed) when the delivery was ended meanwhile.
 func (s *sqlStore) ended(ctx context.Context, tx querier, owner string, d Delivery, next *Work) error {
 	args := make([]any, 0, 13)
 	args = append(append(append(args, d.Status, d.Terminal, nanos(d.UpdatedAt), d.Doc), workArgs(next)...), d.ID, owner, false)
