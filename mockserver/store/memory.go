@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -118,6 +119,15 @@ func (m *memory) Enqueue(_ context.Context, ds []Delivery, work []Work) error {
 	for i := range ds {
 		if _, dup := m.byID[ds[i].ID]; dup {
 			return &DuplicateError{ID: ds[i].ID}
+		}
+	}
+	for _, w := range work {
+		if slices.ContainsFunc(ds, func(d Delivery) bool { return d.ID == w.DeliveryID }) {
+			continue
+		}
+		r, ok := m.byID[w.DeliveryID]
+		if _, has := m.work[w.DeliveryID]; !ok || r.terminal || has {
+			return fmt.Errorf("store: work for delivery %s: no such live delivery without work", w.DeliveryID)
 		}
 	}
 	for i := range ds {

@@ -185,7 +185,9 @@ type Store interface {
 	DeleteWebhook(ctx context.Context, uuid string) error
 
 	// Enqueue records deliveries and their pending work in one
-	// transaction, setting each delivery's Seq. Work with an Owner stays
+	// transaction, setting each delivery's Seq. Each Work is for one of ds,
+	// or for a live delivery recorded earlier that has none; anything else
+	// fails the whole call. Work with an Owner stays
 	// with it while the owner's lease lasts (see Renew): the process that
 	// enqueues it sends it. Work.Sending, when set, is an attempt already
 	// on its way to the wire, marked as Mark would.

@@ -22,6 +22,7 @@ func Run(t *testing.T, b Backend) {
 		{"WebhookUpdatesAreTransactional", testWebhookConcurrency},
 		{"Deliveries", testDeliveries},
 		{"EnqueueIsAtomic", testEnqueueAtomic},
+		{"EnqueueWorkForAnEarlierDelivery", testEnqueueEarlier},
 		{"QueryFilters", testQueryFilters},
 		{"QueryPages", testQueryPages},
 		{"QueryPagesNewestFirst", testQueryNewest},
@@ -208,6 +209,28 @@ func collect(t *testing.T, s store.Store, q store.Query) []string {
 	var out []string
 	must(t, store.Each(ctx, s, q, func(d store.Delivery) error { out = append(out, d.ID); return nil }))
 	return out
+}
+
+// Work may be added to a live delivery recorded earlier without any; work
+// for an unknown, ended or busy delivery fails the whole call.
+func testEnqueueEarlier(t *testing.T, b Backend) {
+	s := Open(t, b.Fresh(t), store.Options{})
+	must(t, s.Enqueue(ctx, []store.Delivery{delivery("d1", "w", "t", "e", "pending", false, t0), delivery("done", "w", "t", "e", "delivered", true, t0)}, nil))
+	must(t, s.Enqueue(ctx, nil, []store.Work{{DeliveryID: "d1", Due: t0, Job: []byte("j1")}}))
+	for _, id := range []string{"unknown", "done", "d1"} {
+		err := s.Enqueue(ctx, []store.Delivery{delivery("d2-"+id, "w", "t", "e", "pending", false, t0)},
+			[]store.Work{{DeliveryID: "d2-" + id, Due: t0, Job: []byte("j2")}, {DeliveryID: id, Due: t0, Job: []byte("again")}})
+		if err == nil {
+			t.Fatalf("work for %s was accepted", id)
+		}
+		if _, err := s.Delivery(ctx, "d2-"+id); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a refused Enqueue (work for %s) left its delivery behind: %v", id, err)
+		}
+	}
+	ws, err := s.ClaimWork(ctx, store.Claim{Owner: "a", Now: t0, WallNow: time.Now(), Lease: time.Minute})
+	if err != nil || len(ws) != 1 || ws[0].DeliveryID != "d1" || string(ws[0].Job) != "j1" {
+		t.Fatalf("claimed %+v (%v), want d1's work alone", ws, err)
+	}
 }
 
 func testQueryFilters(t *testing.T, b Backend) {
