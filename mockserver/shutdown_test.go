@@ -2,6 +2,7 @@ package mockserver_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -17,6 +18,7 @@ var _ = Describe("shutdown", func() {
 		clock := clock.NewVirtual(time.Now().Truncate(time.Second))
 		srv, err := mockserver.New(mockserver.Options{Clock: clock, Workers: 2, AllowMultipleWebhooks: true})
 		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(srv.Close) // a failed expectation below must not leak the server into the next spec
 		release := make(chan struct{})
 		slow := newConsumer(func(n int, r *http.Request, _ []byte) int {
 			if r.URL.Path == "/retry" {
@@ -47,7 +49,10 @@ var _ = Describe("shutdown", func() {
 
 		counts := map[mockserver.Status]int{}
 		durable := srv.StoreBackend() != "memory"
+		// What each delivery ended as, to say so should a count be off.
+		var seen []string
 		for _, d := range srv.Deliveries() {
+			seen = append(seen, fmt.Sprintf("%s %s (%s, %d attempts)", d.ID, d.Status, d.Reason, len(d.Attempts)))
 			if durable && !d.Status.Terminal() {
 				// Kept for the next start, which sends it.
 				Expect(d.Status).To(BeElementOf(mockserver.StatusRetrying, mockserver.StatusPending), "%s", d.ID)
@@ -59,14 +64,13 @@ var _ = Describe("shutdown", func() {
 		Expect(counts[mockserver.StatusDelivered]).To(BeNumerically(">=", 2), "the two in flight finished")
 		if durable {
 			Expect(counts[mockserver.StatusRetrying]).To(Equal(1), "the waiting retry stays in the store for the next start")
-			Expect(counts[mockserver.StatusDelivered] + counts[mockserver.StatusPending] + counts[mockserver.StatusRetrying] + counts[mockserver.StatusInterrupted]).To(Equal(6))
+			Expect(counts[mockserver.StatusDelivered]+counts[mockserver.StatusPending]+counts[mockserver.StatusRetrying]+counts[mockserver.StatusInterrupted]).To(Equal(6), "%q", seen)
 		} else {
 			Expect(counts[mockserver.StatusInterrupted]).To(BeNumerically(">=", 1), "the waiting retry is interrupted")
-			Expect(counts[mockserver.StatusDelivered] + counts[mockserver.StatusInterrupted]).To(Equal(6))
+			Expect(counts[mockserver.StatusDelivered]+counts[mockserver.StatusInterrupted]).To(Equal(6), "%q", seen)
 		}
 
 		_, err = srv.Trigger(ctx, "calltransfer.triggered")
 		Expect(err).To(MatchError(ContainSubstring("shutting down")))
-		srv.Close()
 	})
 })
