@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,11 +24,10 @@ func TestAnotherReplicaSeesTheAttemptOnTheWire(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
 			release := make(chan struct{})
-			probed := false
+			var probed atomic.Bool
 			consumer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if !probed {
-					probed = true // the verification probe
-					return
+				if probed.CompareAndSwap(false, true) {
+					return // the verification probe
 				}
 				<-release
 			}))
